@@ -1,0 +1,42 @@
+package org.membership.api;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One line of the audit trail: who did what to whom, when and why, with the cascade it caused.
+ * Written in the same atomic change as the change it describes.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param sequence the store's increasing number for the entry (0 before the store assigns one)
+ * @param at when the change happened
+ * @param actor who asked, as {@link Actor#describe()} spells it
+ * @param action the operation carried out
+ * @param organization the organization the change belongs to; empty for instance-level changes (users)
+ * @param target whom or what it was done to (for example {@code "user:42 in workspace:7"})
+ * @param reason the reason the caller gave, possibly empty
+ * @param cascade what else the change did, one line each (for example {@code "removed from workspace:7"})
+ */
+public record AuditEntry(long sequence, Instant at, String actor, Operation action, Optional<OrganizationId> organization,
+                         String target, String reason, List<String> cascade) {
+    /** @throws InvalidInputException naming the first missing field */
+    public AuditEntry {
+        Inputs.required("at", at);
+        Inputs.required("actor", actor);
+        Inputs.required("action", action);
+        Inputs.required("organization_id", organization);
+        Inputs.required("target", target);
+        Inputs.required("reason", reason);
+        cascade = List.copyOf(Inputs.required("cascade", cascade));
+    }
+
+    /**
+     * @param assigned the sequence number the store assigns
+     * @return a copy with that sequence number
+     */
+    public AuditEntry withSequence(long assigned) {
+        return new AuditEntry(assigned, at, actor, action, organization, target, reason, cascade);
+    }
+}

@@ -1,0 +1,69 @@
+package org.membership.api;
+
+/** Validation shared by the value types; messages always name the field. */
+final class Inputs {
+    static final int MAX_ID_LENGTH = 128;
+    static final int MAX_NAME_LENGTH = 200;
+    static final int MAX_REASON_LENGTH = 1000;
+
+    private Inputs() {}
+
+    static <T> T required(String field, T value) {
+        if (value == null) {
+            throw new InvalidInputException(field, field + " is required");
+        }
+        return value;
+    }
+
+    /** Opaque ids: 1-128 characters from {@code A-Z a-z 0-9 _ - . :}. */
+    static String id(String field, String value) {
+        required(field, value);
+        if (value.isEmpty()) {
+            throw new InvalidInputException(field, field + " must not be blank");
+        }
+        if (value.length() > MAX_ID_LENGTH) {
+            throw new InvalidInputException(field, field + " must be at most " + MAX_ID_LENGTH + " characters");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '_' || c == '-' || c == '.' || c == ':';
+            if (!ok) {
+                throw new InvalidInputException(field,
+                        field + " may contain only letters, digits, '_', '-', '.' and ':'");
+            }
+        }
+        return value;
+    }
+
+    /** Human text (names): stripped, 1..max characters, no control characters. */
+    static String text(String field, String value, int max, boolean allowEmpty) {
+        required(field, value);
+        String stripped = value.strip();
+        if (stripped.isEmpty() && !allowEmpty) {
+            throw new InvalidInputException(field, field + " must not be blank");
+        }
+        if (stripped.length() > max) {
+            throw new InvalidInputException(field, field + " must be at most " + max + " characters");
+        }
+        if (stripped.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidInputException(field, field + " must not contain control characters");
+        }
+        return stripped;
+    }
+
+    /** Audit sequence numbers used as page ids: 1-18 digits. */
+    static long sequence(String field, String value) {
+        if (value.isEmpty() || value.length() > 18 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new InvalidInputException(field, field + " must be an audit sequence number");
+        }
+        return Long.parseLong(value);
+    }
+
+    static int limit(String field, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new InvalidInputException(field, field + " must be between " + min + " and " + max);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,70 @@
+package org.membership.api;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Something that happened, published to {@link MembershipListener}s after it committed. The events
+ * that take access away ({@link WorkspaceMemberRemoved}, {@link OrganizationMemberRemoved},
+ * {@link WorkspaceRoleChanged}, {@link UserStatusChanged}) are the ones a host must act on.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public sealed interface MembershipEvent {
+    /** @return when it happened */
+    Instant at();
+
+    /** @param user the new user @param at when */
+    record UserRegistered(User user, Instant at) implements MembershipEvent {}
+
+    /** @param user the user @param from the old status @param to the new status @param at when */
+    record UserStatusChanged(UserId user, UserStatus from, UserStatus to, Instant at) implements MembershipEvent {}
+
+    /** @param organization the new organization @param firstAdmin its first admin @param at when */
+    record OrganizationCreated(Organization organization, UserId firstAdmin, Instant at) implements MembershipEvent {}
+
+    /** @param workspace the new workspace @param at when */
+    record WorkspaceCreated(Workspace workspace, Instant at) implements MembershipEvent {}
+
+    /** @param organization the owner @param member the new membership @param at when */
+    record WorkspaceMemberAdded(OrganizationId organization, WorkspaceMember member, Instant at)
+            implements MembershipEvent {}
+
+    /**
+     * @param organization the owner @param workspace the workspace @param user the member
+     * @param from the old role @param to the new role @param at when
+     */
+    record WorkspaceRoleChanged(OrganizationId organization, WorkspaceId workspace, UserId user,
+                                WorkspaceRole from, WorkspaceRole to, Instant at) implements MembershipEvent {}
+
+    /** @param organization the owner @param workspace the workspace @param user the removed user @param at when */
+    record WorkspaceMemberRemoved(OrganizationId organization, WorkspaceId workspace, UserId user, Instant at)
+            implements MembershipEvent {}
+
+    /** @param invitation the new invitation @param at when */
+    record InvitationSent(Invitation invitation, Instant at) implements MembershipEvent {}
+
+    /** @param invitation the accepted invitation @param user who joined @param at when */
+    record InvitationAccepted(Invitation invitation, UserId user, Instant at) implements MembershipEvent {}
+
+    /** @param invitation the revoked invitation @param at when */
+    record InvitationRevoked(Invitation invitation, Instant at) implements MembershipEvent {}
+
+    /**
+     * A user left an organization, with everything that went with it.
+     *
+     * @param organization the organization
+     * @param user the removed user
+     * @param workspaces the custom workspaces the user was removed from, in the same change
+     * @param revokedInvitation a pending invitation for the user's email revoked in the same change
+     * @param at when
+     */
+    record OrganizationMemberRemoved(OrganizationId organization, UserId user, List<WorkspaceId> workspaces,
+                                     Optional<InvitationId> revokedInvitation, Instant at) implements MembershipEvent {
+        /** Copies the list. */
+        public OrganizationMemberRemoved {
+            workspaces = List.copyOf(workspaces);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package org.membership.api;
+
+import java.util.List;
+
+/**
+ * Everything one user belongs to: organizations, and workspaces (default workspaces included).
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param user the user
+ * @param organizations the user's organization memberships, ordered by organization id
+ * @param workspaces the user's workspace memberships, ordered by workspace id
+ */
+public record Memberships(UserId user, List<OrganizationMember> organizations, List<WorkspaceMember> workspaces) {
+    /** @throws InvalidInputException naming the first missing field */
+    public Memberships {
+        Inputs.required("user_id", user);
+        organizations = List.copyOf(Inputs.required("organizations", organizations));
+        workspaces = List.copyOf(Inputs.required("workspaces", workspaces));
+    }
+}

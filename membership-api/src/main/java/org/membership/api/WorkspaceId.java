@@ -1,0 +1,36 @@
+package org.membership.api;
+
+/**
+ * The id of a workspace: an opaque string chosen by the host or the id generator, 1-128 characters
+ * from {@code A-Z a-z 0-9 _ - . :} (integers, UUIDs and prefixed ids such as {@code user_01ab} all fit).
+ * Ordered by its string value, which is the order of keyset pagination.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param value the id as the host spells it
+ */
+public record WorkspaceId(String value) implements Comparable<WorkspaceId> {
+    /** @throws InvalidInputException naming {@code workspace_id} if the value is null, blank, too long or has other characters */
+    public WorkspaceId {
+        Inputs.id("workspace_id", value);
+    }
+
+    /**
+     * @param value the id as the host spells it
+     * @return the id
+     * @throws InvalidInputException naming {@code workspace_id} if the value is not a valid id
+     */
+    public static WorkspaceId of(String value) {
+        return new WorkspaceId(value);
+    }
+
+    @Override
+    public int compareTo(WorkspaceId other) {
+        return value.compareTo(other.value);
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

@@ -1,0 +1,192 @@
+package org.membership.core;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import org.membership.api.Actor;
+import org.membership.api.Command;
+import org.membership.api.Decision;
+import org.membership.api.Membership;
+import org.membership.api.MembershipEvent;
+import org.membership.api.MembershipListener;
+import org.membership.api.MembershipRules;
+import org.membership.api.Operation;
+import org.membership.api.Outcome;
+import org.membership.core.spi.MembershipStore;
+
+/**
+ * The library's {@link Membership}: decides every command under the host's {@link MembershipRules}
+ * and carries approved ones out through a {@link MembershipStore}.
+ *
+ * <pre>{@code
+ * Membership membership = MembershipEngine.builder(store)
+ *         .rules(MembershipRules.flashback())
+ *         .clock(Clock.systemUTC())
+ *         .listener(event -> sessions.revokeFor(event))
+ *         .build();
+ * }</pre>
+ *
+ * <p>Thread-safe: one engine serves every thread of the host.
+ */
+public final class MembershipEngine implements Membership {
+    private static final System.Logger LOG = System.getLogger(MembershipEngine.class.getName());
+
+    private final MembershipStore store;
+    private final Planner planner;
+    private final Clock clock;
+    private final IdGenerator ids;
+    private final List<MembershipListener> listeners;
+
+    /*
+     * Every command runs in two phases inside one store transaction: the Planner reads the few rows
+     * the decision needs (locking the organization first when the command changes it) and returns
+     * either a refusal or an effect; only a real call applies the effect, in the same transaction,
+     * together with its audit entry. A dry run runs the same Planner in a read transaction and
+     * drops the effect, which is why it decides exactly as the real call would. Events are
+     * collected while the effect runs and published only after the store returned, i.e. after
+     * commit; a store that retries a transaction re-runs the whole function, so events of a failed
+     * attempt are never published.
+     */
+
+    private MembershipEngine(Builder builder) {
+        this.store = builder.store;
+        this.planner = new Planner(builder.rules);
+        this.clock = builder.clock;
+        this.ids = builder.ids;
+        this.listeners = List.copyOf(builder.listeners);
+    }
+
+    /**
+     * @param store where memberships live
+     * @return a builder with the default rules, the UTC system clock and random UUID ids
+     * @throws NullPointerException if store is null
+     */
+    public static Builder builder(MembershipStore store) {
+        return new Builder(Objects.requireNonNull(store, "store"));
+    }
+
+    @Override
+    public <R> Outcome<R> execute(Actor actor, Command<R> command) {
+        Objects.requireNonNull(actor, "actor");
+        Objects.requireNonNull(command, "command");
+        Instant now = clock.instant();
+        if (isRead(command.operation())) {
+            return store.read(tx -> {
+                Plan<R> plan = planner.plan(tx, actor, command, now);
+                return plan.refusal != null
+                        ? new Outcome.Refused<>(plan.refusal)
+                        : new Outcome.Success<>(plan.effect.apply(tx, null));
+            });
+        }
+        Committed<R> committed = store.write(tx -> {
+            Plan<R> plan = planner.plan(tx, actor, command, now);
+            if (plan.refusal != null) {
+                return new Committed<>(new Outcome.Refused<>(plan.refusal), List.of());
+            }
+            Change change = new Change(actor, command.operation(), now, ids);
+            R result = plan.effect.apply(tx, change);
+            return new Committed<>(new Outcome.Success<>(result), change.events);
+        });
+        publish(committed.events);
+        return committed.outcome;
+    }
+
+    @Override
+    public Decision check(Actor actor, Command<?> command) {
+        Objects.requireNonNull(actor, "actor");
+        Objects.requireNonNull(command, "command");
+        Instant now = clock.instant();
+        return store.read(tx -> {
+            Plan<?> plan = planner.plan(tx, actor, command, now);
+            return plan.refusal == null ? Decision.allow() : Decision.deny(plan.refusal);
+        });
+    }
+
+    private void publish(List<MembershipEvent> events) {
+        for (MembershipEvent event : events) {
+            for (MembershipListener listener : listeners) {
+                try {
+                    listener.on(event);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "membership listener failed on " + event, e);
+                }
+            }
+        }
+    }
+
+    private static boolean isRead(Operation operation) {
+        switch (operation) {
+            case GET_WORKSPACE_MEMBER:
+            case LIST_WORKSPACE_MEMBERS:
+            case LIST_INVITATIONS:
+            case LIST_MEMBERSHIPS:
+            case LIST_AUDIT_TRAIL:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private record Committed<R>(Outcome<R> outcome, List<MembershipEvent> events) {}
+
+    /** Builds a {@link MembershipEngine}. Not thread-safe; the engine it builds is. */
+    public static final class Builder {
+        private final MembershipStore store;
+        private MembershipRules rules = MembershipRules.defaults();
+        private Clock clock = Clock.systemUTC();
+        private IdGenerator ids = () -> UUID.randomUUID().toString();
+        private final List<MembershipListener> listeners = new ArrayList<>();
+
+        private Builder(MembershipStore store) {
+            this.store = store;
+        }
+
+        /**
+         * @param rules the host's rules
+         * @return this builder
+         * @throws NullPointerException if rules is null
+         */
+        public Builder rules(MembershipRules rules) {
+            this.rules = Objects.requireNonNull(rules, "rules");
+            return this;
+        }
+
+        /**
+         * @param clock the only source of time the engine reads (invitation expiry, audit times)
+         * @return this builder
+         * @throws NullPointerException if clock is null
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * @param ids makes ids for new organizations, workspaces and invitations
+         * @return this builder
+         * @throws NullPointerException if ids is null
+         */
+        public Builder ids(IdGenerator ids) {
+            this.ids = Objects.requireNonNull(ids, "ids");
+            return this;
+        }
+
+        /**
+         * @param listener receives events after each committed change; may be called more than once
+         * @return this builder
+         * @throws NullPointerException if listener is null
+         */
+        public Builder listener(MembershipListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** @return the engine */
+        public MembershipEngine build() {
+            return new MembershipEngine(this);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package org.membership.core;
+
+import java.time.Instant;
+import org.membership.api.AuthorityLevel;
+import org.membership.api.Invitation;
+import org.membership.api.InvitationStatus;
+import org.membership.api.Reason;
+import org.membership.api.Refusal;
+import org.membership.api.SelfRemoval;
+import org.membership.api.User;
+import org.membership.api.UserStatus;
+import org.membership.api.Workspace;
+import org.membership.api.WorkspaceKind;
+
+/**
+ * The rules of the library, one small named function each, numbered as in the specification.
+ * Each returns the refusal it imposes, or {@code null} when it lets the command through; the
+ * engine asks them in order and stops at the first refusal.
+ */
+final class Policies {
+    private static final Refusal UNAUTHENTICATED = Refusal.of(Reason.UNAUTHENTICATED);
+    private static final Refusal NOT_VALIDATED = Refusal.of(Reason.ACCOUNT_NOT_VALIDATED);
+    private static final Refusal INSUFFICIENT = Refusal.of(Reason.INSUFFICIENT_AUTHORITY);
+    private static final Refusal OUTRANKED = Refusal.of(Reason.OUTRANKED);
+    private static final Refusal SELF = Refusal.of(Reason.SELF_REMOVAL);
+    private static final Refusal LAST_ADMIN = Refusal.of(Reason.LAST_ADMIN);
+    private static final Refusal DEFAULT_WORKSPACE = Refusal.of(Reason.DEFAULT_WORKSPACE);
+    private static final Refusal NOT_PENDING = Refusal.of(Reason.INVITATION_NOT_PENDING);
+    private static final Refusal EXPIRED = Refusal.of(Reason.INVITATION_EXPIRED);
+
+    private Policies() {}
+
+    /** Rule 4: an unknown or disabled user is unauthenticated; one not yet validated is refused. */
+    static Refusal validActor(User user) {
+        if (user == null || user.status() == UserStatus.DISABLED) {
+            return UNAUTHENTICATED;
+        }
+        return user.status() == UserStatus.VALIDATED ? null : NOT_VALIDATED;
+    }
+
+    /**
+     * Rule 1, asked first when an operation needs instance authority: nobody else may use it, so
+     * it is refused before anything is looked up and reveals nothing.
+     */
+    static Refusal instanceGate(AuthorityLevel required, Caller caller) {
+        return required == AuthorityLevel.INSTANCE_ADMIN && !caller.instance() ? INSUFFICIENT : null;
+    }
+
+    /**
+     * Rule 3: outside its own organizations an actor (other than an instance admin) gets exactly
+     * the refusal a missing thing gets.
+     */
+    static Refusal inScope(AuthorityLevel organizationLevel, Refusal notFound) {
+        return organizationLevel == AuthorityLevel.NONE ? notFound : null;
+    }
+
+    /** Rule 1: the actor's level must reach the operation's minimum. */
+    static Refusal sufficientAuthority(AuthorityLevel actual, AuthorityLevel required) {
+        return actual.atLeast(required) ? null : INSUFFICIENT;
+    }
+
+    /** Rule 1, for grants: nobody hands out a level above its own. */
+    static Refusal grantWithinAuthority(AuthorityLevel actual, AuthorityLevel granted) {
+        return actual.atLeast(granted) ? null : INSUFFICIENT;
+    }
+
+    /** Rule 7: default-workspace membership follows organization membership and never changes on its own. */
+    static Refusal customWorkspaceOnly(Workspace workspace) {
+        return workspace.kind() == WorkspaceKind.CUSTOM ? null : DEFAULT_WORKSPACE;
+    }
+
+    /** Rule 8: the target must be a member; anything else is not found. */
+    static Refusal exists(Object found, Refusal notFound) {
+        return found == null ? notFound : null;
+    }
+
+    /** Rule 5: no self-removal or self-demotion unless the host allows leaving. */
+    static Refusal noSelfRemoval(SelfRemoval rule, boolean self) {
+        return self && rule == SelfRemoval.FORBIDDEN ? SELF : null;
+    }
+
+    /** Rule 2: nobody removes or demotes someone with more authority in that scope than its own. */
+    static Refusal doesNotOutrank(AuthorityLevel actor, AuthorityLevel target) {
+        return target.compareTo(actor) > 0 ? OUTRANKED : null;
+    }
+
+    /** Rule 6: removing or demoting an admin must leave at least one admin. */
+    static Refusal keepsAnAdmin(boolean targetIsAdmin, int adminCount) {
+        return targetIsAdmin && adminCount <= 1 ? LAST_ADMIN : null;
+    }
+
+    /** Rule 9: only a pending, unexpired invitation can be accepted or revoked. */
+    static Refusal stillPending(Invitation invitation, Instant now) {
+        InvitationStatus status = invitation.statusAt(now);
+        if (status == InvitationStatus.EXPIRED) {
+            return EXPIRED;
+        }
+        return status == InvitationStatus.PENDING ? null : NOT_PENDING;
+    }
+}

@@ -1,0 +1,43 @@
+package org.membership.core.spi;
+
+import java.util.function.Function;
+
+/**
+ * Where memberships live: the one extension point a persistence module implements. The engine
+ * decides; the store only reads and writes rows, each change inside one transaction.
+ *
+ * <p>Contract, beyond each method's own:
+ * <ul>
+ *   <li>{@link #write} is all or nothing: if {@code work} throws, nothing it wrote is visible, ever.</li>
+ *   <li>Inside {@link #write}, {@link StoreTransaction#lockOrganization} serializes every change of one
+ *       organization's memberships: two transactions that both locked an organization never
+ *       interleave their reads and writes of it (so counting admins then deleting one cannot
+ *       be skewed).</li>
+ *   <li>{@link #read} sees one consistent state and never blocks writers for long.</li>
+ *   <li>Emails are compared as {@link org.membership.api.Email} values, already normalized.</li>
+ * </ul>
+ *
+ * <p>Implementations must be thread-safe.
+ */
+public interface MembershipStore {
+    /**
+     * Runs {@code work} in one read-write transaction and commits it if {@code work} returns.
+     *
+     * @param work the reads and writes of one change
+     * @param <T> what {@code work} returns
+     * @return what {@code work} returned, after commit
+     * @throws org.membership.api.UnableToPersistException if the transaction could not commit; nothing was written
+     */
+    <T> T write(Function<StoreTransaction, T> work);
+
+    /**
+     * Runs {@code work} in a read-only transaction; its write methods throw {@link IllegalStateException}
+     * and {@link StoreTransaction#lockOrganization} may do nothing.
+     *
+     * @param work the reads
+     * @param <T> what {@code work} returns
+     * @return what {@code work} returned
+     * @throws org.membership.api.UnableToPersistException if the store could not be read
+     */
+    <T> T read(Function<StoreTransaction, T> work);
+}

@@ -1,0 +1,133 @@
+package org.membership.core.spi;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.membership.api.AuditEntry;
+import org.membership.api.Email;
+import org.membership.api.Invitation;
+import org.membership.api.InvitationId;
+import org.membership.api.Organization;
+import org.membership.api.OrganizationId;
+import org.membership.api.OrganizationMember;
+import org.membership.api.User;
+import org.membership.api.UserId;
+import org.membership.api.Workspace;
+import org.membership.api.WorkspaceId;
+import org.membership.api.WorkspaceMember;
+
+/**
+ * The reads and writes of one transaction. Every method touches only the rows it names: none of
+ * them loads a whole organization or workspace roster, except the keyset-bounded list reads.
+ *
+ * <p>Used by one thread, for the duration of one {@link MembershipStore#write} or
+ * {@link MembershipStore#read} call; not thread-safe.
+ */
+public interface StoreTransaction {
+    // ---- locking -------------------------------------------------------------------------
+
+    /** Locks the organization until the transaction ends; called before reading anything a change depends on. */
+    void lockOrganization(OrganizationId organization);
+
+    // ---- reads ---------------------------------------------------------------------------
+
+    /** @return the user with that id */
+    Optional<User> user(UserId id);
+
+    /** @return the user with that (normalized) email */
+    Optional<User> userByEmail(Email email);
+
+    /** @return the organization with that id */
+    Optional<Organization> organization(OrganizationId id);
+
+    /** @return the workspace with that id */
+    Optional<Workspace> workspace(WorkspaceId id);
+
+    /** @return the user's membership of the organization */
+    Optional<OrganizationMember> organizationMember(OrganizationId organization, UserId user);
+
+    /** @return the user's explicit membership of a custom workspace */
+    Optional<WorkspaceMember> workspaceMember(WorkspaceId workspace, UserId user);
+
+    /** @return how many members of the organization are admins */
+    int countOrganizationAdmins(OrganizationId organization);
+
+    /** @return how many explicit members of the workspace have the admin role */
+    int countWorkspaceAdmins(WorkspaceId workspace);
+
+    /** @return the invitation with that id, whatever its status */
+    Optional<Invitation> invitation(InvitationId id);
+
+    /** @return the invitation to that organization for that email whose stored status is pending (it may be past its expiry) */
+    Optional<Invitation> pendingInvitation(OrganizationId organization, Email email);
+
+    /** @return a slice of the organization's members, by user id */
+    List<OrganizationMember> organizationMembers(OrganizationId organization, Slice slice);
+
+    /** @return a slice of the custom workspace's explicit members, by user id */
+    List<WorkspaceMember> workspaceMembers(WorkspaceId workspace, Slice slice);
+
+    /** @return a slice of the organization's invitations that are pending and unexpired at {@code now}, by id */
+    List<Invitation> pendingInvitations(OrganizationId organization, Instant now, Slice slice);
+
+    /** @return the user's explicit workspace memberships in the organization's workspaces, by workspace id */
+    List<WorkspaceMember> workspaceMembershipsIn(OrganizationId organization, UserId user);
+
+    /** @return all of the user's organization memberships, by organization id */
+    List<OrganizationMember> organizationMembershipsOf(UserId user);
+
+    /** @return all of the user's explicit workspace memberships, by workspace id */
+    List<WorkspaceMember> workspaceMembershipsOf(UserId user);
+
+    /** @return a slice of the organization's audit trail (empty: the instance-level trail), by sequence number */
+    List<AuditEntry> auditTrail(Optional<OrganizationId> organization, Slice slice);
+
+    // ---- writes (each throws IllegalStateException in a read transaction) ------------------
+
+    /** Stores a new user; its id and email are not yet taken. */
+    void insertUser(User user);
+
+    /** Replaces an existing user's status. */
+    void updateUserStatus(UserId user, org.membership.api.UserStatus status);
+
+    /** Stores a new organization. */
+    void insertOrganization(Organization organization);
+
+    /** Stores a new workspace. */
+    void insertWorkspace(Workspace workspace);
+
+    /** Stores a new organization membership. */
+    void insertOrganizationMember(OrganizationMember member);
+
+    /** Deletes an organization membership. */
+    void deleteOrganizationMember(OrganizationId organization, UserId user);
+
+    /** Stores a new explicit workspace membership. */
+    void insertWorkspaceMember(WorkspaceMember member);
+
+    /** Replaces an existing workspace membership's role. */
+    void updateWorkspaceMember(WorkspaceMember member);
+
+    /** Deletes an explicit workspace membership. */
+    void deleteWorkspaceMember(WorkspaceId workspace, UserId user);
+
+    /**
+     * Deletes every explicit workspace membership the user has in the organization's workspaces.
+     *
+     * @return the workspaces the user was removed from, by id
+     */
+    List<WorkspaceId> deleteWorkspaceMembershipsIn(OrganizationId organization, UserId user);
+
+    /** Stores a new invitation; no other pending invitation exists for its organization and email. */
+    void insertInvitation(Invitation invitation);
+
+    /** Replaces an existing invitation's stored status. */
+    void updateInvitationStatus(InvitationId invitation, org.membership.api.InvitationStatus status);
+
+    /**
+     * Appends to the audit trail.
+     *
+     * @return the entry with the sequence number the store assigned: greater than every earlier one
+     */
+    AuditEntry appendAudit(AuditEntry entry);
+}

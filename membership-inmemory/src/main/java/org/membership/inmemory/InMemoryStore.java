@@ -1,0 +1,567 @@
+package org.membership.inmemory;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.membership.api.AuditEntry;
+import org.membership.api.Email;
+import org.membership.api.Invitation;
+import org.membership.api.InvitationId;
+import org.membership.api.InvitationStatus;
+import org.membership.api.Organization;
+import org.membership.api.OrganizationId;
+import org.membership.api.OrganizationMember;
+import org.membership.api.OrganizationRole;
+import org.membership.api.User;
+import org.membership.api.UserId;
+import org.membership.api.UserStatus;
+import org.membership.api.Workspace;
+import org.membership.api.WorkspaceId;
+import org.membership.api.WorkspaceMember;
+import org.membership.api.WorkspaceRole;
+import org.membership.core.spi.MembershipStore;
+import org.membership.core.spi.Slice;
+import org.membership.core.spi.StoreTransaction;
+
+/**
+ * A {@link MembershipStore} in memory, for tests and small embedded use.
+ *
+ * <pre>{@code
+ * Membership membership = MembershipEngine.builder(new InMemoryStore()).build();
+ * }</pre>
+ *
+ * <p>Thread-safe. Write transactions are serialized (one at a time, for the whole store) and are
+ * atomic: if the work throws, every write it made is undone before any reader can see it. Reads
+ * run concurrently with each other and see only committed states. Every lookup is a hash or tree
+ * lookup on the rows it names, so costs do not grow with the size of an organization.
+ */
+public final class InMemoryStore implements MembershipStore {
+    /*
+     * One read-write lock guards everything. A write transaction holds the write lock from start to
+     * end, so lockOrganization has nothing left to do: no two changes ever interleave, which rules
+     * out write skew on admin counts. Writes are applied in place and recorded in an undo log that
+     * a failed transaction replays backwards; readers cannot observe the intermediate states since
+     * they need the read lock. Per-organization locking would allow more parallel writers, but an
+     * in-memory store's writes take microseconds, and a single lock keeps atomicity obvious.
+     */
+
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+
+    private final Map<UserId, User> users = new HashMap<>();
+    private final Map<Email, UserId> userIdsByEmail = new HashMap<>();
+    private final Map<OrganizationId, Organization> organizations = new HashMap<>();
+    private final Map<WorkspaceId, Workspace> workspaces = new HashMap<>();
+    private final Map<OrganizationId, Roster<OrganizationMember>> organizationMembers = new HashMap<>();
+    private final Map<WorkspaceId, Roster<WorkspaceMember>> workspaceMembers = new HashMap<>();
+    private final Map<UserId, TreeSet<OrganizationId>> organizationsOfUser = new HashMap<>();
+    private final Map<UserId, TreeSet<WorkspaceId>> workspacesOfUser = new HashMap<>();
+    private final Map<InvitationId, Invitation> invitations = new HashMap<>();
+    private final Map<OrganizationId, TreeMap<String, Invitation>> pendingInvitations = new HashMap<>();
+    private final Map<OrganizationId, Map<Email, InvitationId>> pendingByEmail = new HashMap<>();
+    private final Map<Optional<OrganizationId>, TreeMap<Long, AuditEntry>> audit = new HashMap<>();
+    private long lastSequence;
+
+    /** Creates an empty store. */
+    public InMemoryStore() {}
+
+    @Override
+    public <T> T write(Function<StoreTransaction, T> work) {
+        lock.writeLock().lock();
+        Tx tx = new Tx(true);
+        try {
+            T result = work.apply(tx);
+            tx.done = true;
+            return result;
+        } catch (RuntimeException | Error e) {
+            tx.rollback();
+            throw e;
+        } finally {
+            tx.done = true;
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public <T> T read(Function<StoreTransaction, T> work) {
+        lock.readLock().lock();
+        Tx tx = new Tx(false);
+        try {
+            return work.apply(tx);
+        } finally {
+            tx.done = true;
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Members of one organization or workspace by user id, with the admin count kept alongside. */
+    private static final class Roster<M> {
+        final TreeMap<String, M> members = new TreeMap<>();
+        final Predicate<M> isAdmin;
+        int admins;
+
+        Roster(Predicate<M> isAdmin) {
+            this.isAdmin = isAdmin;
+        }
+
+        M put(String user, M member) {
+            M old = members.put(user, member);
+            admins += (isAdmin.test(member) ? 1 : 0) - (old != null && isAdmin.test(old) ? 1 : 0);
+            return old;
+        }
+
+        M remove(String user) {
+            M old = members.remove(user);
+            if (old != null && isAdmin.test(old)) {
+                admins--;
+            }
+            return old;
+        }
+    }
+
+    private static <T> List<T> slice(NavigableMap<String, T> rows, Slice slice) {
+        if (rows == null) {
+            return List.of();
+        }
+        return sliceOf(rows, slice.after(), slice.before(), slice.limit());
+    }
+
+    private static <K, T> List<T> sliceOf(NavigableMap<K, T> rows, Optional<K> after, Optional<K> before, int limit) {
+        List<T> out = new ArrayList<>(Math.min(limit, 64));
+        if (before.isPresent()) {
+            for (T row : rows.headMap(before.get(), false).descendingMap().values()) {
+                if (out.size() == limit) {
+                    break;
+                }
+                out.add(row);
+            }
+            java.util.Collections.reverse(out);
+            return out;
+        }
+        Collection<T> from = after.isPresent() ? rows.tailMap(after.get(), false).values() : rows.values();
+        for (T row : from) {
+            if (out.size() == limit) {
+                break;
+            }
+            out.add(row);
+        }
+        return out;
+    }
+
+    private final class Tx implements StoreTransaction {
+        private final boolean writable;
+        private final Deque<Runnable> undo = new ArrayDeque<>();
+        boolean done;
+
+        Tx(boolean writable) {
+            this.writable = writable;
+        }
+
+        private void checkOpen() {
+            if (done) {
+                throw new IllegalStateException("the transaction has ended");
+            }
+        }
+
+        private void checkWritable() {
+            checkOpen();
+            if (!writable) {
+                throw new IllegalStateException("read transactions cannot write");
+            }
+        }
+
+        void rollback() {
+            while (!undo.isEmpty()) {
+                undo.pop().run();
+            }
+        }
+
+        private <K, V> void put(Map<K, V> map, K key, V value) {
+            V old = map.put(key, value);
+            undo.push(() -> restore(map, key, old));
+        }
+
+        private <K, V> void remove(Map<K, V> map, K key) {
+            V old = map.remove(key);
+            undo.push(() -> restore(map, key, old));
+        }
+
+        private <K, V> void restore(Map<K, V> map, K key, V old) {
+            if (old == null) {
+                map.remove(key);
+            } else {
+                map.put(key, old);
+            }
+        }
+
+        private <M> void putMember(Roster<M> roster, String user, M member) {
+            M old = roster.put(user, member);
+            undo.push(() -> {
+                if (old == null) {
+                    roster.remove(user);
+                } else {
+                    roster.put(user, old);
+                }
+            });
+        }
+
+        private <M> M removeMember(Roster<M> roster, String user) {
+            M old = roster.remove(user);
+            if (old != null) {
+                undo.push(() -> roster.put(user, old));
+            }
+            return old;
+        }
+
+        private <T extends Comparable<T>> void index(Map<UserId, TreeSet<T>> map, UserId user, T value, boolean add) {
+            TreeSet<T> set = map.computeIfAbsent(user, u -> new TreeSet<>());
+            boolean changed = add ? set.add(value) : set.remove(value);
+            if (changed) {
+                undo.push(() -> {
+                    if (add) {
+                        set.remove(value);
+                    } else {
+                        set.add(value);
+                    }
+                });
+            }
+        }
+
+        // ---- locking and reads -----------------------------------------------------------
+
+        @Override
+        public void lockOrganization(OrganizationId organization) {
+            checkOpen();
+        }
+
+        @Override
+        public Optional<User> user(UserId id) {
+            checkOpen();
+            return Optional.ofNullable(users.get(id));
+        }
+
+        @Override
+        public Optional<User> userByEmail(Email email) {
+            checkOpen();
+            UserId id = userIdsByEmail.get(email);
+            return id == null ? Optional.empty() : Optional.ofNullable(users.get(id));
+        }
+
+        @Override
+        public Optional<Organization> organization(OrganizationId id) {
+            checkOpen();
+            return Optional.ofNullable(organizations.get(id));
+        }
+
+        @Override
+        public Optional<Workspace> workspace(WorkspaceId id) {
+            checkOpen();
+            return Optional.ofNullable(workspaces.get(id));
+        }
+
+        @Override
+        public Optional<OrganizationMember> organizationMember(OrganizationId organization, UserId user) {
+            checkOpen();
+            Roster<OrganizationMember> roster = organizationMembers.get(organization);
+            return roster == null ? Optional.empty() : Optional.ofNullable(roster.members.get(user.value()));
+        }
+
+        @Override
+        public Optional<WorkspaceMember> workspaceMember(WorkspaceId workspace, UserId user) {
+            checkOpen();
+            Roster<WorkspaceMember> roster = workspaceMembers.get(workspace);
+            return roster == null ? Optional.empty() : Optional.ofNullable(roster.members.get(user.value()));
+        }
+
+        @Override
+        public int countOrganizationAdmins(OrganizationId organization) {
+            checkOpen();
+            Roster<OrganizationMember> roster = organizationMembers.get(organization);
+            return roster == null ? 0 : roster.admins;
+        }
+
+        @Override
+        public int countWorkspaceAdmins(WorkspaceId workspace) {
+            checkOpen();
+            Roster<WorkspaceMember> roster = workspaceMembers.get(workspace);
+            return roster == null ? 0 : roster.admins;
+        }
+
+        @Override
+        public Optional<Invitation> invitation(InvitationId id) {
+            checkOpen();
+            return Optional.ofNullable(invitations.get(id));
+        }
+
+        @Override
+        public Optional<Invitation> pendingInvitation(OrganizationId organization, Email email) {
+            checkOpen();
+            Map<Email, InvitationId> byEmail = pendingByEmail.get(organization);
+            InvitationId id = byEmail == null ? null : byEmail.get(email);
+            return id == null ? Optional.empty() : Optional.of(invitations.get(id));
+        }
+
+        @Override
+        public List<OrganizationMember> organizationMembers(OrganizationId organization, Slice slice) {
+            checkOpen();
+            Roster<OrganizationMember> roster = organizationMembers.get(organization);
+            return roster == null ? List.of() : slice(roster.members, slice);
+        }
+
+        @Override
+        public List<WorkspaceMember> workspaceMembers(WorkspaceId workspace, Slice slice) {
+            checkOpen();
+            Roster<WorkspaceMember> roster = workspaceMembers.get(workspace);
+            return roster == null ? List.of() : slice(roster.members, slice);
+        }
+
+        @Override
+        public List<Invitation> pendingInvitations(OrganizationId organization, Instant now, Slice slice) {
+            checkOpen();
+            TreeMap<String, Invitation> pending = pendingInvitations.get(organization);
+            if (pending == null) {
+                return List.of();
+            }
+            List<Invitation> out = new ArrayList<>();
+            Optional<String> after = slice.after();
+            Optional<String> before = slice.before();
+            // Expired invitations stay stored as pending until replaced, so skip them while walking.
+            while (true) {
+                List<Invitation> batch = sliceOf(pending, after, before, slice.limit() - out.size());
+                if (batch.isEmpty()) {
+                    break;
+                }
+                List<Invitation> live = batch.stream().filter(i -> now.isBefore(i.expiresAt())).toList();
+                if (before.isPresent()) {
+                    out.addAll(0, live);
+                    before = Optional.of(batch.get(0).id().value());
+                } else {
+                    out.addAll(live);
+                    after = Optional.of(batch.get(batch.size() - 1).id().value());
+                }
+                if (out.size() >= slice.limit()) {
+                    break;
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public List<WorkspaceMember> workspaceMembershipsIn(OrganizationId organization, UserId user) {
+            checkOpen();
+            List<WorkspaceMember> out = new ArrayList<>();
+            for (WorkspaceId id : workspacesOfUser.getOrDefault(user, new TreeSet<>())) {
+                if (workspaces.get(id).organization().equals(organization)) {
+                    out.add(workspaceMembers.get(id).members.get(user.value()));
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public List<OrganizationMember> organizationMembershipsOf(UserId user) {
+            checkOpen();
+            List<OrganizationMember> out = new ArrayList<>();
+            for (OrganizationId id : organizationsOfUser.getOrDefault(user, new TreeSet<>())) {
+                out.add(organizationMembers.get(id).members.get(user.value()));
+            }
+            return out;
+        }
+
+        @Override
+        public List<WorkspaceMember> workspaceMembershipsOf(UserId user) {
+            checkOpen();
+            List<WorkspaceMember> out = new ArrayList<>();
+            for (WorkspaceId id : workspacesOfUser.getOrDefault(user, new TreeSet<>())) {
+                out.add(workspaceMembers.get(id).members.get(user.value()));
+            }
+            return out;
+        }
+
+        @Override
+        public List<AuditEntry> auditTrail(Optional<OrganizationId> organization, Slice slice) {
+            checkOpen();
+            TreeMap<Long, AuditEntry> trail = audit.get(organization);
+            if (trail == null) {
+                return List.of();
+            }
+            return sliceOf(trail, slice.after().map(Long::parseLong), slice.before().map(Long::parseLong), slice.limit());
+        }
+
+        // ---- writes ----------------------------------------------------------------------
+
+        @Override
+        public void insertUser(User user) {
+            checkWritable();
+            if (users.containsKey(user.id()) || userIdsByEmail.containsKey(user.email())) {
+                throw new IllegalStateException("user " + user.id() + " or its email already exists");
+            }
+            put(users, user.id(), user);
+            put(userIdsByEmail, user.email(), user.id());
+        }
+
+        @Override
+        public void updateUserStatus(UserId user, UserStatus status) {
+            checkWritable();
+            put(users, user, existing(users, user).withStatus(status));
+        }
+
+        @Override
+        public void insertOrganization(Organization organization) {
+            checkWritable();
+            absent(organizations, organization.id());
+            put(organizations, organization.id(), organization);
+            put(organizationMembers, organization.id(), new Roster<>(m -> m.role() == OrganizationRole.ADMIN));
+        }
+
+        @Override
+        public void insertWorkspace(Workspace workspace) {
+            checkWritable();
+            absent(workspaces, workspace.id());
+            existing(organizations, workspace.organization());
+            put(workspaces, workspace.id(), workspace);
+            put(workspaceMembers, workspace.id(), new Roster<>(m -> m.role() == WorkspaceRole.ADMIN));
+        }
+
+        @Override
+        public void insertOrganizationMember(OrganizationMember member) {
+            checkWritable();
+            existing(users, member.user());
+            Roster<OrganizationMember> roster = existing(organizationMembers, member.organization());
+            if (roster.members.containsKey(member.user().value())) {
+                throw new IllegalStateException(member.user() + " is already a member of " + member.organization());
+            }
+            putMember(roster, member.user().value(), member);
+            index(organizationsOfUser, member.user(), member.organization(), true);
+        }
+
+        @Override
+        public void deleteOrganizationMember(OrganizationId organization, UserId user) {
+            checkWritable();
+            if (removeMember(existing(organizationMembers, organization), user.value()) != null) {
+                index(organizationsOfUser, user, organization, false);
+            }
+        }
+
+        @Override
+        public void insertWorkspaceMember(WorkspaceMember member) {
+            checkWritable();
+            Workspace workspace = existing(workspaces, member.workspace());
+            if (organizationMember(workspace.organization(), member.user()).isEmpty()) {
+                throw new IllegalStateException(member.user() + " is not a member of " + workspace.organization());
+            }
+            Roster<WorkspaceMember> roster = existing(workspaceMembers, member.workspace());
+            if (roster.members.containsKey(member.user().value())) {
+                throw new IllegalStateException(member.user() + " is already a member of " + member.workspace());
+            }
+            putMember(roster, member.user().value(), member);
+            index(workspacesOfUser, member.user(), member.workspace(), true);
+        }
+
+        @Override
+        public void updateWorkspaceMember(WorkspaceMember member) {
+            checkWritable();
+            Roster<WorkspaceMember> roster = existing(workspaceMembers, member.workspace());
+            if (!roster.members.containsKey(member.user().value())) {
+                throw new IllegalStateException(member.user() + " is not a member of " + member.workspace());
+            }
+            putMember(roster, member.user().value(), member);
+        }
+
+        @Override
+        public void deleteWorkspaceMember(WorkspaceId workspace, UserId user) {
+            checkWritable();
+            if (removeMember(existing(workspaceMembers, workspace), user.value()) != null) {
+                index(workspacesOfUser, user, workspace, false);
+            }
+        }
+
+        @Override
+        public List<WorkspaceId> deleteWorkspaceMembershipsIn(OrganizationId organization, UserId user) {
+            checkWritable();
+            List<WorkspaceId> removed = new ArrayList<>();
+            for (WorkspaceMember member : workspaceMembershipsIn(organization, user)) {
+                deleteWorkspaceMember(member.workspace(), user);
+                removed.add(member.workspace());
+            }
+            return removed;
+        }
+
+        @Override
+        public void insertInvitation(Invitation invitation) {
+            checkWritable();
+            absent(invitations, invitation.id());
+            existing(organizations, invitation.organization());
+            if (invitation.status() == InvitationStatus.PENDING
+                    && pendingInvitation(invitation.organization(), invitation.email()).isPresent()) {
+                throw new IllegalStateException("a pending invitation for that email already exists");
+            }
+            put(invitations, invitation.id(), invitation);
+            if (invitation.status() == InvitationStatus.PENDING) {
+                track(invitation, true);
+            }
+        }
+
+        @Override
+        public void updateInvitationStatus(InvitationId id, InvitationStatus status) {
+            checkWritable();
+            Invitation old = existing(invitations, id);
+            Invitation updated = old.withStatus(status);
+            put(invitations, id, updated);
+            if (old.status() == InvitationStatus.PENDING && status != InvitationStatus.PENDING) {
+                track(old, false);
+            } else if (old.status() != InvitationStatus.PENDING && status == InvitationStatus.PENDING) {
+                track(updated, true);
+            }
+        }
+
+        private void track(Invitation invitation, boolean pending) {
+            TreeMap<String, Invitation> byId = pendingInvitations.computeIfAbsent(invitation.organization(),
+                    o -> new TreeMap<>());
+            Map<Email, InvitationId> byEmail = pendingByEmail.computeIfAbsent(invitation.organization(),
+                    o -> new HashMap<>());
+            if (pending) {
+                put(byId, invitation.id().value(), invitation);
+                put(byEmail, invitation.email(), invitation.id());
+            } else {
+                remove(byId, invitation.id().value());
+                remove(byEmail, invitation.email());
+            }
+        }
+
+        @Override
+        public AuditEntry appendAudit(AuditEntry entry) {
+            checkWritable();
+            long previous = lastSequence;
+            AuditEntry stored = entry.withSequence(++lastSequence);
+            undo.push(() -> lastSequence = previous);
+            put(audit.computeIfAbsent(entry.organization(), o -> new TreeMap<>()), stored.sequence(), stored);
+            return stored;
+        }
+
+        private <K, V> V existing(Map<K, V> map, K key) {
+            V value = map.get(key);
+            if (value == null) {
+                throw new IllegalStateException("no row for " + key);
+            }
+            return value;
+        }
+
+        private <K> void absent(Map<K, ?> map, K key) {
+            if (map.containsKey(key)) {
+                throw new IllegalStateException("a row for " + key + " already exists");
+            }
+        }
+    }
+}

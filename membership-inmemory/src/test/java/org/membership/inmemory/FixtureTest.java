@@ -1,0 +1,61 @@
+package org.membership.inmemory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.membership.api.Command;
+import org.membership.api.MembershipEvent;
+import org.membership.api.PageRequest;
+import org.membership.api.Reason;
+import org.membership.api.WorkspaceMember;
+import org.membership.api.WorkspaceRole;
+
+final class FixtureTest {
+
+    private final Fixture f = Fixture.builder()
+            .organization("acme", org -> org
+                    .admin("alice")
+                    .member("bob")
+                    .member("erin")
+                    .workspace("research", ws -> ws.admin("alice").member("bob", WorkspaceRole.DEVELOPER))
+                    .invitation("carol@example.com"))
+            .build();
+
+    @Test
+    void build_createsDeclaredMembers() {
+        var page = f.membership().execute(f.actor("alice"),
+                new Command.ListWorkspaceMembers(f.workspace("research"), PageRequest.first())).success().orElseThrow();
+        assertEquals(List.of("alice", "bob"), page.items().stream().map(m -> m.user().value()).toList());
+        var defaults = f.membership().execute(f.actor("bob"),
+                new Command.ListWorkspaceMembers(f.workspace("acme"), PageRequest.first())).success().orElseThrow();
+        assertEquals(List.of("alice", "bob", "erin"), defaults.items().stream().map(m -> m.user().value()).toList());
+        var invitations = f.membership().execute(f.actor("alice"),
+                new Command.ListInvitations(f.organization("acme"), PageRequest.first())).success().orElseThrow();
+        assertEquals("carol@example.com", invitations.items().get(0).email().value());
+        assertTrue(f.events().isEmpty(), "building publishes nothing the test sees");
+    }
+
+    @Test
+    void remove_byWorkspaceAdmin_removesAndPublishes() {
+        var outcome = f.membership().execute(f.actor("alice"),
+                new Command.RemoveWorkspaceMember(f.workspace("research"), f.user("bob"), "left"));
+        WorkspaceMember removed = outcome.success().orElseThrow();
+        assertEquals(f.user("bob"), removed.user());
+        assertEquals(List.of(new MembershipEvent.WorkspaceMemberRemoved(f.organization("acme"),
+                f.workspace("research"), f.user("bob"), f.clock().instant())), f.events());
+        var again = f.membership().execute(f.actor("alice"),
+                new Command.RemoveWorkspaceMember(f.workspace("research"), f.user("bob"), "left"));
+        assertEquals(Reason.MEMBER_NOT_FOUND, again.refused().orElseThrow().reason());
+    }
+
+    @Test
+    void build_refusedStep_saysWhy() {
+        var builder = Fixture.builder().organization("x", org -> org.admin("a")
+                .workspace("w", ws -> ws.member("stranger")));
+        var e = assertThrows(IllegalStateException.class, builder::build);
+        assertTrue(e.getMessage().contains("User not found"), e.getMessage());
+    }
+}
