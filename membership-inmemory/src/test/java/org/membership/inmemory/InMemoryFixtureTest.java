@@ -12,10 +12,11 @@ import org.membership.api.PageRequest;
 import org.membership.api.Reason;
 import org.membership.api.WorkspaceMember;
 import org.membership.api.WorkspaceRole;
+import org.membership.tck.Fixture;
 
-final class FixtureTest {
+final class InMemoryFixtureTest {
 
-    private final Fixture f = Fixture.builder()
+    private final Fixture f = Fixture.builder(new InMemoryStore())
             .organization("acme", org -> org
                     .admin("alice")
                     .member("bob")
@@ -53,7 +54,7 @@ final class FixtureTest {
 
     @Test
     void build_refusedStep_saysWhy() {
-        var builder = Fixture.builder().organization("x", org -> org.admin("a")
+        var builder = Fixture.builder(new InMemoryStore()).organization("x", org -> org.admin("a")
                 .workspace("w", ws -> ws.member("stranger")));
         var e = assertThrows(IllegalStateException.class, builder::build);
         assertTrue(e.getMessage().contains("User not found"), e.getMessage());

@@ -1,4 +1,4 @@
-package org.membership.inmemory;
+package org.membership.tck;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -34,11 +34,11 @@ import org.membership.core.MembershipEngine;
 import org.membership.core.spi.MembershipStore;
 
 /**
- * Builds a populated membership world for a host's unit tests in a few readable lines, on an
- * in-memory store with a settable clock and sequential ids.
+ * Builds a populated membership world for a host's unit tests in a few readable lines, on any
+ * store (usually a new {@code InMemoryStore}), with a settable clock and sequential ids.
  *
  * <pre>{@code
- * Fixture f = Fixture.builder()
+ * Fixture f = Fixture.builder(new InMemoryStore())
  *         .rules(MembershipRules.flashback())
  *         .organization("acme", org -> org
  *                 .admin("alice")
@@ -76,9 +76,13 @@ public final class Fixture {
         this.events = b.events;
     }
 
-    /** @return a builder for an empty world with the default rules, starting at 2026-01-01T00:00:00Z */
-    public static Builder builder() {
-        return new Builder();
+    /**
+     * @param store an empty store to build into
+     * @return a builder for an empty world with the default rules, starting at 2026-01-01T00:00:00Z
+     * @throws NullPointerException if store is null
+     */
+    public static Builder builder(MembershipStore store) {
+        return new Builder(java.util.Objects.requireNonNull(store, "store"));
     }
 
     /** @return the engine over the fixture's store */
@@ -202,7 +206,7 @@ public final class Fixture {
     public static final class Builder {
         private static final Actor ROOT = Actor.instanceKey("fixture");
         private MembershipRules rules = MembershipRules.defaults();
-        private MembershipStore store = new InMemoryStore();
+        private final MembershipStore store;
         private final SettableClock clock = new SettableClock(Instant.parse("2026-01-01T00:00:00Z"));
         private final List<Consumer<Builder>> steps = new ArrayList<>();
         private final Map<String, User> users = new LinkedHashMap<>();
@@ -212,7 +216,9 @@ public final class Fixture {
         private final List<MembershipEvent> events = new ArrayList<>();
         private Membership membership;
 
-        private Builder() {}
+        private Builder(MembershipStore store) {
+            this.store = store;
+        }
 
         /**
          * @param rules the rules the engine applies
@@ -220,15 +226,6 @@ public final class Fixture {
          */
         public Builder rules(MembershipRules rules) {
             this.rules = rules;
-            return this;
-        }
-
-        /**
-         * @param store a store to build into instead of a new in-memory one (to run host tests on another store)
-         * @return this builder
-         */
-        public Builder store(MembershipStore store) {
-            this.store = store;
             return this;
         }
 
