@@ -67,9 +67,9 @@ import org.membership.core.spi.MembershipStore;
  * organizations with a few custom workspaces; emails typed in mixed case; a clock that jumps past
  * invitation lifetimes. Each sequence runs under one of the rule presets.
  *
- * <p>Each run prints the seed it started from. A failure names the seed of the failing sequence,
- * the step and the history so far; rerun with {@code -Dmembership.seed=<seed>} to replay exactly
- * that sequence.
+ * <p>Each run prints the base seed its sequences derive from ({@code -Dmembership.baseSeed=<seed>}
+ * repeats the whole run). A failure names the seed of the failing sequence, the step and the
+ * history so far; rerun with {@code -Dmembership.seed=<seed>} to replay exactly that sequence.
  *
  * <pre>{@code
  * final class JdbiModelBasedTest extends ModelBasedContract {
@@ -83,6 +83,8 @@ import org.membership.core.spi.MembershipStore;
 public abstract class ModelBasedContract {
     /** The system property that replays one sequence. */
     public static final String SEED_PROPERTY = "membership.seed";
+    /** The system property that replays a whole run: every sequence derives its seed from it. */
+    public static final String BASE_SEED_PROPERTY = "membership.baseSeed";
 
     private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
     private static final Actor ROOT_KEY = Actor.instanceKey("model-root");
@@ -118,14 +120,19 @@ public abstract class ModelBasedContract {
             runSequence(seed);
             return;
         }
-        long base = new Random().nextLong();
-        System.out.println(getClass().getSimpleName() + ": " + sequences() + " sequences from base seed " + base
-                + " (each failure names its own " + SEED_PROPERTY + ")");
+        String fixedBase = System.getProperty(BASE_SEED_PROPERTY);
+        long base = fixedBase != null && !fixedBase.isBlank() ? Long.parseLong(fixedBase.strip()) : new Random().nextLong();
+        System.out.println(getClass().getSimpleName() + ": " + sequences() + " sequences from "
+                + BASE_SEED_PROPERTY + "=" + base + " (a failure names its own " + SEED_PROPERTY + ")");
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         long started = System.nanoTime();
+        long cpuStarted = threads.getCurrentThreadCpuTime();
         Map<String, Integer> tally = new TreeMap<>();
         int steps = runSequences(base, sequences(), tally);
         System.out.println(getClass().getSimpleName() + ": " + steps + " steps in "
-                + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms; outcomes " + tally);
+                + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms ("
+                + Duration.ofNanos(threads.getCurrentThreadCpuTime() - cpuStarted).toMillis()
+                + " ms of CPU); outcomes " + tally);
     }
 
     /**
@@ -626,11 +633,28 @@ public abstract class ModelBasedContract {
                     throw failure("inconsistent page " + page + " for limit " + limit, null);
                 }
                 if (!page.hasMore()) {
+                    if (after.isEmpty() && !all.isEmpty() && chance(30)) {
+                        checkPageBefore(all, command, key);
+                    }
                     return all;
                 }
                 request = PageRequest.after(page.lastId().orElseThrow(), limit);
             }
             throw failure("paging never ends for " + command.apply(PageRequest.first()), null);
+        }
+
+        /** Reads one page backwards from a random item of a list already read forwards. */
+        private <T> void checkPageBefore(List<T> all, Function<PageRequest, Command<Page<T>>> command,
+                                         Function<T, String> key) {
+            int pivot = random.nextInt(all.size());
+            int limit = 1 + random.nextInt(3);
+            Command<Page<T>> before = command.apply(PageRequest.before(key.apply(all.get(pivot)), limit));
+            Page<T> page = engine.execute(ROOT_KEY, before).success().orElse(null);
+            List<T> expected = all.subList(Math.max(0, pivot - limit), pivot);
+            if (page == null || !page.items().equals(expected) || page.hasMore() != (pivot > limit)) {
+                throw failure(before + " answered " + page + " but the items before it are " + expected
+                        + (pivot > limit ? " with more" : " and no more"), null);
+            }
         }
 
         private void compare(String what, Object expected, Object actual) {
