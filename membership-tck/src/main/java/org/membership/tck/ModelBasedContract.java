@@ -5,8 +5,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
@@ -58,8 +58,9 @@ import org.membership.core.spi.MembershipStore;
  *       instance key, equals the model's: members of every organization and workspace, pending
  *       invitations of every organization, and every user's memberships;</li>
  *   <li>the invariants hold: every organization has an admin; every custom workspace that has
- *       ever had an admin still has one; every workspace member belongs to the workspace's
- *       organization; an organization has at most one pending invitation per email.</li>
+ *       ever had an admin still has one (a new custom workspace starts empty, see below); every
+ *       workspace member belongs to the workspace's organization; an organization lists at most
+ *       one pending invitation per email (and the model stores at most one).</li>
  * </ul>
  *
  * <p>The universe is small on purpose so that collisions are frequent: an instance admin, four
@@ -72,9 +73,9 @@ import org.membership.core.spi.MembershipStore;
  * history so far; rerun with {@code -Dmembership.seed=<seed>} to replay exactly that sequence.
  *
  * <pre>{@code
- * final class JdbiModelBasedTest extends ModelBasedContract {
- *     protected MembershipStore newStore() { return JdbiStore.inMemorySqlite(); }
- *     protected int sequences() { return 40; }   // a slower store may run fewer
+ * final class MyStoreModelBasedTest extends ModelBasedContract {
+ *     protected MembershipStore newStore() { return new MyStore(); }   // empty, one per sequence
+ *     protected int sequences() { return 40; }                       // a slower store may run fewer
  * }
  * }</pre>
  *

@@ -58,10 +58,7 @@ final class ReferenceModel {
      * ALLOWED_WHILE_ANOTHER_ADMIN_REMAINS skips the authority checks but not the last-admin one.
      */
 
-    /**
-     * What the model predicts one command does: a success value with the events it publishes and
-     * whether it writes an audit entry, or a refusal reason.
-     */
+    /** What the model predicts one command does: a success value with the events it publishes, or a refusal reason. */
     record Prediction(Optional<Object> value, Optional<Reason> refusal, List<MembershipEvent> events) {
         static Prediction success(Object value, MembershipEvent... events) {
             return new Prediction(Optional.of(value), Optional.empty(), List.of(events));
