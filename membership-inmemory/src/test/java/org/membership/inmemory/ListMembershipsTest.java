@@ -1,0 +1,64 @@
+package org.membership.inmemory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.membership.api.Actor;
+import org.membership.api.Command;
+import org.membership.api.Memberships;
+import org.membership.api.OrganizationRole;
+import org.membership.api.WorkspaceId;
+import org.membership.api.WorkspaceMember;
+import org.membership.api.WorkspaceRole;
+import org.membership.tck.Fixture;
+
+final class ListMembershipsTest {
+
+    private final Fixture f = Fixture.builder(new InMemoryStore())
+            .organization("acme", org -> org
+                    .admin("alice")
+                    .member("bob")
+                    .workspace("research", ws -> ws.admin("alice").member("bob", WorkspaceRole.DEVELOPER)))
+            .organization("globex", org -> org.admin("bob"))
+            .build();
+
+    // ---- default workspaces -------------------------------------------------------------------
+
+    @Test
+    void listMemberships_includesDefaultWorkspaces_withRolesThatFollowTheOrganization() {
+        Memberships bob = f.membership().execute(Actor.instanceKey("ops"), new Command.ListMemberships(f.user("bob")))
+                .success().orElseThrow();
+
+        assertEquals(List.of(f.organization("acme"), f.organization("globex")),
+                bob.organizations().stream().map(m -> m.organization()).toList());
+        assertEquals(List.of(OrganizationRole.MEMBER, OrganizationRole.ADMIN),
+                bob.organizations().stream().map(m -> m.role()).toList());
+        List<WorkspaceId> expectedWorkspaces = new java.util.ArrayList<>(List.of(
+                f.workspace("acme"), f.workspace("research"), f.workspace("globex")));
+        expectedWorkspaces.sort(null);
+        assertEquals(expectedWorkspaces, bob.workspaces().stream().map(WorkspaceMember::workspace).toList(),
+                "ordered by workspace id, default workspaces included");
+        assertEquals(WorkspaceRole.USER, roleIn(bob, f.workspace("acme")));
+        assertEquals(WorkspaceRole.DEVELOPER, roleIn(bob, f.workspace("research")));
+        assertEquals(WorkspaceRole.ADMIN, roleIn(bob, f.workspace("globex")));
+    }
+
+    @Test
+    void listMemberships_afterRemovalByEmail_dropsTheDefaultWorkspaceToo() {
+        f.membership().execute(f.actor("alice"),
+                new Command.RemoveOrganizationUser(f.organization("acme"), Fixture.email("bob"), "left")).success()
+                .orElseThrow();
+
+        Memberships bob = f.membership().execute(f.actor("bob"), new Command.ListMemberships(f.user("bob")))
+                .success().orElseThrow();
+
+        assertEquals(List.of(f.workspace("globex")), bob.workspaces().stream().map(WorkspaceMember::workspace).toList());
+        assertEquals(List.of(f.organization("globex")), bob.organizations().stream().map(m -> m.organization()).toList());
+    }
+
+    private static WorkspaceRole roleIn(Memberships memberships, WorkspaceId workspace) {
+        return memberships.workspaces().stream().filter(m -> m.workspace().equals(workspace)).findFirst()
+                .orElseThrow().role();
+    }
+}

@@ -1,0 +1,140 @@
+package org.membership.inmemory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.membership.core.spi.MembershipStore;
+import org.membership.core.spi.StoreTransaction;
+import org.membership.tck.ModelBasedContract;
+
+/**
+ * Proves that the model-based contract has teeth: against stores broken in one small way it
+ * fails, names a seed, and that seed replays the failure; against the honest store, the same
+ * sequences pass.
+ */
+final class ModelBasedContractSelfTest {
+    private static final long BASE_SEED = 20261127L;
+    private static final int SEQUENCES = 60;
+
+    // ---- the honest store passes the very sequences the broken ones fail ----------------------
+
+    @Test
+    void honestStore_passesTheSameSequences() {
+        int steps = new Against(InMemoryStore::new).run(BASE_SEED, SEQUENCES);
+        assertTrue(steps > SEQUENCES * 30, "ran " + steps + " steps");
+    }
+
+    // ---- broken stores are caught -------------------------------------------------------------
+
+    @Test
+    void workspaceAdminCountThatLies_isCaught() {
+        // One admin too many: the last workspace admin can be removed or demoted.
+        assertCaught(lying("countWorkspaceAdmins", (real, args) -> real.countWorkspaceAdmins(
+                (org.membership.api.WorkspaceId) args[0]) + 1), "LAST_ADMIN");
+    }
+
+    @Test
+    void organizationAdminCountThatLies_isCaught() {
+        assertCaught(lying("countOrganizationAdmins", (real, args) -> real.countOrganizationAdmins(
+                (org.membership.api.OrganizationId) args[0]) + 1), "LAST_ADMIN");
+    }
+
+    @Test
+    void removalByEmailWithoutCascade_isCaught() {
+        // The organization membership goes, the custom-workspace memberships stay behind.
+        assertCaught(lying("deleteWorkspaceMembershipsIn", (real, args) -> List.of()), "removedFromWorkspaces=[]");
+    }
+
+    @Test
+    void membershipsThatForgetWorkspaces_areCaught() {
+        assertCaught(lying("workspaceMembershipsOf", (real, args) -> List.of()), "memberships of");
+    }
+
+    // ---- machinery ----------------------------------------------------------------------------
+
+    private static void assertCaught(Supplier<MembershipStore> broken, String expectedInMessage) {
+        Against contract = new Against(broken);
+        AssertionError failure = assertThrows(AssertionError.class, () -> contract.run(BASE_SEED, SEQUENCES));
+        String message = failure.getMessage();
+        assertTrue(message.contains(expectedInMessage), message);
+        assertTrue(message.contains("History"), message);
+        Matcher seed = Pattern.compile("-D" + ModelBasedContract.SEED_PROPERTY + "=(-?\\d+)").matcher(message);
+        assertTrue(seed.find(), "the failure names a replayable seed: " + message);
+
+        AssertionError replayed = assertThrows(AssertionError.class,
+                () -> contract.replay(Long.parseLong(seed.group(1))), "the named seed replays the failure");
+        assertEquals(firstLine(message), firstLine(replayed.getMessage()));
+    }
+
+    private static String firstLine(String message) {
+        return message.substring(0, message.indexOf('\n'));
+    }
+
+    /** A new in-memory store each time, whose transactions answer {@code method} with {@code lie}. */
+    private static Supplier<MembershipStore> lying(String method,
+                                                   BiFunction<StoreTransaction, Object[], Object> lie) {
+        return () -> {
+            InMemoryStore real = new InMemoryStore();
+            return new MembershipStore() {
+                @Override
+                public <T> T write(Function<StoreTransaction, T> work) {
+                    return real.write(tx -> work.apply(wrap(tx)));
+                }
+
+                @Override
+                public <T> T read(Function<StoreTransaction, T> work) {
+                    return real.read(tx -> work.apply(wrap(tx)));
+                }
+
+                private StoreTransaction wrap(StoreTransaction tx) {
+                    return (StoreTransaction) Proxy.newProxyInstance(StoreTransaction.class.getClassLoader(),
+                            new Class<?>[] {StoreTransaction.class}, (proxy, m, args) -> invoke(tx, m, args));
+                }
+
+                private Object invoke(StoreTransaction tx, Method m, Object[] args) throws Throwable {
+                    if (m.getName().equals(method)) {
+                        return lie.apply(tx, args);
+                    }
+                    try {
+                        return m.invoke(tx, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                }
+            };
+        };
+    }
+
+    /** The contract over a chosen store; not itself a test class the build runs. */
+    private static final class Against extends ModelBasedContract {
+        private final Supplier<MembershipStore> stores;
+
+        Against(Supplier<MembershipStore> stores) {
+            this.stores = stores;
+        }
+
+        @Override
+        protected MembershipStore newStore() {
+            return stores.get();
+        }
+
+        int run(long baseSeed, int count) {
+            return runSequences(baseSeed, count);
+        }
+
+        int replay(long seed) {
+            return runSequence(seed);
+        }
+    }
+}

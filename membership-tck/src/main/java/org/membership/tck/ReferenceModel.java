@@ -1,0 +1,670 @@
+package org.membership.tck;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.membership.api.Actor;
+import org.membership.api.AuthorityLevel;
+import org.membership.api.Command;
+import org.membership.api.Email;
+import org.membership.api.Invitation;
+import org.membership.api.InvitationId;
+import org.membership.api.InvitationStatus;
+import org.membership.api.MembershipEvent;
+import org.membership.api.MembershipRules;
+import org.membership.api.Memberships;
+import org.membership.api.Operation;
+import org.membership.api.Organization;
+import org.membership.api.OrganizationId;
+import org.membership.api.OrganizationMember;
+import org.membership.api.OrganizationRole;
+import org.membership.api.OrganizationUserRemoval;
+import org.membership.api.Reason;
+import org.membership.api.SelfRemoval;
+import org.membership.api.User;
+import org.membership.api.UserId;
+import org.membership.api.UserStatus;
+import org.membership.api.Workspace;
+import org.membership.api.WorkspaceId;
+import org.membership.api.WorkspaceKind;
+import org.membership.api.WorkspaceMember;
+import org.membership.api.WorkspaceRole;
+
+/**
+ * A deliberately plain model of the whole membership domain: a few sorted maps and, per command,
+ * the checks of SPEC §3–4 in the order the library documents them. {@link ModelBasedContract}
+ * applies every command to it and to the library and compares what each does.
+ *
+ * <p>It shares only the api's value types with the library, never its decisions: nothing here
+ * calls the engine, its planner or its policies.
+ *
+ * <p>Not thread-safe; one model per sequence.
+ */
+final class ReferenceModel {
+
+    /*
+     * The order of checks, written once here so that a reader can hold it against SPEC §4. Every
+     * command first authenticates its actor (rule 4). Then, for commands on a workspace or an
+     * organization: an operation that needs instance authority refuses everyone else before any
+     * lookup (rule 1, so nothing leaks); the workspace or organization must exist and be in the
+     * actor's scope, else not found (rule 3); the actor's level must reach the operation's minimum
+     * (rule 1). Removals and demotions go on: custom workspaces only (7), target is a member (8),
+     * no self-removal (5), no outranking (2), last admin (6). A user leaving under
+     * ALLOWED_WHILE_ANOTHER_ADMIN_REMAINS skips the authority checks but not the last-admin one.
+     */
+
+    /** What the model predicts one command does: a success value with the events it publishes, or a refusal reason. */
+    record Prediction(Optional<Object> value, Optional<Reason> refusal, List<MembershipEvent> events) {
+        static Prediction success(Object value, MembershipEvent... events) {
+            return new Prediction(Optional.of(value), Optional.empty(), List.of(events));
+        }
+
+        static Prediction refused(Reason reason) {
+            return new Prediction(Optional.empty(), Optional.of(reason), List.of());
+        }
+
+        @Override
+        public String toString() {
+            return refusal.map(r -> "refused " + r).orElseGet(() -> "success " + value.orElseThrow());
+        }
+    }
+
+    /** Who is asking, once authenticated. */
+    private record Who(Actor actor, User user, OrganizationId keyOrganization, boolean instance) {
+        boolean isUser(UserId id) {
+            return user != null && user.id().equals(id);
+        }
+    }
+
+    private final MembershipRules rules;
+    private Instant now;
+    private long lastId;
+
+    final TreeMap<UserId, User> users = new TreeMap<>();
+    final TreeMap<OrganizationId, Organization> organizations = new TreeMap<>();
+    final TreeMap<WorkspaceId, Workspace> workspaces = new TreeMap<>();
+    /** Organization members by organization, then user. */
+    final TreeMap<OrganizationId, TreeMap<UserId, OrganizationMember>> organizationMembers = new TreeMap<>();
+    /** Explicit members of custom workspaces by workspace, then user. Default workspaces have none. */
+    final TreeMap<WorkspaceId, TreeMap<UserId, WorkspaceMember>> workspaceMembers = new TreeMap<>();
+    /** Every invitation ever sent, with its stored status. */
+    final TreeMap<InvitationId, Invitation> invitations = new TreeMap<>();
+    /** Audit lines ("at actor action reason") per trail; the empty key is the instance-level trail. */
+    final Map<Optional<OrganizationId>, List<String>> audit = new HashMap<>();
+
+    ReferenceModel(MembershipRules rules, Instant start) {
+        this.rules = rules;
+        this.now = start;
+    }
+
+    Instant now() {
+        return now;
+    }
+
+    void advance(Duration step) {
+        now = now.plus(step);
+    }
+
+    /** @return the id the library's sequential generator hands out next, without taking it */
+    String peekId(int ahead) {
+        return Long.toString(lastId + ahead);
+    }
+
+    // ---- views of the state --------------------------------------------------------------
+
+    /** The members of a workspace as the library lists them: derived ones for a default workspace. */
+    List<WorkspaceMember> membersOf(WorkspaceId id) {
+        Workspace ws = workspaces.get(id);
+        if (ws.kind() == WorkspaceKind.DEFAULT) {
+            List<WorkspaceMember> out = new ArrayList<>();
+            for (OrganizationMember m : organizationMembers.get(ws.organization()).values()) {
+                out.add(asDefaultMember(ws, m));
+            }
+            return out;
+        }
+        return new ArrayList<>(workspaceMembers.get(id).values());
+    }
+
+    /** Pending, unexpired invitations of an organization, by id as the library orders them (string order). */
+    List<Invitation> pendingInvitations(OrganizationId org) {
+        List<Invitation> out = new ArrayList<>();
+        for (Invitation i : invitations.values()) {
+            if (i.organization().equals(org) && livePending(i)) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    /** Stored-pending invitations (expired or not) for one organization and email. */
+    long storedPending(OrganizationId org, Email email) {
+        return invitations.values().stream()
+                .filter(i -> i.organization().equals(org) && i.email().equals(email)
+                        && i.status() == InvitationStatus.PENDING)
+                .count();
+    }
+
+    Memberships membershipsOf(UserId user) {
+        List<OrganizationMember> orgs = new ArrayList<>();
+        organizationMembers.forEach((org, members) -> {
+            if (members.containsKey(user)) {
+                orgs.add(members.get(user));
+            }
+        });
+        // Every workspace the user is in, default ones included, by workspace id.
+        TreeMap<WorkspaceId, WorkspaceMember> wss = new TreeMap<>();
+        for (WorkspaceId ws : workspaces.keySet()) {
+            for (WorkspaceMember m : membersOf(ws)) {
+                if (m.user().equals(user)) {
+                    wss.put(ws, m);
+                }
+            }
+        }
+        return new Memberships(user, orgs, new ArrayList<>(wss.values()));
+    }
+
+    private static WorkspaceMember asDefaultMember(Workspace ws, OrganizationMember m) {
+        return new WorkspaceMember(ws.id(), m.user(),
+                m.role() == OrganizationRole.ADMIN ? WorkspaceRole.ADMIN : WorkspaceRole.USER, m.since());
+    }
+
+    private boolean livePending(Invitation i) {
+        return i.status() == InvitationStatus.PENDING && now.isBefore(i.expiresAt());
+    }
+
+    // ---- applying commands ---------------------------------------------------------------
+
+    /**
+     * Predicts what the library does with one command and, if it succeeds, changes the model.
+     *
+     * @param actor who asks
+     * @param command what to do
+     * @return the prediction
+     */
+    Prediction apply(Actor actor, Command<?> command) {
+        Who who;
+        if (actor instanceof Actor.UserActor u) {
+            User user = users.get(u.id());
+            if (user == null || user.status() == UserStatus.DISABLED) {
+                return Prediction.refused(Reason.UNAUTHENTICATED);
+            }
+            if (user.status() != UserStatus.VALIDATED) {
+                return Prediction.refused(Reason.ACCOUNT_NOT_VALIDATED);
+            }
+            who = new Who(actor, user, null, user.instanceAdmin());
+        } else if (actor instanceof Actor.OrganizationKey k) {
+            if (!organizations.containsKey(k.organization())) {
+                return Prediction.refused(Reason.UNAUTHENTICATED);
+            }
+            who = new Who(actor, null, k.organization(), false);
+        } else {
+            who = new Who(actor, null, null, true);
+        }
+        if (command instanceof Command.RegisterUser c) {
+            return registerUser(who, c);
+        } else if (command instanceof Command.ChangeUserStatus c) {
+            return changeUserStatus(who, c);
+        } else if (command instanceof Command.CreateOrganization c) {
+            return createOrganization(who, c);
+        } else if (command instanceof Command.CreateWorkspace c) {
+            return createWorkspace(who, c);
+        } else if (command instanceof Command.AddWorkspaceMember c) {
+            return addWorkspaceMember(who, c);
+        } else if (command instanceof Command.ChangeWorkspaceRole c) {
+            return changeWorkspaceRole(who, c);
+        } else if (command instanceof Command.RemoveWorkspaceMember c) {
+            return removeWorkspaceMember(who, c);
+        } else if (command instanceof Command.GetWorkspaceMember c) {
+            return getWorkspaceMember(who, c);
+        } else if (command instanceof Command.ListWorkspaceMembers c) {
+            Reason r = workspaceGate(who, c.workspace(), c.operation(), false);
+            return r != null ? Prediction.refused(r) : Prediction.success(membersOf(c.workspace()));
+        } else if (command instanceof Command.InviteToOrganization c) {
+            return invite(who, c);
+        } else if (command instanceof Command.AcceptInvitation c) {
+            return accept(who, c);
+        } else if (command instanceof Command.RevokeInvitation c) {
+            return revoke(who, c);
+        } else if (command instanceof Command.ListInvitations c) {
+            Reason r = organizationGate(who, c.organization(), c.operation(), false);
+            return r != null ? Prediction.refused(r) : Prediction.success(pendingInvitations(c.organization()));
+        } else if (command instanceof Command.RemoveOrganizationUser c) {
+            return removeOrganizationUser(who, c);
+        } else if (command instanceof Command.ListMemberships c) {
+            if (!who.isUser(c.user()) && !instanceMay(who, c.operation())) {
+                return Prediction.refused(Reason.INSUFFICIENT_AUTHORITY);
+            }
+            return users.containsKey(c.user())
+                    ? Prediction.success(membershipsOf(c.user())) : Prediction.refused(Reason.USER_NOT_FOUND);
+        }
+        throw new IllegalArgumentException("the model does not know " + command);
+    }
+
+    // ---- authority -----------------------------------------------------------------------
+
+    private AuthorityLevel inOrganization(Who who, OrganizationId org) {
+        if (who.instance()) {
+            return AuthorityLevel.INSTANCE_ADMIN;
+        }
+        if (who.keyOrganization() != null) {
+            return who.keyOrganization().equals(org) ? AuthorityLevel.ORGANIZATION_ADMIN : AuthorityLevel.NONE;
+        }
+        OrganizationMember m = organizationMembers.get(org).get(who.user().id());
+        return m == null ? AuthorityLevel.NONE : level(m.role());
+    }
+
+    private AuthorityLevel inWorkspace(Who who, Workspace ws) {
+        AuthorityLevel org = inOrganization(who, ws.organization());
+        if (org == AuthorityLevel.NONE || org.atLeast(AuthorityLevel.ORGANIZATION_ADMIN)) {
+            return org;
+        }
+        if (ws.kind() == WorkspaceKind.DEFAULT) {
+            return AuthorityLevel.MEMBER;
+        }
+        WorkspaceMember m = workspaceMembers.get(ws.id()).get(who.user().id());
+        return m == null ? AuthorityLevel.NONE : level(m.role());
+    }
+
+    /** A target's standing in a custom workspace: the highest of its account, organization and workspace roles. */
+    private AuthorityLevel standing(Workspace ws, WorkspaceMember target) {
+        if (users.get(target.user()).instanceAdmin()) {
+            return AuthorityLevel.INSTANCE_ADMIN;
+        }
+        OrganizationMember m = organizationMembers.get(ws.organization()).get(target.user());
+        AuthorityLevel inOrg = m == null ? AuthorityLevel.NONE : level(m.role());
+        AuthorityLevel inWs = level(target.role());
+        return inOrg.atLeast(inWs) ? inOrg : inWs;
+    }
+
+    private static AuthorityLevel level(OrganizationRole role) {
+        return role == OrganizationRole.ADMIN ? AuthorityLevel.ORGANIZATION_ADMIN : AuthorityLevel.MEMBER;
+    }
+
+    private static AuthorityLevel level(WorkspaceRole role) {
+        return role == WorkspaceRole.ADMIN ? AuthorityLevel.WORKSPACE_ADMIN : AuthorityLevel.MEMBER;
+    }
+
+    private boolean instanceMay(Who who, Operation op) {
+        return (who.instance() ? AuthorityLevel.INSTANCE_ADMIN : AuthorityLevel.NONE)
+                .atLeast(rules.requiredAuthority(op));
+    }
+
+    /** Rules 1 and 3 for a command on a workspace; null when they let it through. */
+    private Reason workspaceGate(Who who, WorkspaceId id, Operation op, boolean exempt) {
+        AuthorityLevel required = rules.requiredAuthority(op);
+        if (!exempt && required == AuthorityLevel.INSTANCE_ADMIN && !who.instance()) {
+            return Reason.INSUFFICIENT_AUTHORITY;
+        }
+        Workspace ws = workspaces.get(id);
+        if (ws == null || inOrganization(who, ws.organization()) == AuthorityLevel.NONE) {
+            return Reason.WORKSPACE_NOT_FOUND;
+        }
+        if (!exempt && !inWorkspace(who, ws).atLeast(required)) {
+            return Reason.INSUFFICIENT_AUTHORITY;
+        }
+        return null;
+    }
+
+    /** Rules 1 and 3 for a command on an organization; null when they let it through. */
+    private Reason organizationGate(Who who, OrganizationId id, Operation op, boolean exempt) {
+        AuthorityLevel required = rules.requiredAuthority(op);
+        if (!exempt && required == AuthorityLevel.INSTANCE_ADMIN && !who.instance()) {
+            return Reason.INSUFFICIENT_AUTHORITY;
+        }
+        if (!organizations.containsKey(id) || inOrganization(who, id) == AuthorityLevel.NONE) {
+            return Reason.ORGANIZATION_NOT_FOUND;
+        }
+        if (!exempt && !inOrganization(who, id).atLeast(required)) {
+            return Reason.INSUFFICIENT_AUTHORITY;
+        }
+        return null;
+    }
+
+    private long workspaceAdmins(WorkspaceId ws) {
+        return workspaceMembers.get(ws).values().stream().filter(m -> m.role() == WorkspaceRole.ADMIN).count();
+    }
+
+    private long organizationAdmins(OrganizationId org) {
+        return organizationMembers.get(org).values().stream().filter(m -> m.role() == OrganizationRole.ADMIN).count();
+    }
+
+    private String nextId() {
+        return Long.toString(++lastId);
+    }
+
+    private void audit(Who who, Optional<OrganizationId> org, Operation op, String reason) {
+        audit.computeIfAbsent(org, o -> new ArrayList<>()).add(auditLine(now, who.actor().describe(), op, reason));
+    }
+
+    static String auditLine(Instant at, String actor, Operation op, String reason) {
+        return at + " " + actor + " " + op + " '" + reason + "'";
+    }
+
+    // ---- users and organizations ---------------------------------------------------------
+
+    private Prediction registerUser(Who who, Command.RegisterUser c) {
+        if (!instanceMay(who, c.operation())) {
+            return Prediction.refused(Reason.INSUFFICIENT_AUTHORITY);
+        }
+        User user = c.user();
+        boolean emailTaken = users.values().stream().anyMatch(u -> u.email().equals(user.email()));
+        if (users.containsKey(user.id()) || emailTaken) {
+            return Prediction.refused(Reason.USER_EXISTS);
+        }
+        users.put(user.id(), user);
+        audit(who, Optional.empty(), c.operation(), "");
+        return Prediction.success(user, new MembershipEvent.UserRegistered(user, now));
+    }
+
+    private Prediction changeUserStatus(Who who, Command.ChangeUserStatus c) {
+        if (!instanceMay(who, c.operation())) {
+            return Prediction.refused(Reason.INSUFFICIENT_AUTHORITY);
+        }
+        User user = users.get(c.user());
+        if (user == null) {
+            return Prediction.refused(Reason.USER_NOT_FOUND);
+        }
+        if (who.isUser(c.user()) && c.status() != UserStatus.VALIDATED && rules.selfRemoval() == SelfRemoval.FORBIDDEN) {
+            return Prediction.refused(Reason.SELF_REMOVAL);
+        }
+        if (user.status() == c.status()) {
+            return Prediction.success(user);
+        }
+        User changed = user.withStatus(c.status());
+        users.put(user.id(), changed);
+        audit(who, Optional.empty(), c.operation(), "");
+        return Prediction.success(changed,
+                new MembershipEvent.UserStatusChanged(user.id(), user.status(), c.status(), now));
+    }
+
+    private Prediction createOrganization(Who who, Command.CreateOrganization c) {
+        if (!instanceMay(who, c.operation())) {
+            return Prediction.refused(Reason.INSUFFICIENT_AUTHORITY);
+        }
+        if (!users.containsKey(c.firstAdmin())) {
+            return Prediction.refused(Reason.USER_NOT_FOUND);
+        }
+        OrganizationId id = OrganizationId.of(nextId());
+        WorkspaceId defaultWs = WorkspaceId.of(nextId());
+        Organization org = new Organization(id, c.name(), defaultWs, now);
+        Workspace ws = new Workspace(defaultWs, id, "Default", WorkspaceKind.DEFAULT, now);
+        organizations.put(id, org);
+        workspaces.put(defaultWs, ws);
+        organizationMembers.put(id, new TreeMap<>());
+        organizationMembers.get(id).put(c.firstAdmin(),
+                new OrganizationMember(id, c.firstAdmin(), OrganizationRole.ADMIN, now));
+        audit(who, Optional.of(id), c.operation(), "");
+        return Prediction.success(org, new MembershipEvent.OrganizationCreated(org, c.firstAdmin(), now),
+                new MembershipEvent.WorkspaceCreated(ws, now));
+    }
+
+    private Prediction createWorkspace(Who who, Command.CreateWorkspace c) {
+        Reason r = organizationGate(who, c.organization(), c.operation(), false);
+        if (r != null) {
+            return Prediction.refused(r);
+        }
+        Workspace ws = new Workspace(WorkspaceId.of(nextId()), c.organization(), c.name(), WorkspaceKind.CUSTOM, now);
+        workspaces.put(ws.id(), ws);
+        workspaceMembers.put(ws.id(), new TreeMap<>());
+        audit(who, Optional.of(c.organization()), c.operation(), "");
+        return Prediction.success(ws, new MembershipEvent.WorkspaceCreated(ws, now));
+    }
+
+    // ---- workspace members ---------------------------------------------------------------
+
+    private Prediction addWorkspaceMember(Who who, Command.AddWorkspaceMember c) {
+        Reason r = workspaceGate(who, c.workspace(), c.operation(), false);
+        if (r != null) {
+            return Prediction.refused(r);
+        }
+        Workspace ws = workspaces.get(c.workspace());
+        if (ws.kind() == WorkspaceKind.DEFAULT) {
+            return Prediction.refused(Reason.DEFAULT_WORKSPACE);
+        }
+        if (!organizationMembers.get(ws.organization()).containsKey(c.user())) {
+            return Prediction.refused(Reason.USER_NOT_FOUND);
+        }
+        if (workspaceMembers.get(ws.id()).containsKey(c.user())) {
+            return Prediction.refused(Reason.ALREADY_MEMBER);
+        }
+        if (!inWorkspace(who, ws).atLeast(level(c.role()))) {
+            return Prediction.refused(Reason.INSUFFICIENT_AUTHORITY);
+        }
+        WorkspaceMember added = new WorkspaceMember(ws.id(), c.user(), c.role(), now);
+        workspaceMembers.get(ws.id()).put(c.user(), added);
+        audit(who, Optional.of(ws.organization()), c.operation(), "");
+        return Prediction.success(added, new MembershipEvent.WorkspaceMemberAdded(ws.organization(), added, now));
+    }
+
+    private Prediction changeWorkspaceRole(Who who, Command.ChangeWorkspaceRole c) {
+        Reason r = workspaceGate(who, c.workspace(), c.operation(), false);
+        if (r != null) {
+            return Prediction.refused(r);
+        }
+        Workspace ws = workspaces.get(c.workspace());
+        if (ws.kind() == WorkspaceKind.DEFAULT) {
+            return Prediction.refused(Reason.DEFAULT_WORKSPACE);
+        }
+        WorkspaceMember target = workspaceMembers.get(ws.id()).get(c.user());
+        boolean self = who.isUser(c.user());
+        AuthorityLevel mine = inWorkspace(who, ws);
+        if (target == null) {
+            return Prediction.refused(Reason.MEMBER_NOT_FOUND);
+        }
+        if (self && rules.selfRemoval() == SelfRemoval.FORBIDDEN) {
+            return Prediction.refused(Reason.SELF_REMOVAL);
+        }
+        if (!self && !mine.atLeast(standing(ws, target))) {
+            return Prediction.refused(Reason.OUTRANKED);
+        }
+        if (!mine.atLeast(level(c.role()))) {
+            return Prediction.refused(Reason.INSUFFICIENT_AUTHORITY);
+        }
+        if (target.role() == c.role()) {
+            return Prediction.success(target);
+        }
+        if (target.role() == WorkspaceRole.ADMIN && workspaceAdmins(ws.id()) <= 1) {
+            return Prediction.refused(Reason.LAST_ADMIN);
+        }
+        WorkspaceMember changed = target.withRole(c.role());
+        workspaceMembers.get(ws.id()).put(c.user(), changed);
+        audit(who, Optional.of(ws.organization()), c.operation(), "");
+        return Prediction.success(changed, new MembershipEvent.WorkspaceRoleChanged(ws.organization(), ws.id(),
+                c.user(), target.role(), c.role(), now));
+    }
+
+    private Prediction removeWorkspaceMember(Who who, Command.RemoveWorkspaceMember c) {
+        boolean self = who.isUser(c.user());
+        boolean leaving = self && rules.selfRemoval() == SelfRemoval.ALLOWED_WHILE_ANOTHER_ADMIN_REMAINS;
+        Reason r = workspaceGate(who, c.workspace(), c.operation(), leaving);
+        if (r != null) {
+            return Prediction.refused(r);
+        }
+        Workspace ws = workspaces.get(c.workspace());
+        if (ws.kind() == WorkspaceKind.DEFAULT) {
+            return Prediction.refused(Reason.DEFAULT_WORKSPACE);
+        }
+        WorkspaceMember target = workspaceMembers.get(ws.id()).get(c.user());
+        if (target == null) {
+            return Prediction.refused(Reason.MEMBER_NOT_FOUND);
+        }
+        if (self && rules.selfRemoval() == SelfRemoval.FORBIDDEN) {
+            return Prediction.refused(Reason.SELF_REMOVAL);
+        }
+        if (!self && !inWorkspace(who, ws).atLeast(standing(ws, target))) {
+            return Prediction.refused(Reason.OUTRANKED);
+        }
+        if (target.role() == WorkspaceRole.ADMIN && workspaceAdmins(ws.id()) <= 1) {
+            return Prediction.refused(Reason.LAST_ADMIN);
+        }
+        workspaceMembers.get(ws.id()).remove(c.user());
+        audit(who, Optional.of(ws.organization()), c.operation(), c.reason());
+        return Prediction.success(target,
+                new MembershipEvent.WorkspaceMemberRemoved(ws.organization(), ws.id(), c.user(), now));
+    }
+
+    private Prediction getWorkspaceMember(Who who, Command.GetWorkspaceMember c) {
+        Reason r = workspaceGate(who, c.workspace(), c.operation(), false);
+        if (r != null) {
+            return Prediction.refused(r);
+        }
+        for (WorkspaceMember m : membersOf(c.workspace())) {
+            if (m.user().equals(c.user())) {
+                return Prediction.success(m);
+            }
+        }
+        return Prediction.refused(Reason.MEMBER_NOT_FOUND);
+    }
+
+    // ---- invitations and organization members --------------------------------------------
+
+    private Optional<Invitation> storedPendingFor(OrganizationId org, Email email) {
+        return invitations.values().stream()
+                .filter(i -> i.organization().equals(org) && i.email().equals(email)
+                        && i.status() == InvitationStatus.PENDING)
+                .findFirst();
+    }
+
+    private Optional<User> userByEmail(Email email) {
+        return users.values().stream().filter(u -> u.email().equals(email)).findFirst();
+    }
+
+    private Prediction invite(Who who, Command.InviteToOrganization c) {
+        Reason r = organizationGate(who, c.organization(), c.operation(), false);
+        if (r != null) {
+            return Prediction.refused(r);
+        }
+        if (!inOrganization(who, c.organization()).atLeast(level(c.role()))) {
+            return Prediction.refused(Reason.INSUFFICIENT_AUTHORITY);
+        }
+        Optional<User> existing = userByEmail(c.email());
+        if (existing.isPresent() && organizationMembers.get(c.organization()).containsKey(existing.get().id())) {
+            return Prediction.refused(Reason.ALREADY_MEMBER);
+        }
+        Optional<Invitation> stale = storedPendingFor(c.organization(), c.email());
+        if (stale.isPresent() && livePending(stale.get())) {
+            return Prediction.refused(Reason.ALREADY_INVITED);
+        }
+        // An expired invitation still stored as pending is marked expired when a new one replaces it.
+        stale.ifPresent(s -> invitations.put(s.id(), s.withStatus(InvitationStatus.EXPIRED)));
+        Invitation sent = new Invitation(InvitationId.of(nextId()), c.organization(), c.email(), c.role(),
+                InvitationStatus.PENDING, now, now.plus(rules.invitationLifetime()));
+        invitations.put(sent.id(), sent);
+        audit(who, Optional.of(c.organization()), c.operation(), "");
+        return Prediction.success(sent, new MembershipEvent.InvitationSent(sent, now));
+    }
+
+    /** Rule 9: only a pending invitation before its expiry can be accepted or revoked. */
+    private Reason notPending(Invitation i) {
+        if (i.status() == InvitationStatus.EXPIRED
+                || (i.status() == InvitationStatus.PENDING && !now.isBefore(i.expiresAt()))) {
+            return Reason.INVITATION_EXPIRED;
+        }
+        return i.status() == InvitationStatus.PENDING ? null : Reason.INVITATION_NOT_PENDING;
+    }
+
+    private Prediction accept(Who who, Command.AcceptInvitation c) {
+        if (who.user() == null) {
+            return Prediction.refused(Reason.INSUFFICIENT_AUTHORITY);
+        }
+        Invitation i = invitations.get(c.invitation());
+        if (i == null || !i.email().equals(who.user().email())) {
+            return Prediction.refused(Reason.INVITATION_NOT_FOUND);
+        }
+        if (!inOrganization(who, i.organization()).atLeast(rules.requiredAuthority(c.operation()))) {
+            return Prediction.refused(Reason.INSUFFICIENT_AUTHORITY);
+        }
+        Reason r = notPending(i);
+        if (r != null) {
+            return Prediction.refused(r);
+        }
+        if (organizationMembers.get(i.organization()).containsKey(who.user().id())) {
+            return Prediction.refused(Reason.ALREADY_MEMBER);
+        }
+        Invitation accepted = i.withStatus(InvitationStatus.ACCEPTED);
+        invitations.put(i.id(), accepted);
+        OrganizationMember joined = new OrganizationMember(i.organization(), who.user().id(), i.role(), now);
+        organizationMembers.get(i.organization()).put(joined.user(), joined);
+        audit(who, Optional.of(i.organization()), c.operation(), "");
+        return Prediction.success(joined, new MembershipEvent.InvitationAccepted(accepted, joined.user(), now));
+    }
+
+    private Prediction revoke(Who who, Command.RevokeInvitation c) {
+        AuthorityLevel required = rules.requiredAuthority(c.operation());
+        if (required == AuthorityLevel.INSTANCE_ADMIN && !who.instance()) {
+            return Prediction.refused(Reason.INSUFFICIENT_AUTHORITY);
+        }
+        Invitation i = invitations.get(c.invitation());
+        if (i == null || inOrganization(who, i.organization()) == AuthorityLevel.NONE) {
+            return Prediction.refused(Reason.INVITATION_NOT_FOUND);
+        }
+        if (!inOrganization(who, i.organization()).atLeast(required)) {
+            return Prediction.refused(Reason.INSUFFICIENT_AUTHORITY);
+        }
+        Reason r = notPending(i);
+        if (r != null) {
+            return Prediction.refused(r);
+        }
+        Invitation revoked = i.withStatus(InvitationStatus.REVOKED);
+        invitations.put(i.id(), revoked);
+        audit(who, Optional.of(i.organization()), c.operation(), c.reason());
+        return Prediction.success(revoked, new MembershipEvent.InvitationRevoked(revoked, now));
+    }
+
+    private Prediction removeOrganizationUser(Who who, Command.RemoveOrganizationUser c) {
+        boolean self = who.user() != null && who.user().email().equals(c.email());
+        boolean leaving = self && rules.selfRemoval() == SelfRemoval.ALLOWED_WHILE_ANOTHER_ADMIN_REMAINS;
+        Reason r = organizationGate(who, c.organization(), c.operation(), leaving);
+        if (r != null) {
+            return Prediction.refused(r);
+        }
+        OrganizationId org = c.organization();
+        Optional<User> user = userByEmail(c.email());
+        OrganizationMember member = user.map(u -> organizationMembers.get(org).get(u.id())).orElse(null);
+        Invitation invitation = storedPendingFor(org, c.email()).filter(this::livePending).orElse(null);
+        if (member == null && invitation == null) {
+            return Prediction.refused(Reason.NEITHER_MEMBER_NOR_INVITATION);
+        }
+        List<WorkspaceMember> cascade = new ArrayList<>();
+        if (member != null) {
+            if (self && rules.selfRemoval() == SelfRemoval.FORBIDDEN) {
+                return Prediction.refused(Reason.SELF_REMOVAL);
+            }
+            AuthorityLevel standing = user.get().instanceAdmin() ? AuthorityLevel.INSTANCE_ADMIN : level(member.role());
+            if (!self && !inOrganization(who, org).atLeast(standing)) {
+                return Prediction.refused(Reason.OUTRANKED);
+            }
+            if (member.role() == OrganizationRole.ADMIN && organizationAdmins(org) <= 1) {
+                return Prediction.refused(Reason.LAST_ADMIN);
+            }
+            workspaceMembers.forEach((ws, members) -> {
+                if (workspaces.get(ws).organization().equals(org) && members.containsKey(member.user())) {
+                    cascade.add(members.get(member.user()));
+                }
+            });
+            for (WorkspaceMember m : cascade) {
+                if (m.role() == WorkspaceRole.ADMIN && workspaceAdmins(m.workspace()) <= 1) {
+                    return Prediction.refused(Reason.LAST_ADMIN);
+                }
+            }
+        }
+        List<WorkspaceId> removedFrom = cascade.stream().map(WorkspaceMember::workspace).toList();
+        removedFrom.forEach(ws -> workspaceMembers.get(ws).remove(member.user()));
+        if (member != null) {
+            organizationMembers.get(org).remove(member.user());
+        }
+        Optional<Invitation> revoked = Optional.ofNullable(invitation).map(i -> i.withStatus(InvitationStatus.REVOKED));
+        revoked.ifPresent(i -> invitations.put(i.id(), i));
+        audit(who, Optional.of(org), c.operation(), c.reason());
+        MembershipEvent event = member != null
+                ? new MembershipEvent.OrganizationMemberRemoved(org, member.user(), removedFrom,
+                        revoked.map(Invitation::id), now)
+                : new MembershipEvent.InvitationRevoked(revoked.orElseThrow(), now);
+        return Prediction.success(new OrganizationUserRemoval(Optional.ofNullable(member), removedFrom, revoked), event);
+    }
+}
