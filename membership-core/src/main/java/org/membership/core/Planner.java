@@ -541,17 +541,8 @@ final class Planner {
         if ((r = Policies.exists(tx.user(c.user()).orElse(null), USER_NOT_FOUND)) != null) {
             return Plan.refuse(r);
         }
-        return Plan.approve((t, change) -> {
-            List<OrganizationMember> organizations = t.organizationMembershipsOf(c.user());
-            // Memberships promises default workspaces too; the store holds only explicit ones.
-            List<WorkspaceMember> workspaces = new ArrayList<>(t.workspaceMembershipsOf(c.user()));
-            for (OrganizationMember m : organizations) {
-                t.organization(m.organization()).flatMap(o -> t.workspace(o.defaultWorkspace()))
-                        .ifPresent(ws -> workspaces.add(Authority.asDefaultWorkspaceMember(ws, m)));
-            }
-            workspaces.sort(java.util.Comparator.comparing(WorkspaceMember::workspace));
-            return new Memberships(c.user(), organizations, workspaces);
-        });
+        return Plan.approve((t, change) -> new Memberships(c.user(),
+                t.organizationMembershipsOf(c.user()), t.workspaceMembershipsOf(c.user())));
     }
 
     private Plan<Page<AuditEntry>> listAuditTrail(StoreTransaction tx, Caller caller, Command.ListAuditTrail c) {

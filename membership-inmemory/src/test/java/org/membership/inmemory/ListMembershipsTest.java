@@ -23,10 +23,10 @@ final class ListMembershipsTest {
             .organization("globex", org -> org.admin("bob"))
             .build();
 
-    // ---- default workspaces -------------------------------------------------------------------
+    // ---- organizations and custom workspaces ----------------------------------------------------
 
     @Test
-    void listMemberships_includesDefaultWorkspaces_withRolesThatFollowTheOrganization() {
+    void listMemberships_listsOrganizationsAndCustomWorkspaces_defaultWorkspacesImplied() {
         Memberships bob = f.membership().execute(Actor.instanceKey("ops"), new Command.ListMemberships(f.user("bob")))
                 .success().orElseThrow();
 
@@ -34,18 +34,13 @@ final class ListMembershipsTest {
                 bob.organizations().stream().map(m -> m.organization()).toList());
         assertEquals(List.of(OrganizationRole.MEMBER, OrganizationRole.ADMIN),
                 bob.organizations().stream().map(m -> m.role()).toList());
-        List<WorkspaceId> expectedWorkspaces = new java.util.ArrayList<>(List.of(
-                f.workspace("acme"), f.workspace("research"), f.workspace("globex")));
-        expectedWorkspaces.sort(null);
-        assertEquals(expectedWorkspaces, bob.workspaces().stream().map(WorkspaceMember::workspace).toList(),
-                "ordered by workspace id, default workspaces included");
-        assertEquals(WorkspaceRole.USER, roleIn(bob, f.workspace("acme")));
+        assertEquals(List.of(f.workspace("research")), bob.workspaces().stream().map(WorkspaceMember::workspace).toList(),
+                "custom workspaces only: each organization membership implies its default workspace");
         assertEquals(WorkspaceRole.DEVELOPER, roleIn(bob, f.workspace("research")));
-        assertEquals(WorkspaceRole.ADMIN, roleIn(bob, f.workspace("globex")));
     }
 
     @Test
-    void listMemberships_afterRemovalByEmail_dropsTheDefaultWorkspaceToo() {
+    void listMemberships_afterRemovalByEmail_dropsTheOrganizationAndItsWorkspaces() {
         f.membership().execute(f.actor("alice"),
                 new Command.RemoveOrganizationUser(f.organization("acme"), Fixture.email("bob"), "left")).success()
                 .orElseThrow();
@@ -53,7 +48,7 @@ final class ListMembershipsTest {
         Memberships bob = f.membership().execute(f.actor("bob"), new Command.ListMemberships(f.user("bob")))
                 .success().orElseThrow();
 
-        assertEquals(List.of(f.workspace("globex")), bob.workspaces().stream().map(WorkspaceMember::workspace).toList());
+        assertEquals(List.of(), bob.workspaces());
         assertEquals(List.of(f.organization("globex")), bob.organizations().stream().map(m -> m.organization()).toList());
     }
 

@@ -156,16 +156,14 @@ final class ReferenceModel {
                 orgs.add(members.get(user));
             }
         });
-        // Every workspace the user is in, default ones included, by workspace id.
-        TreeMap<WorkspaceId, WorkspaceMember> wss = new TreeMap<>();
-        for (WorkspaceId ws : workspaces.keySet()) {
-            for (WorkspaceMember m : membersOf(ws)) {
-                if (m.user().equals(user)) {
-                    wss.put(ws, m);
-                }
+        // Explicit memberships only: see the javadoc of ModelBasedContract on Memberships.
+        List<WorkspaceMember> wss = new ArrayList<>();
+        workspaceMembers.forEach((ws, members) -> {
+            if (members.containsKey(user)) {
+                wss.add(members.get(user));
             }
-        }
-        return new Memberships(user, orgs, new ArrayList<>(wss.values()));
+        });
+        return new Memberships(user, orgs, wss);
     }
 
     private static WorkspaceMember asDefaultMember(Workspace ws, OrganizationMember m) {
