@@ -186,7 +186,7 @@ final class Planner {
         boolean self = caller.is(c.user());
         WorkspaceMember target = tx.workspaceMember(ws.id(), c.user()).orElse(null);
         if ((r = Policies.exists(target, MEMBER_NOT_FOUND)) != null
-                || (r = Policies.noSelfRemoval(rules.selfRemoval(), self)) != null
+                || (r = Policies.noSelfRemoval(rules.selfRemoval(), self && isDemotion(target, c.role()))) != null
                 || (!self && (r = Policies.doesNotOutrank(access.level,
                         Authority.ofMember(tx, ws.organization(), target))) != null)
                 || (r = Policies.grantWithinAuthority(access.level, Authority.of(c.role()))) != null) {
@@ -259,6 +259,11 @@ final class Planner {
                     : t.workspaceMembers(ws.id(), Paging.slice(c.page()));
             return Paging.page(fetched, c.page(), m -> m.user().value());
         });
+    }
+
+    /** Stepping down from admin is the change that can lock someone out; other role changes cannot. */
+    private static boolean isDemotion(WorkspaceMember member, WorkspaceRole to) {
+        return member.role() == WorkspaceRole.ADMIN && to != WorkspaceRole.ADMIN;
     }
 
     private static Refusal keepsWorkspaceAdmin(StoreTransaction tx, WorkspaceMember target) {

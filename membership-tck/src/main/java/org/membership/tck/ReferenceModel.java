@@ -454,7 +454,8 @@ final class ReferenceModel {
         if (target == null) {
             return Prediction.refused(Reason.MEMBER_NOT_FOUND);
         }
-        if (self && rules.selfRemoval() == SelfRemoval.FORBIDDEN) {
+        boolean selfDemotion = self && target.role() == WorkspaceRole.ADMIN && c.role() != WorkspaceRole.ADMIN;
+        if (selfDemotion && rules.selfRemoval() == SelfRemoval.FORBIDDEN) {
             return Prediction.refused(Reason.SELF_REMOVAL);
         }
         if (!self && !mine.atLeast(standing(ws, target))) {
