@@ -46,8 +46,10 @@ import org.membership.core.spi.MembershipStore;
  * of one store, and checks both the outcomes and the stored state they left.
  *
  * <p>Extend it in a store's test sources and implement {@link #newStore()}; a slow store may lower
- * {@link #trials()}. On a store that serializes all writes the races are trivially safe; the kit
- * earns its keep on stores with real concurrent transactions (row locks, MVCC, retries).
+ * {@link #trials()}. Once a world is built, every transaction call pauses for a few microseconds,
+ * so the racing commands really overlap between their reads and their writes: without that, a fast
+ * store often finishes one command before the rival thread wakes, and a store that does not isolate
+ * transactions would pass (with it, such a store fails every race here).
  *
  * <p>Not thread-safe itself; JUnit runs one test per instance, and the test drives its own threads.
  */
@@ -152,14 +154,13 @@ public abstract class ConcurrencyContract {
 
     @Test
     void rule9_acceptVersusRevoke_exactlyOneWins() throws Exception {
-        Fixture.Builder builder = Fixture.builder(newStore()).rules(MembershipRules.defaults());
+        Fixture.Builder builder = builder(MembershipRules.defaults());
         for (int trial = 0; trial < trials(); trial++) {
-            int i = trial;
-            int t = i;
+            int t = trial;
             builder.user(c(t), UserStatus.VALIDATED)
                     .organization(org(t), org -> org.admin(a(t)).invitation(Fixture.email(c(t)).value()));
         }
-        Fixture f = builder.build();
+        Fixture f = build(builder);
         for (int trial = 0; trial < trials(); trial++) {
             int i = trial;
             InvitationId invitation = f.invitation(Fixture.email(c(i)).value());
@@ -221,7 +222,7 @@ public abstract class ConcurrencyContract {
     @Test
     void dryRunsRacingWithWrites_neverThrow_andDecideFromACommittedState() throws Exception {
         int members = 3;
-        Fixture f = Fixture.builder(newStore()).rules(MembershipRules.flashback())
+        Fixture f = build(builder(MembershipRules.flashback())
                 .organization("acme", org -> {
                     org.admin("alice");
                     for (int k = 0; k < members; k++) {
@@ -233,8 +234,7 @@ public abstract class ConcurrencyContract {
                             ws.member(m(k));
                         }
                     });
-                })
-                .build();
+                }));
         WorkspaceId research = f.workspace("research");
         int auditBefore = auditSize(f, f.organization("acme"));
         int rounds = trials();
@@ -291,14 +291,27 @@ public abstract class ConcurrencyContract {
     }
 
     private Fixture world(MembershipRules rules, PerTrial perTrial) {
-        Fixture.Builder builder = Fixture.builder(newStore()).rules(rules);
+        Fixture.Builder builder = builder(rules);
         for (int trial = 0; trial < trials(); trial++) {
-            int i = trial;
-            int t = i;
+            int t = trial;
             Consumer<Fixture.Builder.OrganizationSpec> spec = org -> perTrial.declare(org, t);
             builder.organization(org(t), spec);
         }
-        return builder.build();
+        return build(builder);
+    }
+
+    private DawdlingStore store;
+
+    /** A builder over a new store that dawdles once the world is built (see {@link #build}). */
+    private Fixture.Builder builder(MembershipRules rules) {
+        store = new DawdlingStore(newStore());
+        return Fixture.builder(store).rules(rules);
+    }
+
+    private Fixture build(Fixture.Builder builder) {
+        Fixture f = builder.build();
+        store.startDawdling();
+        return f;
     }
 
     private static String org(int i) {
