@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.membership.api.Actor;
 import org.membership.api.AuditEntry;
 import org.membership.api.Command;
+import org.membership.api.Decision;
 import org.membership.api.Email;
 import org.membership.api.InvalidInputException;
 import org.membership.api.Invitation;
@@ -43,7 +44,8 @@ import org.membership.core.spi.MembershipStore;
  * The five documented removal APIs (specification §1), each under its {@link MembershipRules}
  * preset, with the documented outcome for every documented status: success, 400, 401, 403, 404
  * and 409 as each API lists them. Every refusal is also checked as the problem-details document
- * a host would answer with, and every test checks what is stored afterwards, not only the answer.
+ * a host would answer with, every call is first asked as a dry run that must decide alike, and
+ * every test checks what is stored afterwards, not only the answer.
  *
  * <p>Extend it in a store's test sources:
  * <pre>{@code
@@ -82,7 +84,7 @@ public abstract class DocumentedApisContract {
     @Test
     void p1_companyAdmin_removesFromCustomWorkspaceOfOwnCompany() {
         Fixture f = paradigm(MembershipRules.paradigmCompany());
-        WorkspaceMember removed = succeeded(f.membership().execute(f.actor("alice"), remove(f, "research", "bob")));
+        WorkspaceMember removed = succeeded(attempt(f, f.actor("alice"), remove(f, "research", "bob")));
         assertEquals(f.workspace("research"), removed.workspace());
         assertEquals(f.user("bob"), removed.user());
         assertEquals(List.of("carl", "wendy"), memberNames(f, "research"));
@@ -93,7 +95,7 @@ public abstract class DocumentedApisContract {
     @Test
     void p1_member_isForbidden() {
         Fixture f = paradigm(MembershipRules.paradigmCompany());
-        assertRefused(f.membership().execute(f.actor("bob"), remove(f, "research", "carl")),
+        assertRefused(attempt(f, f.actor("bob"), remove(f, "research", "carl")),
                 Reason.INSUFFICIENT_AUTHORITY, 403);
         assertUnchanged(f, "research", List.of("bob", "carl", "wendy"));
     }
@@ -101,7 +103,7 @@ public abstract class DocumentedApisContract {
     @Test
     void p1_workspaceAdmin_isForbidden() {
         Fixture f = paradigm(MembershipRules.paradigmCompany());
-        assertRefused(f.membership().execute(f.actor("wendy"), remove(f, "research", "bob")),
+        assertRefused(attempt(f, f.actor("wendy"), remove(f, "research", "bob")),
                 Reason.INSUFFICIENT_AUTHORITY, 403);
         assertUnchanged(f, "research", List.of("bob", "carl", "wendy"));
     }
@@ -109,9 +111,9 @@ public abstract class DocumentedApisContract {
     @Test
     void p1_workspaceOfAnotherCompany_isNotFound_exactlyLikeAMissingWorkspace() {
         Fixture f = paradigm(MembershipRules.paradigmCompany());
-        Refusal other = assertRefused(f.membership().execute(f.actor("alice"), remove(f, "labs", "gus")),
+        Refusal other = assertRefused(attempt(f, f.actor("alice"), remove(f, "labs", "gus")),
                 Reason.WORKSPACE_NOT_FOUND, 404);
-        Refusal missing = assertRefused(f.membership().execute(f.actor("alice"),
+        Refusal missing = assertRefused(attempt(f, f.actor("alice"),
                 new Command.RemoveWorkspaceMember(ABSENT_WORKSPACE, f.user("gus"), "")), Reason.WORKSPACE_NOT_FOUND, 404);
         assertEquals(missing, other);
         assertEquals(missing.toProblemDetails().toJson(), other.toProblemDetails().toJson());
@@ -121,7 +123,7 @@ public abstract class DocumentedApisContract {
     @Test
     void p1_unknownUser_isNotFound() {
         Fixture f = paradigm(MembershipRules.paradigmCompany());
-        assertRefused(f.membership().execute(f.actor("alice"),
+        assertRefused(attempt(f, f.actor("alice"),
                 new Command.RemoveWorkspaceMember(f.workspace("research"), UserId.of("nobody"), "")),
                 Reason.MEMBER_NOT_FOUND, 404);
         assertUnchanged(f, "research", List.of("bob", "carl", "wendy"));
@@ -130,14 +132,14 @@ public abstract class DocumentedApisContract {
     @Test
     void p1_instanceAdmin_alsoSucceeds() {
         Fixture f = paradigm(MembershipRules.paradigmCompany());
-        succeeded(f.membership().execute(f.actor("root"), remove(f, "research", "bob")));
+        succeeded(attempt(f, f.actor("root"), remove(f, "research", "bob")));
         assertEquals(List.of("carl", "wendy"), memberNames(f, "research"));
     }
 
     @Test
     void p1_defaultWorkspace_isNotACustomWorkspace() {
         Fixture f = paradigm(MembershipRules.paradigmCompany());
-        assertRefused(f.membership().execute(f.actor("alice"), remove(f, "acme", "bob")), Reason.DEFAULT_WORKSPACE, 409);
+        assertRefused(attempt(f, f.actor("alice"), remove(f, "acme", "bob")), Reason.DEFAULT_WORKSPACE, 409);
         assertTrue(memberNames(f, "acme").contains("bob"));
         assertTrue(f.events().isEmpty());
     }
@@ -145,7 +147,7 @@ public abstract class DocumentedApisContract {
     @Test
     void p1_unknownActor_isUnauthenticated() {
         Fixture f = paradigm(MembershipRules.paradigmCompany());
-        assertRefused(f.membership().execute(Actor.user(UserId.of("ghost")), remove(f, "research", "bob")),
+        assertRefused(attempt(f, Actor.user(UserId.of("ghost")), remove(f, "research", "bob")),
                 Reason.UNAUTHENTICATED, 401);
         assertUnchanged(f, "research", List.of("bob", "carl", "wendy"));
     }
@@ -155,8 +157,8 @@ public abstract class DocumentedApisContract {
     @Test
     void p2_instanceAdminUser_removesInAnyCompany() {
         Fixture f = paradigm(MembershipRules.paradigmInstance());
-        succeeded(f.membership().execute(f.actor("root"), remove(f, "research", "bob")));
-        succeeded(f.membership().execute(f.actor("root"), remove(f, "labs", "gus")));
+        succeeded(attempt(f, f.actor("root"), remove(f, "research", "bob")));
+        succeeded(attempt(f, f.actor("root"), remove(f, "labs", "gus")));
         assertEquals(List.of("carl", "wendy"), memberNames(f, "research"));
         assertEquals(List.of("gina"), memberNames(f, "labs"));
         assertEquals(2, f.events().size());
@@ -165,7 +167,7 @@ public abstract class DocumentedApisContract {
     @Test
     void p2_instanceKey_removesInAnyCompany() {
         Fixture f = paradigm(MembershipRules.paradigmInstance());
-        WorkspaceMember removed = succeeded(f.membership().execute(ROOT_KEY, remove(f, "labs", "gus")));
+        WorkspaceMember removed = succeeded(attempt(f, ROOT_KEY, remove(f, "labs", "gus")));
         assertEquals(f.user("gus"), removed.user());
         assertEquals(List.of("gina"), memberNames(f, "labs"));
         AuditEntry entry = lastAudit(f, "globex");
@@ -176,9 +178,9 @@ public abstract class DocumentedApisContract {
     @Test
     void p2_organizationAdmin_isForbidden_evenInOwnCompany() {
         Fixture f = paradigm(MembershipRules.paradigmInstance());
-        assertRefused(f.membership().execute(f.actor("alice"), remove(f, "research", "bob")),
+        assertRefused(attempt(f, f.actor("alice"), remove(f, "research", "bob")),
                 Reason.INSUFFICIENT_AUTHORITY, 403);
-        assertRefused(f.membership().execute(f.organizationKey("acme"), remove(f, "research", "bob")),
+        assertRefused(attempt(f, f.organizationKey("acme"), remove(f, "research", "bob")),
                 Reason.INSUFFICIENT_AUTHORITY, 403);
         assertUnchanged(f, "research", List.of("bob", "carl", "wendy"));
     }
@@ -186,9 +188,9 @@ public abstract class DocumentedApisContract {
     @Test
     void p2_unknownWorkspace_isNotFound() {
         Fixture f = paradigm(MembershipRules.paradigmInstance());
-        assertRefused(f.membership().execute(f.actor("root"),
+        assertRefused(attempt(f, f.actor("root"),
                 new Command.RemoveWorkspaceMember(ABSENT_WORKSPACE, f.user("bob"), "")), Reason.WORKSPACE_NOT_FOUND, 404);
-        assertRefused(f.membership().execute(f.actor("root"),
+        assertRefused(attempt(f, f.actor("root"),
                 new Command.RemoveWorkspaceMember(f.workspace("research"), UserId.of("nobody"), "")),
                 Reason.MEMBER_NOT_FOUND, 404);
         assertUnchanged(f, "research", List.of("bob", "carl", "wendy"));
@@ -197,7 +199,7 @@ public abstract class DocumentedApisContract {
     @Test
     void p2_unknownActor_isUnauthenticated() {
         Fixture f = paradigm(MembershipRules.paradigmInstance());
-        assertRefused(f.membership().execute(Actor.user(UserId.of("ghost")), remove(f, "research", "bob")),
+        assertRefused(attempt(f, Actor.user(UserId.of("ghost")), remove(f, "research", "bob")),
                 Reason.UNAUTHENTICATED, 401);
         assertUnchanged(f, "research", List.of("bob", "carl", "wendy"));
     }
@@ -213,7 +215,7 @@ public abstract class DocumentedApisContract {
                         .workspace("labs", ws -> ws.admin("gina").member("gus")))
                 .build();
         // dan is a workspace admin whose account has gone back to pending validation
-        succeeded(f.membership().execute(ROOT_KEY, new Command.ChangeUserStatus(f.user("dan"), UserStatus.PENDING_VALIDATION)));
+        succeeded(attempt(f, ROOT_KEY, new Command.ChangeUserStatus(f.user("dan"), UserStatus.PENDING_VALIDATION)));
         eventsBefore = f.events().size();
         return f;
     }
@@ -221,7 +223,7 @@ public abstract class DocumentedApisContract {
     @Test
     void f_workspaceAdmin_removes() {
         Fixture f = flashback();
-        WorkspaceMember removed = succeeded(f.membership().execute(f.actor("wendy"),
+        WorkspaceMember removed = succeeded(attempt(f, f.actor("wendy"),
                 new Command.RemoveWorkspaceMember(f.workspace("research"), f.user("bob"), "left the team")));
         assertEquals(f.user("bob"), removed.user());
         assertEquals(List.of("dan", "walt", "wendy"), memberNames(f, "research"));
@@ -236,7 +238,7 @@ public abstract class DocumentedApisContract {
     @Test
     void f_unvalidatedActor_isBadRequest() {
         Fixture f = flashback();
-        Refusal r = assertRefused(f.membership().execute(f.actor("dan"), remove(f, "research", "bob")),
+        Refusal r = assertRefused(attempt(f, f.actor("dan"), remove(f, "research", "bob")),
                 Reason.ACCOUNT_NOT_VALIDATED, 400);
         assertEquals("User not found or account is not validated", r.message());
         assertEquals("account_not_validated", r.code());
@@ -246,9 +248,9 @@ public abstract class DocumentedApisContract {
     @Test
     void f_nonAdmin_isForbidden() {
         Fixture f = flashback();
-        assertRefused(f.membership().execute(f.actor("bob"), remove(f, "research", "walt")),
+        assertRefused(attempt(f, f.actor("bob"), remove(f, "research", "walt")),
                 Reason.INSUFFICIENT_AUTHORITY, 403);
-        assertRefused(f.membership().execute(f.actor("carl"), remove(f, "research", "bob")),
+        assertRefused(attempt(f, f.actor("carl"), remove(f, "research", "bob")),
                 Reason.INSUFFICIENT_AUTHORITY, 403);
         assertUnchanged(f, "research", List.of("bob", "dan", "walt", "wendy"));
     }
@@ -256,18 +258,18 @@ public abstract class DocumentedApisContract {
     @Test
     void f_selfRemoval_isForbidden_evenWithAnotherAdminLeft() {
         Fixture f = flashback();
-        Refusal r = assertRefused(f.membership().execute(f.actor("wendy"), remove(f, "research", "wendy")),
+        Refusal r = assertRefused(attempt(f, f.actor("wendy"), remove(f, "research", "wendy")),
                 Reason.SELF_REMOVAL, 403);
         assertEquals("self_removal", r.code());
         assertUnchanged(f, "research", List.of("bob", "dan", "walt", "wendy"));
-        assertEquals(WorkspaceRole.ADMIN, succeeded(f.membership().execute(f.actor("wendy"),
+        assertEquals(WorkspaceRole.ADMIN, succeeded(attempt(f, f.actor("wendy"),
                 new Command.GetWorkspaceMember(f.workspace("research"), f.user("wendy")))).role());
     }
 
     @Test
     void f_targetNotInWorkspace_isNotFound() {
         Fixture f = flashback();
-        Refusal r = assertRefused(f.membership().execute(f.actor("wendy"), remove(f, "research", "carl")),
+        Refusal r = assertRefused(attempt(f, f.actor("wendy"), remove(f, "research", "carl")),
                 Reason.MEMBER_NOT_FOUND, 404);
         assertEquals("User not found in workspace", r.message());
         assertUnchanged(f, "research", List.of("bob", "dan", "walt", "wendy"));
@@ -276,9 +278,9 @@ public abstract class DocumentedApisContract {
     @Test
     void f_workspaceOfAnotherOrganization_isNotFound_exactlyLikeAMissingWorkspace() {
         Fixture f = flashback();
-        Refusal other = assertRefused(f.membership().execute(f.actor("wendy"), remove(f, "labs", "gus")),
+        Refusal other = assertRefused(attempt(f, f.actor("wendy"), remove(f, "labs", "gus")),
                 Reason.WORKSPACE_NOT_FOUND, 404);
-        Refusal missing = assertRefused(f.membership().execute(f.actor("wendy"),
+        Refusal missing = assertRefused(attempt(f, f.actor("wendy"),
                 new Command.RemoveWorkspaceMember(ABSENT_WORKSPACE, f.user("gus"), "")), Reason.WORKSPACE_NOT_FOUND, 404);
         assertEquals(missing, other);
         assertUnchanged(f, "labs", List.of("gina", "gus"));
@@ -289,27 +291,27 @@ public abstract class DocumentedApisContract {
         Fixture f = flashback();
         Command.GetWorkspaceMember ownGet = new Command.GetWorkspaceMember(f.workspace("research"), f.user("bob"));
         Command.ListWorkspaceMembers ownList = new Command.ListWorkspaceMembers(f.workspace("research"), PageRequest.first());
-        succeeded(f.membership().execute(f.actor("bob"), ownGet));
-        succeeded(f.membership().execute(f.actor("bob"), ownList));
+        succeeded(attempt(f, f.actor("bob"), ownGet));
+        succeeded(attempt(f, f.actor("bob"), ownList));
 
-        succeeded(f.membership().execute(f.actor("wendy"), remove(f, "research", "bob")));
+        succeeded(attempt(f, f.actor("wendy"), remove(f, "research", "bob")));
 
-        assertRefused(f.membership().execute(f.actor("bob"), ownGet), Reason.INSUFFICIENT_AUTHORITY, 403);
-        assertRefused(f.membership().execute(f.actor("bob"), ownList), Reason.INSUFFICIENT_AUTHORITY, 403);
+        assertRefused(attempt(f, f.actor("bob"), ownGet), Reason.INSUFFICIENT_AUTHORITY, 403);
+        assertRefused(attempt(f, f.actor("bob"), ownList), Reason.INSUFFICIENT_AUTHORITY, 403);
         assertFalse(f.membership().check(f.actor("bob"), ownList).allowed());
-        assertRefused(f.membership().execute(f.actor("wendy"), remove(f, "research", "bob")),
+        assertRefused(attempt(f, f.actor("wendy"), remove(f, "research", "bob")),
                 Reason.MEMBER_NOT_FOUND, 404);
 
-        succeeded(f.membership().execute(f.actor("wendy"),
+        succeeded(attempt(f, f.actor("wendy"),
                 new Command.AddWorkspaceMember(f.workspace("research"), f.user("bob"), WorkspaceRole.USER)));
-        assertEquals(WorkspaceRole.USER, succeeded(f.membership().execute(f.actor("bob"), ownGet)).role());
-        assertTrue(names(succeeded(f.membership().execute(f.actor("bob"), ownList))).contains("bob"));
+        assertEquals(WorkspaceRole.USER, succeeded(attempt(f, f.actor("bob"), ownGet)).role());
+        assertTrue(names(succeeded(attempt(f, f.actor("bob"), ownList))).contains("bob"));
     }
 
     @Test
     void f_unknownActor_isUnauthenticated() {
         Fixture f = flashback();
-        assertRefused(f.membership().execute(Actor.user(UserId.of("ghost")), remove(f, "research", "bob")),
+        assertRefused(attempt(f, Actor.user(UserId.of("ghost")), remove(f, "research", "bob")),
                 Reason.UNAUTHENTICATED, 401);
         assertUnchanged(f, "research", List.of("bob", "dan", "walt", "wendy"));
     }
@@ -337,10 +339,10 @@ public abstract class DocumentedApisContract {
     @Test
     void a_organizationKey_removes_andTheResultCarriesUserAndWorkspaceIds() {
         Fixture f = anthropic();
-        WorkspaceMember removed = succeeded(f.membership().execute(f.organizationKey("acme"), remove(f, "research", "bob")));
+        WorkspaceMember removed = succeeded(attempt(f, f.organizationKey("acme"), remove(f, "research", "bob")));
         assertEquals(f.user("bob"), removed.user());
         assertEquals(f.workspace("research"), removed.workspace());
-        assertRefused(f.membership().execute(f.organizationKey("acme"),
+        assertRefused(attempt(f, f.organizationKey("acme"),
                 new Command.GetWorkspaceMember(f.workspace("research"), f.user("bob"))), Reason.MEMBER_NOT_FOUND, 404);
         assertEquals(List.of("alice"), memberNames(f, "research"));
         assertEquals(f.organizationKey("acme").describe(), lastAudit(f, "acme").actor());
@@ -349,10 +351,10 @@ public abstract class DocumentedApisContract {
     @Test
     void a_get_returnsTheMemberWithItsRole() {
         Fixture f = anthropic();
-        WorkspaceMember bob = succeeded(f.membership().execute(f.organizationKey("acme"),
+        WorkspaceMember bob = succeeded(attempt(f, f.organizationKey("acme"),
                 new Command.GetWorkspaceMember(f.workspace("research"), f.user("bob"))));
         assertEquals(new WorkspaceMember(f.workspace("research"), f.user("bob"), WorkspaceRole.DEVELOPER, bob.since()), bob);
-        assertRefused(f.membership().execute(f.organizationKey("acme"),
+        assertRefused(attempt(f, f.organizationKey("acme"),
                 new Command.GetWorkspaceMember(f.workspace("research"), f.user("carl"))), Reason.MEMBER_NOT_FOUND, 404);
     }
 
@@ -413,12 +415,12 @@ public abstract class DocumentedApisContract {
     @Test
     void a_add_addsAMember() {
         Fixture f = anthropic();
-        WorkspaceMember added = succeeded(f.membership().execute(f.organizationKey("acme"),
+        WorkspaceMember added = succeeded(attempt(f, f.organizationKey("acme"),
                 new Command.AddWorkspaceMember(f.workspace("research"), f.user("carl"), WorkspaceRole.RESTRICTED_DEVELOPER)));
         assertEquals(WorkspaceRole.RESTRICTED_DEVELOPER, added.role());
-        assertEquals(added, succeeded(f.membership().execute(f.organizationKey("acme"),
+        assertEquals(added, succeeded(attempt(f, f.organizationKey("acme"),
                 new Command.GetWorkspaceMember(f.workspace("research"), f.user("carl")))));
-        assertRefused(f.membership().execute(f.organizationKey("acme"),
+        assertRefused(attempt(f, f.organizationKey("acme"),
                 new Command.AddWorkspaceMember(f.workspace("research"), f.user("carl"), WorkspaceRole.USER)),
                 Reason.ALREADY_MEMBER, 409);
         assertEquals(List.of("alice", "bob", "carl"), memberNames(f, "research"));
@@ -427,10 +429,10 @@ public abstract class DocumentedApisContract {
     @Test
     void a_updateRole_changesTheStoredRole() {
         Fixture f = anthropic();
-        WorkspaceMember changed = succeeded(f.membership().execute(f.organizationKey("acme"),
+        WorkspaceMember changed = succeeded(attempt(f, f.organizationKey("acme"),
                 new Command.ChangeWorkspaceRole(f.workspace("research"), f.user("bob"), WorkspaceRole.BILLING)));
         assertEquals(WorkspaceRole.BILLING, changed.role());
-        assertEquals(WorkspaceRole.BILLING, succeeded(f.membership().execute(f.organizationKey("acme"),
+        assertEquals(WorkspaceRole.BILLING, succeeded(attempt(f, f.organizationKey("acme"),
                 new Command.GetWorkspaceMember(f.workspace("research"), f.user("bob")))).role());
         assertEquals(List.of(new MembershipEvent.WorkspaceRoleChanged(f.organization("acme"), f.workspace("research"),
                 f.user("bob"), WorkspaceRole.DEVELOPER, WorkspaceRole.BILLING, f.clock().instant())), f.events());
@@ -448,20 +450,20 @@ public abstract class DocumentedApisContract {
                 ws -> new Command.AddWorkspaceMember(ws, f.user("carl"), WorkspaceRole.USER),
                 ws -> new Command.ChangeWorkspaceRole(ws, f.user("bob"), WorkspaceRole.ADMIN));
         for (var command : commands) {
-            Refusal other = assertRefused(f.membership().execute(foreign, command.apply(research)),
+            Refusal other = assertRefused(attempt(f, foreign, command.apply(research)),
                     Reason.WORKSPACE_NOT_FOUND, 404);
-            Refusal absent = assertRefused(f.membership().execute(foreign, command.apply(ABSENT_WORKSPACE)),
+            Refusal absent = assertRefused(attempt(f, foreign, command.apply(ABSENT_WORKSPACE)),
                     Reason.WORKSPACE_NOT_FOUND, 404);
             assertEquals(absent, other);
             assertEquals(absent, f.membership().check(foreign, command.apply(research)).refusal().orElseThrow());
         }
         assertUnchanged(f, "research", List.of("alice", "bob"));
-        assertEquals(WorkspaceRole.DEVELOPER, succeeded(f.membership().execute(f.organizationKey("acme"),
+        assertEquals(WorkspaceRole.DEVELOPER, succeeded(attempt(f, f.organizationKey("acme"),
                 new Command.GetWorkspaceMember(research, f.user("bob")))).role());
     }
 
     private static Page<WorkspaceMember> list(Fixture f, PageRequest page) {
-        return succeeded(f.membership().execute(f.organizationKey("acme"),
+        return succeeded(attempt(f, f.organizationKey("acme"),
                 new Command.ListWorkspaceMembers(f.workspace("crowd"), page)));
     }
 
@@ -505,7 +507,7 @@ public abstract class DocumentedApisContract {
     void x_activeMember_isRemovedWithWorkspacesAndInvitation_inOneChange() {
         Fixture f = factory();
         int auditBefore = auditTrail(f, "acme").size();
-        OrganizationUserRemoval removal = succeeded(f.membership().execute(f.actor("alice"),
+        OrganizationUserRemoval removal = succeeded(attempt(f, f.actor("alice"),
                 removeByEmail(f, "acme", "bob@example.com")));
 
         OrganizationMember member = removal.removedMember().orElseThrow();
@@ -517,7 +519,7 @@ public abstract class DocumentedApisContract {
         assertEquals(BOBS_INVITATION, revoked.id());
         assertEquals(InvitationStatus.REVOKED, revoked.status());
 
-        Memberships bobs = succeeded(f.membership().execute(ROOT_KEY, new Command.ListMemberships(f.user("bob"))));
+        Memberships bobs = succeeded(attempt(f, ROOT_KEY, new Command.ListMemberships(f.user("bob"))));
         assertEquals(List.of(), bobs.organizations());
         assertEquals(List.of(), bobs.workspaces());
         assertFalse(memberNames(f, "acme").contains("bob"));
@@ -546,7 +548,7 @@ public abstract class DocumentedApisContract {
     @Test
     void x_onlyPendingInvitation_isRevoked() {
         Fixture f = factory();
-        OrganizationUserRemoval removal = succeeded(f.membership().execute(f.actor("alice"),
+        OrganizationUserRemoval removal = succeeded(attempt(f, f.actor("alice"),
                 removeByEmail(f, "acme", "dora@example.com")));
         assertEquals(Optional.empty(), removal.removedMember());
         assertEquals(List.of(), removal.removedFromWorkspaces());
@@ -563,9 +565,9 @@ public abstract class DocumentedApisContract {
     void x_neitherMemberNorInvitation_isNotFound() {
         Fixture f = factory();
         int auditBefore = auditTrail(f, "acme").size();
-        assertRefused(f.membership().execute(f.actor("alice"), removeByEmail(f, "acme", "zed@example.com")),
+        assertRefused(attempt(f, f.actor("alice"), removeByEmail(f, "acme", "zed@example.com")),
                 Reason.NEITHER_MEMBER_NOR_INVITATION, 404);
-        assertRefused(f.membership().execute(f.actor("alice"), removeByEmail(f, "acme", "sam@example.com")),
+        assertRefused(attempt(f, f.actor("alice"), removeByEmail(f, "acme", "sam@example.com")),
                 Reason.NEITHER_MEMBER_NOR_INVITATION, 404);
         assertEquals(auditBefore, auditTrail(f, "acme").size());
         assertTrue(f.events().isEmpty());
@@ -586,13 +588,13 @@ public abstract class DocumentedApisContract {
     @Test
     void x_lastAdmin_isConflict() {
         Fixture f = factory();
-        Refusal byKey = assertRefused(f.membership().execute(f.organizationKey("solo"), removeByEmail(f, "solo", "sol@example.com")),
+        Refusal byKey = assertRefused(attempt(f, f.organizationKey("solo"), removeByEmail(f, "solo", "sol@example.com")),
                 Reason.LAST_ADMIN, 409);
         assertEquals("last_admin", byKey.code());
-        assertRefused(f.membership().execute(f.actor("sol"), removeByEmail(f, "solo", "sol@example.com")),
+        assertRefused(attempt(f, f.actor("sol"), removeByEmail(f, "solo", "sol@example.com")),
                 Reason.LAST_ADMIN, 409);
         assertEquals(List.of("sam", "sol"), memberNames(f, "solo"));
-        assertEquals(WorkspaceRole.ADMIN, succeeded(f.membership().execute(f.actor("sol"),
+        assertEquals(WorkspaceRole.ADMIN, succeeded(attempt(f, f.actor("sol"),
                 new Command.GetWorkspaceMember(f.workspace("solo"), f.user("sol")))).role());
         assertTrue(f.events().isEmpty());
     }
@@ -601,7 +603,7 @@ public abstract class DocumentedApisContract {
     void x_lastAdminOfAWorkspace_isConflict() {
         Fixture f = factory();
         // alice is an organization admin with another admin beside her, but the only admin of research and ops
-        assertRefused(f.membership().execute(f.actor("amy"), removeByEmail(f, "acme", "alice@example.com")),
+        assertRefused(attempt(f, f.actor("amy"), removeByEmail(f, "acme", "alice@example.com")),
                 Reason.LAST_ADMIN, 409);
         assertEquals(List.of("alice", "bob"), memberNames(f, "research"));
         assertEquals(List.of("alice", "amy", "bob", "carl"), memberNames(f, "acme"));
@@ -611,21 +613,21 @@ public abstract class DocumentedApisContract {
     @Test
     void x_adminMayLeaveWhileAnotherAdminRemains() {
         Fixture f = factory();
-        succeeded(f.membership().execute(f.actor("amy"), removeByEmail(f, "acme", "amy@example.com")));
+        succeeded(attempt(f, f.actor("amy"), removeByEmail(f, "acme", "amy@example.com")));
         assertEquals(List.of("alice", "bob", "carl"), memberNames(f, "acme"));
-        assertRefused(f.membership().execute(f.actor("alice"), removeByEmail(f, "acme", "alice@example.com")),
+        assertRefused(attempt(f, f.actor("alice"), removeByEmail(f, "acme", "alice@example.com")),
                 Reason.LAST_ADMIN, 409);
     }
 
     @Test
     void x_mixedCaseEmail_matches() {
         Fixture f = factory();
-        OrganizationUserRemoval removal = succeeded(f.membership().execute(f.actor("alice"),
+        OrganizationUserRemoval removal = succeeded(attempt(f, f.actor("alice"),
                 new Command.RemoveOrganizationUser(f.organization("acme"), Email.of("  CaRL@Example.COM "), "")));
         assertEquals(f.user("carl"), removal.removedMember().orElseThrow().user());
         assertEquals(List.of(f.workspace("ops")), removal.removedFromWorkspaces());
         assertEquals(List.of("alice", "amy", "bob"), memberNames(f, "acme"));
-        OrganizationUserRemoval invitation = succeeded(f.membership().execute(f.actor("alice"),
+        OrganizationUserRemoval invitation = succeeded(attempt(f, f.actor("alice"),
                 removeByEmail(f, "acme", "DORA@EXAMPLE.COM")));
         assertEquals(f.invitation("dora@example.com"), invitation.revokedInvitation().orElseThrow().id());
     }
@@ -633,7 +635,7 @@ public abstract class DocumentedApisContract {
     @Test
     void x_member_isForbidden() {
         Fixture f = factory();
-        assertRefused(f.membership().execute(f.actor("carl"), removeByEmail(f, "acme", "bob@example.com")),
+        assertRefused(attempt(f, f.actor("carl"), removeByEmail(f, "acme", "bob@example.com")),
                 Reason.INSUFFICIENT_AUTHORITY, 403);
         assertTrue(memberNames(f, "acme").contains("bob"));
         assertEquals(List.of("bob@example.com", "dora@example.com"), pendingEmails(f, "acme"));
@@ -642,9 +644,9 @@ public abstract class DocumentedApisContract {
     @Test
     void x_otherOrganization_isNotFound_exactlyLikeAMissingOne() {
         Fixture f = factory();
-        Refusal other = assertRefused(f.membership().execute(f.actor("alice"), removeByEmail(f, "solo", "sam@example.com")),
+        Refusal other = assertRefused(attempt(f, f.actor("alice"), removeByEmail(f, "solo", "sam@example.com")),
                 Reason.ORGANIZATION_NOT_FOUND, 404);
-        Refusal missing = assertRefused(f.membership().execute(f.actor("alice"),
+        Refusal missing = assertRefused(attempt(f, f.actor("alice"),
                 new Command.RemoveOrganizationUser(OrganizationId.of("no-such-org"), Email.of("sam@example.com"), "")),
                 Reason.ORGANIZATION_NOT_FOUND, 404);
         assertEquals(missing, other);
@@ -654,7 +656,7 @@ public abstract class DocumentedApisContract {
     @Test
     void x_unknownActor_isUnauthenticated() {
         Fixture f = factory();
-        assertRefused(f.membership().execute(Actor.user(UserId.of("ghost")), removeByEmail(f, "acme", "bob@example.com")),
+        assertRefused(attempt(f, Actor.user(UserId.of("ghost")), removeByEmail(f, "acme", "bob@example.com")),
                 Reason.UNAUTHENTICATED, 401);
         assertTrue(memberNames(f, "acme").contains("bob"));
     }
@@ -663,6 +665,14 @@ public abstract class DocumentedApisContract {
 
     private static Command.RemoveWorkspaceMember remove(Fixture f, String workspace, String user) {
         return new Command.RemoveWorkspaceMember(f.workspace(workspace), f.user(user), "");
+    }
+
+    /** Asks the dry run first, then executes: both must decide alike. */
+    private static <R> Outcome<R> attempt(Fixture f, Actor actor, Command<R> command) {
+        Decision dryRun = f.membership().check(actor, command);
+        Outcome<R> outcome = f.membership().execute(actor, command);
+        assertEquals(dryRun.refusal(), outcome.refused(), () -> "the dry run decided differently for " + command);
+        return outcome;
     }
 
     private static <R> R succeeded(Outcome<R> outcome) {
@@ -695,7 +705,7 @@ public abstract class DocumentedApisContract {
     }
 
     private static List<String> memberNames(Fixture f, String workspace) {
-        return names(succeeded(f.membership().execute(ROOT_KEY,
+        return names(succeeded(attempt(f, ROOT_KEY,
                 new Command.ListWorkspaceMembers(f.workspace(workspace), PageRequest.first(PageRequest.MAX_LIMIT)))));
     }
 
@@ -704,12 +714,12 @@ public abstract class DocumentedApisContract {
     }
 
     private static List<String> pendingEmails(Fixture f, String organization) {
-        return succeeded(f.membership().execute(ROOT_KEY, new Command.ListInvitations(f.organization(organization),
+        return succeeded(attempt(f, ROOT_KEY, new Command.ListInvitations(f.organization(organization),
                 PageRequest.first(PageRequest.MAX_LIMIT)))).items().stream().map(i -> i.email().value()).sorted().toList();
     }
 
     private static List<AuditEntry> auditTrail(Fixture f, String organization) {
-        return succeeded(f.membership().execute(ROOT_KEY, Command.ListAuditTrail.of(f.organization(organization),
+        return succeeded(attempt(f, ROOT_KEY, Command.ListAuditTrail.of(f.organization(organization),
                 PageRequest.first(PageRequest.MAX_LIMIT)))).items();
     }
 
