@@ -41,6 +41,7 @@ import org.membership.api.WorkspaceId;
 import org.membership.api.WorkspaceMember;
 import org.membership.api.WorkspaceRole;
 import org.membership.core.MembershipEngine;
+import org.membership.core.spi.MembershipStore;
 import org.membership.tck.FailingStore;
 import org.membership.tck.Fixture;
 
@@ -62,7 +63,11 @@ final class InMemoryAtomicityTest {
     }
 
     private static World world() {
-        FailingStore store = new FailingStore(new InMemoryStore());
+        return world(new InMemoryStore());
+    }
+
+    private static World world(MembershipStore rows) {
+        FailingStore store = new FailingStore(rows);
         Fixture f = Fixture.builder(store).rules(MembershipRules.factory())
                 .user("dora", UserStatus.VALIDATED)
                 .organization("acme", org -> org.admin("alice").member("bob").member("carl")
@@ -182,6 +187,16 @@ final class InMemoryAtomicityTest {
                 new Command.RemoveWorkspaceMember(w.f().workspace("design"), w.f().user("carl"), "")));
         assertEquals(0, w.store().injectedFailures());
         assertEquals(List.of("deleteWorkspaceMember", "appendAudit"), w.store().lastWriteCalls());
+    }
+
+    @Test
+    void snapshot_seesAPartialChange_onAStoreWithoutTransactions() {
+        World w = world(new AutoCommitStore());
+        Snapshot before = Snapshot.of(w.f());
+        w.store().failNextWriteTransactionAt(2, FailingStore.When.BEFORE);
+        assertThrows(FailingStore.InjectedFailure.class,
+                () -> w.f().membership().execute(w.f().actor("alice"), w.removeBob()));
+        assertNotEquals(before, Snapshot.of(w.f()), "the first write stayed behind, and the comparison catches it");
     }
 
     // ---- listeners ---------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,8 +47,9 @@ import org.membership.core.spi.MembershipStore;
  * of one store, and checks both the outcomes and the stored state they left.
  *
  * <p>Extend it in a store's test sources and implement {@link #newStore()}; a slow store may lower
- * {@link #trials()}. Once a world is built, every transaction call pauses for a few microseconds,
- * so the racing commands really overlap between their reads and their writes: without that, a fast
+ * {@link #trials()}. Racing threads are released together by a barrier and a short spin, and once a
+ * world is built every transaction pauses for a millisecond before its first write, so the racing commands
+ * really overlap between the reads their decisions rest on and their writes: without that, a fast
  * store often finishes one command before the rival thread wakes, and a store that does not isolate
  * transactions would pass (with it, such a store fails every race here).
  *
@@ -358,11 +360,18 @@ public abstract class ConcurrencyContract {
         if (contestants.size() > 4) {
             throw new IllegalArgumentException("the pool has 4 threads");
         }
-        CyclicBarrier start = new CyclicBarrier(contestants.size());
+        // The barrier gathers the threads; parked threads wake at different moments, so they then
+        // spin (yielding, in case there are more threads than processors) until all are awake.
+        CyclicBarrier gathered = new CyclicBarrier(contestants.size());
+        AtomicInteger awake = new AtomicInteger();
         List<Future<T>> running = new ArrayList<>();
         for (Callable<T> contestant : contestants) {
             running.add(pool.submit(() -> {
-                start.await();
+                gathered.await(HANG_GUARD_SECONDS, TimeUnit.SECONDS);
+                awake.incrementAndGet();
+                while (awake.get() < contestants.size()) {
+                    Thread.yield();
+                }
                 return contestant.call();
             }));
         }
