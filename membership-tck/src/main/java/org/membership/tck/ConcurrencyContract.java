@@ -48,10 +48,11 @@ import org.membership.core.spi.MembershipStore;
  *
  * <p>Extend it in a store's test sources and implement {@link #newStore()}; a slow store may lower
  * {@link #trials()}. Racing threads are released together by a barrier and a short spin, and once a
- * world is built every transaction pauses for a millisecond before its first write, so the racing commands
- * really overlap between the reads their decisions rest on and their writes: without that, a fast
- * store often finishes one command before the rival thread wakes, and a store that does not isolate
- * transactions would pass (with it, such a store fails every race here).
+ * world is built every transaction pauses for a millisecond before its first write, so the racing
+ * commands really overlap between the reads their decisions rest on and their writes: without that,
+ * a fast store often finishes one command before the rival thread wakes, and a store that does not
+ * isolate transactions would pass. The kit's own self-test runs every race against such a store and
+ * requires each to fail.
  *
  * <p>Not thread-safe itself; JUnit runs one test per instance, and the test drives its own threads.
  */
@@ -61,6 +62,7 @@ public abstract class ConcurrencyContract {
     private static final long HANG_GUARD_SECONDS = 120;
 
     private ExecutorService pool;
+    private DawdlingStore store;
 
     /** @return a new, empty store; called once per test */
     protected abstract MembershipStore newStore();
@@ -301,8 +303,6 @@ public abstract class ConcurrencyContract {
         }
         return build(builder);
     }
-
-    private DawdlingStore store;
 
     /** A builder over a new store that dawdles once the world is built (see {@link #build}). */
     private Fixture.Builder builder(MembershipRules rules) {
