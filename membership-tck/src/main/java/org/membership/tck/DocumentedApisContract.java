@@ -121,11 +121,14 @@ public abstract class DocumentedApisContract {
     }
 
     @Test
-    void p1_unknownUser_isNotFound() {
+    void p1_unknownUser_isNotFound_likeAUserOfAnotherCompany() {
         Fixture f = paradigm(MembershipRules.paradigmCompany());
-        assertRefused(attempt(f, f.actor("alice"),
+        Refusal unknown = assertRefused(attempt(f, f.actor("alice"),
                 new Command.RemoveWorkspaceMember(f.workspace("research"), UserId.of("nobody"), "")),
                 Reason.MEMBER_NOT_FOUND, 404);
+        Refusal foreign = assertRefused(attempt(f, f.actor("alice"), remove(f, "research", "gus")),
+                Reason.MEMBER_NOT_FOUND, 404);
+        assertEquals(unknown, foreign);
         assertUnchanged(f, "research", List.of("bob", "carl", "wendy"));
     }
 
