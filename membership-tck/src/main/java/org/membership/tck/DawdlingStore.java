@@ -1,0 +1,74 @@
+package org.membership.tck;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.Objects;
+import java.util.function.Function;
+import org.membership.core.spi.MembershipStore;
+import org.membership.core.spi.StoreTransaction;
+
+/**
+ * A store decorator that, once switched on, dawdles for a millisecond before the first write call
+ * of each transaction, between the reads a decision rests on and the writes that carry it out, so
+ * that racing commands really overlap there; without it, a command on a fast store often finishes before its rival
+ * thread has even started, and a race test would pass on a store that does not isolate
+ * transactions at all. Write calls are the {@link StoreTransaction} methods whose names start with
+ * {@code insert}, {@code update}, {@code delete} or {@code append}.
+ *
+ * <p>Thread-safe.
+ */
+final class DawdlingStore implements MembershipStore {
+    private static final long PAUSE_NANOS = 1_000_000;
+
+    private final MembershipStore delegate;
+    private volatile boolean dawdling;
+
+    DawdlingStore(MembershipStore delegate) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+    }
+
+    /** Starts pausing before each transaction's first write; building a world beforehand stays fast. */
+    void startDawdling() {
+        dawdling = true;
+    }
+
+    @Override
+    public <T> T write(Function<StoreTransaction, T> work) {
+        return delegate.write(tx -> work.apply(dawdle(tx)));
+    }
+
+    @Override
+    public <T> T read(Function<StoreTransaction, T> work) {
+        return delegate.read(tx -> work.apply(dawdle(tx)));
+    }
+
+    private static boolean isWrite(String method) {
+        return method.startsWith("insert") || method.startsWith("update") || method.startsWith("delete")
+                || method.startsWith("append");
+    }
+
+    private StoreTransaction dawdle(StoreTransaction tx) {
+        if (!dawdling) {
+            return tx;
+        }
+        boolean[] wrote = new boolean[1];
+        return (StoreTransaction) Proxy.newProxyInstance(StoreTransaction.class.getClassLoader(),
+                new Class<?>[] {StoreTransaction.class}, (proxy, method, args) -> {
+                    if (method.getDeclaringClass() == Object.class) {
+                        return method.invoke(tx, args);
+                    }
+                    if (!wrote[0] && isWrite(method.getName())) {
+                        wrote[0] = true;
+                        long until = System.nanoTime() + PAUSE_NANOS;
+                        while (System.nanoTime() < until) {
+                            Thread.onSpinWait();
+                        }
+                    }
+                    try {
+                        return method.invoke(tx, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+}
