@@ -15,6 +15,8 @@ import org.membership.core.spi.MembershipStore;
  * preset, and two for the admin endpoints — all over the same store, with the same clock and the
  * same listener.
  *
+ * <p>Immutable and thread-safe (the engines are).
+ *
  * @param paradigmCompany P1: company admins or higher remove from custom workspaces
  * @param paradigmInstance P2: instance admins only
  * @param flashback F: workspace admins; no self-removal
@@ -22,8 +24,6 @@ import org.membership.core.spi.MembershipStore;
  * @param factory X: organization admins remove users by email
  * @param adminIntegerIds the admin endpoints, for organizations with integer ids
  * @param adminUuids the admin endpoints, for organizations with UUIDs
- *
- * <p>Immutable and thread-safe (the engines are).
  */
 record Engines(Membership paradigmCompany, Membership paradigmInstance, Membership flashback, Membership anthropic,
                Membership factory, Membership adminIntegerIds, Membership adminUuids) {

@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.membership.api.Actor;
 import org.membership.core.spi.MembershipStore;
 import org.membership.inmemory.InMemoryStore;
 
@@ -93,6 +94,7 @@ public final class MembershipServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final String banner;
+    private AutoCloseable ownedStore;
 
     private MembershipServer(HttpServer server, ExecutorService executor, String banner) {
         this.server = server;
@@ -117,7 +119,18 @@ public final class MembershipServer implements AutoCloseable {
      * @throws UncheckedIOException if the address cannot be bound
      */
     public static MembershipServer start(Options options) {
-        return start(options, openStore(), Clock.systemUTC());
+        MembershipStore store = openStore();
+        MembershipServer server;
+        try {
+            server = start(options, store, Clock.systemUTC());
+        } catch (RuntimeException e) {
+            closeQuietly(store);
+            throw e;
+        }
+        if (store instanceof AutoCloseable closeable) {
+            server.ownedStore = closeable;
+        }
+        return server;
     }
 
     static MembershipServer start(Options options, MembershipStore store, Clock clock) {
@@ -126,7 +139,7 @@ public final class MembershipServer implements AutoCloseable {
         String demo = options.demo() ? DemoData.load(store, clock, credentials) : "";
         String instanceKey = options.instanceKey()
                 .orElse(options.demo() ? DemoData.INSTANCE_KEY : "ik_" + credentials.secret());
-        credentials.register(instanceKey, org.membership.api.Actor.instanceKey("instance-key"));
+        credentials.register(instanceKey, Actor.instanceKey("instance-key"));
         Engines engines = Engines.over(store, clock, SequentialIds.resumingAfter(store), access);
 
         Routes routes = new Routes(AdminApi.DIALECT);
@@ -173,11 +186,25 @@ public final class MembershipServer implements AutoCloseable {
         return banner;
     }
 
-    /** Stops accepting requests and stops the server's threads. */
+    /** Stops accepting requests, stops the server's threads, and closes the store if the server opened it. */
     @Override
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+        if (ownedStore != null) {
+            closeQuietly(ownedStore);
+        }
+    }
+
+    private static void closeQuietly(Object store) {
+        if (store instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                System.getLogger(MembershipServer.class.getName())
+                        .log(System.Logger.Level.WARNING, "closing the store failed", e);
+            }
+        }
     }
 
     /**

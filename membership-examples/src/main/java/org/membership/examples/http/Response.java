@@ -1,5 +1,6 @@
 package org.membership.examples.http;
 
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -30,7 +31,7 @@ record Response(int status, String contentType, String body, Map<String, String>
     }
 
     Response withHeader(String name, String value) {
-        java.util.Map<String, String> more = new java.util.HashMap<>(headers);
+        Map<String, String> more = new HashMap<>(headers);
         more.put(name, value);
         return new Response(status, contentType, body, more);
     }
