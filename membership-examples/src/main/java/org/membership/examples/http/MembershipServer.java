@@ -94,7 +94,7 @@ public final class MembershipServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final String banner;
-    private AutoCloseable ownedStore;
+    private volatile AutoCloseable ownedStore;
 
     private MembershipServer(HttpServer server, ExecutorService executor, String banner) {
         this.server = server;
