@@ -1,0 +1,107 @@
+package org.membership.examples.http;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.membership.api.MembershipEvent;
+import org.membership.api.MembershipListener;
+import org.membership.api.UserId;
+import org.membership.api.UserStatus;
+import org.membership.api.WorkspaceId;
+import org.membership.api.WorkspaceRole;
+
+/**
+ * Who may use which workspace, cached the way a real host caches it (a session's workspace list,
+ * a gateway's authorization cache) — and emptied by the library's events the moment a change
+ * commits, so a removed user's token fails the workspace's check on the very next request.
+ *
+ * <p>Only grants are cached, for {@link #DEFAULT_TIME_TO_LIVE}; a refusal is always asked again.
+ * As a {@link MembershipListener} it drops the entries a committed change made stale:
+ * a workspace removal or role change drops that user's entry for that workspace; a removal from
+ * an organization or a status change drops all of the user's entries (more than needed, never
+ * less), and disabling an account also forgets its tokens.
+ *
+ * <p>Thread-safe.
+ */
+final class AccessCache implements MembershipListener {
+    static final Duration DEFAULT_TIME_TO_LIVE = Duration.ofMinutes(10);
+
+    /** A cached grant: the user may use the workspace, with this role, until {@code expires}. */
+    record Grant(WorkspaceRole role, Instant expires) {}
+
+    private record Key(UserId user, WorkspaceId workspace) {}
+
+    private final Map<Key, Grant> grants = new ConcurrentHashMap<>();
+    private final Map<UserId, Long> generations = new ConcurrentHashMap<>();
+    private final Credentials credentials;
+    private final Clock clock;
+    private final Duration timeToLive;
+
+    /*
+     * A check that loads a grant while a removal commits must not store the grant after the
+     * removal's event dropped it. Each user has a generation that every invalidation bumps; a
+     * loaded grant is stored only if the user's generation is the one read before loading, and
+     * storing and bumping happen under one lock, so a grant read before a removal never outlives it.
+     */
+
+    AccessCache(Credentials credentials, Clock clock, Duration timeToLive) {
+        this.credentials = credentials;
+        this.clock = clock;
+        this.timeToLive = timeToLive;
+    }
+
+    /**
+     * @param loader asks the library for the user's role; empty if the user may not use the workspace
+     * @return the grant, from the cache or freshly loaded
+     */
+    Optional<Grant> access(UserId user, WorkspaceId workspace, Supplier<Optional<WorkspaceRole>> loader) {
+        Key key = new Key(user, workspace);
+        Instant now = clock.instant();
+        Grant cached = grants.get(key);
+        if (cached != null && now.isBefore(cached.expires())) {
+            return Optional.of(cached);
+        }
+        long generation = generations.getOrDefault(user, 0L);
+        Optional<WorkspaceRole> loaded = loader.get();
+        if (loaded.isEmpty()) {
+            return Optional.empty();
+        }
+        Grant grant = new Grant(loaded.get(), now.plus(timeToLive));
+        synchronized (this) {
+            if (generations.getOrDefault(user, 0L) == generation) {
+                grants.put(key, grant);
+            }
+        }
+        return Optional.of(grant);
+    }
+
+    /** @return how many grants are cached (for tests and diagnostics) */
+    int size() {
+        return grants.size();
+    }
+
+    @Override
+    public void on(MembershipEvent event) {
+        if (event instanceof MembershipEvent.WorkspaceMemberRemoved e) {
+            drop(e.user(), k -> k.workspace().equals(e.workspace()));
+        } else if (event instanceof MembershipEvent.WorkspaceRoleChanged e) {
+            drop(e.user(), k -> k.workspace().equals(e.workspace()));
+        } else if (event instanceof MembershipEvent.OrganizationMemberRemoved e) {
+            drop(e.user(), k -> true);
+        } else if (event instanceof MembershipEvent.UserStatusChanged e) {
+            drop(e.user(), k -> true);
+            if (e.to() == UserStatus.DISABLED) {
+                credentials.revokeUser(e.user());
+            }
+        }
+    }
+
+    private synchronized void drop(UserId user, java.util.function.Predicate<Key> which) {
+        generations.merge(user, 1L, Long::sum);
+        grants.keySet().removeIf(k -> k.user().equals(user) && which.test(k));
+    }
+}

@@ -1,0 +1,267 @@
+package org.membership.examples.http;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.membership.api.Actor;
+import org.membership.api.Command;
+import org.membership.api.Email;
+import org.membership.api.InvalidInputException;
+import org.membership.api.Invitation;
+import org.membership.api.InvitationId;
+import org.membership.api.Membership;
+import org.membership.api.Memberships;
+import org.membership.api.Organization;
+import org.membership.api.OrganizationId;
+import org.membership.api.OrganizationMember;
+import org.membership.api.OrganizationRole;
+import org.membership.api.Outcome;
+import org.membership.api.Page;
+import org.membership.api.PageRequest;
+import org.membership.api.ProblemDetails;
+import org.membership.api.Reason;
+import org.membership.api.Refusal;
+import org.membership.api.User;
+import org.membership.api.UserId;
+import org.membership.api.UserStatus;
+import org.membership.api.Workspace;
+import org.membership.api.WorkspaceId;
+import org.membership.api.WorkspaceMember;
+import org.membership.api.WorkspaceRole;
+
+/**
+ * The few endpoints an operator needs to populate the server, with a bearer credential; the
+ * library decides who may do what (registering users and creating organizations needs instance
+ * authority, the rest organization admin), and minting credentials needs the instance key. Errors
+ * are the library's RFC 9457 problem details.
+ * <ul>
+ *   <li>{@code POST /admin/users} {@code {"email","id"?,"status"?,"instance_admin"?}} → 201, with a token</li>
+ *   <li>{@code POST /admin/users/{id}/status} {@code {"status"}} → 200</li>
+ *   <li>{@code POST /admin/users/{id}/tokens} → 201 a new token (instance key only)</li>
+ *   <li>{@code POST /admin/organizations} {@code {"name","first_admin","integer_ids"?}} → 201, with an admin key</li>
+ *   <li>{@code POST /admin/organizations/{id}/keys} → 201 a new admin key (instance key only)</li>
+ *   <li>{@code POST /admin/organizations/{id}/workspaces} {@code {"name"}} → 201</li>
+ *   <li>{@code POST /admin/organizations/{id}/invitations} {@code {"email","role"?}} → 201</li>
+ *   <li>{@code POST /admin/workspaces/{id}/members} {@code {"user_id","role"?}} → 201</li>
+ *   <li>{@code POST /invitations/{id}/accept} (the invitee's token) → 200</li>
+ * </ul>
+ *
+ * <p>Stateless apart from its collaborators; thread-safe.
+ */
+final class AdminApi {
+    static final Dialect DIALECT = new ProblemDialect();
+
+    private final Credentials credentials;
+    private final Engines engines;
+
+    AdminApi(Credentials credentials, Engines engines) {
+        this.credentials = credentials;
+        this.engines = engines;
+    }
+
+    void register(Routes routes) {
+        routes.prefix("/admin/", DIALECT).prefix("/invitations/", DIALECT)
+                .add("POST", "/admin/users", DIALECT, r -> authenticated(r, this::registerUser))
+                .add("POST", "/admin/users/{id}/status", DIALECT, r -> authenticated(r, this::changeStatus))
+                .add("POST", "/admin/users/{id}/tokens", DIALECT, r -> authenticated(r, this::issueToken))
+                .add("POST", "/admin/organizations", DIALECT, r -> authenticated(r, this::createOrganization))
+                .add("POST", "/admin/organizations/{id}/keys", DIALECT, r -> authenticated(r, this::issueKey))
+                .add("POST", "/admin/organizations/{id}/workspaces", DIALECT, r -> authenticated(r, this::createWorkspace))
+                .add("POST", "/admin/organizations/{id}/invitations", DIALECT, r -> authenticated(r, this::invite))
+                .add("POST", "/admin/workspaces/{id}/members", DIALECT, r -> authenticated(r, this::addMember))
+                .add("POST", "/invitations/{id}/accept", DIALECT, r -> authenticated(r, this::accept));
+    }
+
+    private interface ActorHandler {
+        Response handle(Request request, Actor actor);
+    }
+
+    private Response authenticated(Request request, ActorHandler handler) {
+        Optional<String> token = request.bearerToken();
+        if (token.isEmpty()) {
+            return DIALECT.unauthenticated(true);
+        }
+        return token.flatMap(credentials::resolve)
+                .map(actor -> handler.handle(request, actor))
+                .orElseGet(() -> DIALECT.unauthenticated(false));
+    }
+
+    private Response registerUser(Request request, Actor actor) {
+        JsonBody body = JsonBody.parse(request.body(), Set.of("id", "email", "status", "instance_admin"));
+        User user = new User(UserId.of(body.optionalString("id").orElseGet(() -> UUID.randomUUID().toString())),
+                Email.of(body.string("email")),
+                UserStatus.parse("status", body.optionalString("status").orElse("validated")),
+                body.optionalBoolean("instance_admin").orElse(false));
+        Outcome<User> outcome = engines.adminUuids().execute(actor, new Command.RegisterUser(user));
+        return created(outcome, u -> user(u).string("token", credentials.issueUserToken(u.id())).toString());
+    }
+
+    private Response changeStatus(Request request, Actor actor) {
+        UserId id = UserId.of(request.param("id"));
+        JsonBody body = JsonBody.parse(request.body(), Set.of("status"));
+        UserStatus status = UserStatus.parse("status", body.string("status"));
+        Outcome<User> outcome = engines.adminUuids().execute(actor, new Command.ChangeUserStatus(id, status));
+        return ok(outcome, u -> user(u).toString());
+    }
+
+    private Response issueToken(Request request, Actor actor) {
+        UserId id = UserId.of(request.param("id"));
+        JsonBody.parse(request.body().isBlank() ? "{}" : request.body(), Set.of());
+        if (!(actor instanceof Actor.InstanceKey)) {
+            return DIALECT.refusal(Refusal.of(Reason.INSUFFICIENT_AUTHORITY));
+        }
+        Outcome<Memberships> exists = engines.adminUuids().execute(actor, new Command.ListMemberships(id));
+        return created(exists, m -> Json.object().string("user_id", id.value())
+                .string("token", credentials.issueUserToken(id)).toString());
+    }
+
+    private Response createOrganization(Request request, Actor actor) {
+        JsonBody body = JsonBody.parse(request.body(), Set.of("name", "first_admin", "integer_ids"));
+        Membership engine = body.optionalBoolean("integer_ids").orElse(false)
+                ? engines.adminIntegerIds() : engines.adminUuids();
+        Outcome<Organization> outcome = engine.execute(actor, new Command.CreateOrganization(
+                body.string("name"), UserId.of(body.string("first_admin"))));
+        return created(outcome, o -> Json.object()
+                .string("id", o.id().value())
+                .string("name", o.name())
+                .string("default_workspace_id", o.defaultWorkspace().value())
+                .string("api_key", credentials.issueOrganizationKey(o.id())).toString());
+    }
+
+    private Response issueKey(Request request, Actor actor) {
+        OrganizationId id = OrganizationId.of(request.param("id"));
+        JsonBody.parse(request.body().isBlank() ? "{}" : request.body(), Set.of());
+        if (!(actor instanceof Actor.InstanceKey)) {
+            return DIALECT.refusal(Refusal.of(Reason.INSUFFICIENT_AUTHORITY));
+        }
+        Outcome<Page<Invitation>> exists = engines.adminUuids().execute(actor,
+                new Command.ListInvitations(id, PageRequest.first(1)));
+        return created(exists, p -> Json.object().string("organization_id", id.value())
+                .string("api_key", credentials.issueOrganizationKey(id)).toString());
+    }
+
+    private Response createWorkspace(Request request, Actor actor) {
+        OrganizationId id = OrganizationId.of(request.param("id"));
+        JsonBody body = JsonBody.parse(request.body(), Set.of("name"));
+        Outcome<Workspace> outcome = engines.adminFor(id).execute(actor, new Command.CreateWorkspace(id, body.string("name")));
+        return created(outcome, w -> Json.object()
+                .string("id", w.id().value())
+                .string("organization_id", w.organization().value())
+                .string("name", w.name())
+                .string("kind", lower(w.kind())).toString());
+    }
+
+    private Response invite(Request request, Actor actor) {
+        OrganizationId id = OrganizationId.of(request.param("id"));
+        JsonBody body = JsonBody.parse(request.body(), Set.of("email", "role"));
+        Outcome<Invitation> outcome = engines.adminFor(id).execute(actor, new Command.InviteToOrganization(id,
+                Email.of(body.string("email")), OrganizationRole.parse("role", body.optionalString("role").orElse("member"))));
+        return created(outcome, i -> invitation(i).toString());
+    }
+
+    private Response addMember(Request request, Actor actor) {
+        WorkspaceId id = WorkspaceId.of(request.param("id"));
+        JsonBody body = JsonBody.parse(request.body(), Set.of("user_id", "role"));
+        Outcome<WorkspaceMember> outcome = engines.adminUuids().execute(actor, new Command.AddWorkspaceMember(id,
+                UserId.of(body.string("user_id")), WorkspaceRole.parse("role", body.optionalString("role").orElse("user"))));
+        return created(outcome, m -> Json.object()
+                .string("workspace_id", m.workspace().value())
+                .string("user_id", m.user().value())
+                .string("role", lower(m.role())).toString());
+    }
+
+    private Response accept(Request request, Actor actor) {
+        InvitationId id = InvitationId.of(request.param("id"));
+        JsonBody.parse(request.body().isBlank() ? "{}" : request.body(), Set.of());
+        Outcome<OrganizationMember> outcome = engines.adminUuids().execute(actor, new Command.AcceptInvitation(id));
+        return ok(outcome, m -> Json.object()
+                .string("organization_id", m.organization().value())
+                .string("user_id", m.user().value())
+                .string("role", lower(m.role())).toString());
+    }
+
+    private static Json.ObjectWriter user(User u) {
+        return Json.object().string("id", u.id().value()).string("email", u.email().value())
+                .string("status", lower(u.status())).bool("instance_admin", u.instanceAdmin());
+    }
+
+    private static Json.ObjectWriter invitation(Invitation i) {
+        return Json.object().string("id", i.id().value())
+                .string("organization_id", i.organization().value())
+                .string("email", i.email().value())
+                .string("role", lower(i.role()))
+                .string("status", lower(i.status()))
+                .string("expires_at", i.expiresAt().toString());
+    }
+
+    private static String lower(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static <T> Response created(Outcome<T> outcome, java.util.function.Function<T, String> body) {
+        return answer(201, outcome, body);
+    }
+
+    private static <T> Response ok(Outcome<T> outcome, java.util.function.Function<T, String> body) {
+        return answer(200, outcome, body);
+    }
+
+    private static <T> Response answer(int status, Outcome<T> outcome, java.util.function.Function<T, String> body) {
+        if (outcome instanceof Outcome.Refused<T> refused) {
+            return DIALECT.refusal(refused.refusal());
+        }
+        return Response.json(status, body.apply(outcome.success().orElseThrow()));
+    }
+
+    static Response problem(int status, String title, String detail) {
+        return new Response(status, Response.PROBLEM_JSON,
+                new ProblemDetails("about:blank", title, status, detail, Map.of()).toJson(), Map.of());
+    }
+
+    /** The library's own error model: RFC 9457 problem details with the reason code. */
+    private static final class ProblemDialect implements Dialect {
+        @Override
+        public Response refusal(Refusal refusal) {
+            return new Response(refusal.status(), Response.PROBLEM_JSON, refusal.toProblemDetails().toJson(), Map.of());
+        }
+
+        @Override
+        public Response unauthenticated(boolean missing) {
+            return refusal(new Refusal(Reason.UNAUTHENTICATED,
+                    missing ? "A bearer token is required" : "The bearer token is not valid", Optional.empty()))
+                    .withHeader("WWW-Authenticate", "Bearer");
+        }
+
+        @Override
+        public Response invalidInput(InvalidInputException e) {
+            return refusal(e.refusal());
+        }
+
+        @Override
+        public Response badRequest(String message) {
+            return problem(400, "Bad Request", message);
+        }
+
+        @Override
+        public Response noRoute() {
+            return problem(404, "Not Found", "No such endpoint");
+        }
+
+        @Override
+        public Response methodNotAllowed(String method, Set<String> allowed) {
+            return problem(405, "Method Not Allowed", "Method " + method + " is not allowed here");
+        }
+
+        @Override
+        public Response tooLarge(int limit) {
+            return problem(413, "Content Too Large", "The request body is larger than " + limit + " bytes");
+        }
+
+        @Override
+        public Response serverError() {
+            return problem(500, "Internal Server Error", "The request could not be completed");
+        }
+    }
+}

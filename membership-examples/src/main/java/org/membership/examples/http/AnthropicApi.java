@@ -1,0 +1,215 @@
+package org.membership.examples.http;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.membership.api.Actor;
+import org.membership.api.Command;
+import org.membership.api.InvalidInputException;
+import org.membership.api.Outcome;
+import org.membership.api.Page;
+import org.membership.api.PageRequest;
+import org.membership.api.Refusal;
+import org.membership.api.UserId;
+import org.membership.api.WorkspaceId;
+import org.membership.api.WorkspaceMember;
+import org.membership.api.WorkspaceRole;
+
+/**
+ * Anthropic's Admin API workspace-member endpoints (A), authenticated by an organization's admin
+ * key in {@code x-api-key} and requiring {@code anthropic-version}:
+ * <ul>
+ *   <li>{@code GET    /v1/organizations/workspaces/{workspace_id}/members} — list, keyset pages</li>
+ *   <li>{@code POST   /v1/organizations/workspaces/{workspace_id}/members} — add</li>
+ *   <li>{@code GET    /v1/organizations/workspaces/{workspace_id}/members/{user_id}} — get</li>
+ *   <li>{@code POST   /v1/organizations/workspaces/{workspace_id}/members/{user_id}} — update role</li>
+ *   <li>{@code DELETE /v1/organizations/workspaces/{workspace_id}/members/{user_id}} — delete</li>
+ * </ul>
+ * Errors use Anthropic's envelope {@code {"type":"error","error":{"type":…,"message":…}}} with its
+ * error types; Anthropic has no 409, so conflicts (already a member, last admin, default workspace)
+ * are {@code invalid_request_error} 400.
+ *
+ * <p>Stateless apart from its collaborators; thread-safe.
+ */
+final class AnthropicApi {
+    static final Dialect DIALECT = new AnthropicDialect();
+    private static final String BASE = "/v1/organizations/workspaces/{workspace_id}/members";
+    private static final Pattern VERSION = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+
+    private final Credentials credentials;
+    private final Engines engines;
+
+    AnthropicApi(Credentials credentials, Engines engines) {
+        this.credentials = credentials;
+        this.engines = engines;
+    }
+
+    void register(Routes routes) {
+        routes.prefix("/v1/", DIALECT)
+                .add("GET", BASE, DIALECT, r -> authenticated(r, this::list))
+                .add("POST", BASE, DIALECT, r -> authenticated(r, this::add))
+                .add("GET", BASE + "/{user_id}", DIALECT, r -> authenticated(r, this::get))
+                .add("POST", BASE + "/{user_id}", DIALECT, r -> authenticated(r, this::update))
+                .add("DELETE", BASE + "/{user_id}", DIALECT, r -> authenticated(r, this::delete));
+    }
+
+    private interface KeyHandler {
+        Response handle(Request request, Actor key);
+    }
+
+    private Response authenticated(Request request, KeyHandler handler) {
+        Optional<String> key = request.header("x-api-key").map(String::strip).filter(k -> !k.isEmpty());
+        if (key.isEmpty()) {
+            return DIALECT.unauthenticated(true);
+        }
+        Optional<Actor> actor = key.flatMap(credentials::resolve).filter(a -> a instanceof Actor.OrganizationKey);
+        if (actor.isEmpty()) {
+            return DIALECT.unauthenticated(false);
+        }
+        Optional<String> version = request.header("anthropic-version").map(String::strip);
+        if (version.isEmpty()) {
+            return error(400, "invalid_request_error", "anthropic-version: header is required");
+        }
+        if (!VERSION.matcher(version.get()).matches()) {
+            return error(400, "invalid_request_error", "anthropic-version: must be a date such as 2023-06-01");
+        }
+        return handler.handle(request, actor.get());
+    }
+
+    private Response list(Request request, Actor key) {
+        WorkspaceId workspace = WorkspaceId.of(request.param("workspace_id"));
+        int limit = PageRequest.DEFAULT_LIMIT;
+        Optional<String> rawLimit = request.queryParam("limit");
+        if (rawLimit.isPresent()) {
+            String v = rawLimit.get();
+            if (v.isEmpty() || v.length() > 9 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                return error(400, "invalid_request_error", "limit must be an integer between 1 and 1000");
+            }
+            limit = Integer.parseInt(v);
+        }
+        PageRequest page = new PageRequest(request.queryParam("after_id"), request.queryParam("before_id"), limit);
+        Outcome<Page<WorkspaceMember>> outcome = engines.anthropic().execute(key,
+                new Command.ListWorkspaceMembers(workspace, page));
+        if (outcome instanceof Outcome.Refused<Page<WorkspaceMember>> refused) {
+            return DIALECT.refusal(refused.refusal());
+        }
+        Page<WorkspaceMember> result = outcome.success().orElseThrow();
+        List<String> data = new ArrayList<>();
+        result.items().forEach(m -> data.add(member(m)));
+        return Response.json(200, Json.object()
+                .raw("data", Json.array(data))
+                .bool("has_more", result.hasMore())
+                .string("first_id", result.firstId())
+                .string("last_id", result.lastId()).toString());
+    }
+
+    private Response add(Request request, Actor key) {
+        WorkspaceId workspace = WorkspaceId.of(request.param("workspace_id"));
+        JsonBody body = JsonBody.parse(request.body(), Set.of("user_id", "workspace_role"));
+        UserId user = UserId.of(body.string("user_id"));
+        WorkspaceRole role = WorkspaceRole.parse("workspace_role", body.string("workspace_role"));
+        return answer(engines.anthropic().execute(key, new Command.AddWorkspaceMember(workspace, user, role)));
+    }
+
+    private Response get(Request request, Actor key) {
+        return answer(engines.anthropic().execute(key, new Command.GetWorkspaceMember(
+                WorkspaceId.of(request.param("workspace_id")), UserId.of(request.param("user_id")))));
+    }
+
+    private Response update(Request request, Actor key) {
+        WorkspaceId workspace = WorkspaceId.of(request.param("workspace_id"));
+        UserId user = UserId.of(request.param("user_id"));
+        JsonBody body = JsonBody.parse(request.body(), Set.of("workspace_role"));
+        WorkspaceRole role = WorkspaceRole.parse("workspace_role", body.string("workspace_role"));
+        return answer(engines.anthropic().execute(key, new Command.ChangeWorkspaceRole(workspace, user, role)));
+    }
+
+    private Response delete(Request request, Actor key) {
+        WorkspaceId workspace = WorkspaceId.of(request.param("workspace_id"));
+        UserId user = UserId.of(request.param("user_id"));
+        Outcome<WorkspaceMember> outcome = engines.anthropic().execute(key,
+                new Command.RemoveWorkspaceMember(workspace, user, "via admin API"));
+        if (outcome instanceof Outcome.Refused<WorkspaceMember> refused) {
+            return DIALECT.refusal(refused.refusal());
+        }
+        return Response.json(200, Json.object()
+                .string("type", "workspace_member_deleted")
+                .string("user_id", user.value())
+                .string("workspace_id", workspace.value()).toString());
+    }
+
+    private static Response answer(Outcome<WorkspaceMember> outcome) {
+        if (outcome instanceof Outcome.Refused<WorkspaceMember> refused) {
+            return DIALECT.refusal(refused.refusal());
+        }
+        return Response.json(200, member(outcome.success().orElseThrow()));
+    }
+
+    static String member(WorkspaceMember m) {
+        return Json.object()
+                .string("type", "workspace_member")
+                .string("user_id", m.user().value())
+                .string("workspace_id", m.workspace().value())
+                .string("workspace_role", "workspace_" + m.role().name().toLowerCase(Locale.ROOT)).toString();
+    }
+
+    static Response error(int status, String type, String message) {
+        return Response.json(status, Json.object()
+                .string("type", "error")
+                .raw("error", Json.object().string("type", type).string("message", message).toString()).toString());
+    }
+
+    private static final class AnthropicDialect implements Dialect {
+        @Override
+        public Response refusal(Refusal refusal) {
+            switch (refusal.status()) {
+                case 401:
+                    return error(401, "authentication_error", refusal.message());
+                case 403:
+                    return error(403, "permission_error", refusal.message());
+                case 404:
+                    return error(404, "not_found_error", refusal.message());
+                default:
+                    return error(400, "invalid_request_error", refusal.message());
+            }
+        }
+
+        @Override
+        public Response unauthenticated(boolean missing) {
+            return error(401, "authentication_error", missing ? "x-api-key header is required" : "invalid x-api-key");
+        }
+
+        @Override
+        public Response invalidInput(InvalidInputException e) {
+            return error(400, "invalid_request_error", e.getMessage());
+        }
+
+        @Override
+        public Response badRequest(String message) {
+            return error(400, "invalid_request_error", message);
+        }
+
+        @Override
+        public Response noRoute() {
+            return error(404, "not_found_error", "Not found");
+        }
+
+        @Override
+        public Response methodNotAllowed(String method, Set<String> allowed) {
+            return error(405, "invalid_request_error", "Method " + method + " not allowed");
+        }
+
+        @Override
+        public Response tooLarge(int limit) {
+            return error(413, "request_too_large", "Request exceeds the maximum allowed number of bytes");
+        }
+
+        @Override
+        public Response serverError() {
+            return error(500, "api_error", "Internal server error");
+        }
+    }
+}

@@ -1,0 +1,236 @@
+package org.membership.examples.http;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.membership.api.Actor;
+import org.membership.core.spi.MembershipStore;
+import org.membership.inmemory.InMemoryStore;
+
+/**
+ * The example host: the five documented APIs of the specification — Paradigm's company and
+ * instance removals (P1, P2), Flashback's (F), Anthropic's workspace members (A) and Factory's
+ * removal by email (X) — plus a few admin endpoints, served by the JDK's HTTP server over one
+ * library store.
+ *
+ * <pre>{@code
+ * ./mvnw -B -ntp -q -pl membership-examples -am package exec:java -DskipTests -Dexec.args="--demo"
+ * }</pre>
+ *
+ * Options: {@code --demo} loads the demo dataset ({@link DemoData}) and prints its credentials;
+ * {@code --port N} (default 8080, 0 for any free port); {@code --host H} (default 127.0.0.1);
+ * {@code --instance-key K} (default: a random key, printed; the demo's is fixed).
+ *
+ * <p>Thread-safe: requests are served by a pool of threads; {@link #close()} stops the server.
+ */
+public final class MembershipServer implements AutoCloseable {
+    private static final int THREADS = 16;
+
+    static {
+        // Without TCP_NODELAY the JDK server's small responses wait ~40 ms for delayed ACKs.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
+    /**
+     * How to start the server.
+     *
+     * @param host the address to bind
+     * @param port the port; 0 for any free one
+     * @param demo whether to load the demo dataset
+     * @param instanceKey the instance key; empty for a random one
+     */
+    public record Options(String host, int port, boolean demo, Optional<String> instanceKey) {
+        /**
+         * @param args the command line
+         * @return the options
+         * @throws IllegalArgumentException with a usage message if an argument is not understood
+         */
+        public static Options parse(String... args) {
+            String host = "127.0.0.1";
+            int port = 8080;
+            boolean demo = false;
+            Optional<String> key = Optional.empty();
+            for (int i = 0; i < args.length; i++) {
+                String arg = args[i];
+                boolean hasValue = i + 1 < args.length;
+                if (arg.equals("--demo")) {
+                    demo = true;
+                } else if (arg.equals("--port") && hasValue) {
+                    try {
+                        port = Integer.parseInt(args[++i]);
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException(usage());
+                    }
+                    if (port < 0 || port > 65535) {
+                        throw new IllegalArgumentException(usage());
+                    }
+                } else if (arg.equals("--host") && hasValue) {
+                    host = args[++i];
+                } else if (arg.equals("--instance-key") && hasValue) {
+                    key = Optional.of(args[++i]);
+                } else {
+                    throw new IllegalArgumentException(usage());
+                }
+            }
+            return new Options(host, port, demo, key);
+        }
+
+        static String usage() {
+            return "usage: MembershipServer [--demo] [--port N] [--host ADDRESS] [--instance-key KEY]";
+        }
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final String banner;
+    private volatile AutoCloseable ownedStore;
+
+    private MembershipServer(HttpServer server, ExecutorService executor, String banner) {
+        this.server = server;
+        this.executor = executor;
+        this.banner = banner;
+    }
+
+    /**
+     * The one place the store is chosen.
+     *
+     * @return the store the server keeps its memberships in
+     */
+    static MembershipStore openStore() {
+        return new InMemoryStore();
+    }
+
+    /**
+     * Starts a server on the store {@link #openStore()} opens.
+     *
+     * @param options how
+     * @return the running server
+     * @throws UncheckedIOException if the address cannot be bound
+     */
+    public static MembershipServer start(Options options) {
+        MembershipStore store = openStore();
+        MembershipServer server;
+        try {
+            server = start(options, store, Clock.systemUTC());
+        } catch (RuntimeException e) {
+            closeQuietly(store);
+            throw e;
+        }
+        if (store instanceof AutoCloseable closeable) {
+            server.ownedStore = closeable;
+        }
+        return server;
+    }
+
+    static MembershipServer start(Options options, MembershipStore store, Clock clock) {
+        Credentials credentials = new Credentials();
+        AccessCache access = new AccessCache(credentials, clock, AccessCache.DEFAULT_TIME_TO_LIVE);
+        String demo = options.demo() ? DemoData.load(store, clock, credentials) : "";
+        String instanceKey = options.instanceKey()
+                .orElse(options.demo() ? DemoData.INSTANCE_KEY : "ik_" + credentials.secret());
+        credentials.register(instanceKey, Actor.instanceKey("instance-key"));
+        Engines engines = Engines.over(store, clock, SequentialIds.resumingAfter(store), access);
+
+        Routes routes = new Routes(AdminApi.DIALECT);
+        new ParadigmApi(credentials, engines).register(routes);
+        new FlashbackApi(credentials, engines, access).register(routes);
+        new AnthropicApi(credentials, engines).register(routes);
+        new FactoryApi(credentials, engines).register(routes);
+        new AdminApi(credentials, engines).register(routes);
+
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + options.host() + ":" + options.port(), e);
+        }
+        AtomicInteger threads = new AtomicInteger();
+        ExecutorService executor = Executors.newFixedThreadPool(THREADS, r -> {
+            Thread t = new Thread(r, "membership-http-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        server.createContext("/", routes);
+        server.setExecutor(executor);
+        server.start();
+        String address = "http://" + options.host() + ":" + server.getAddress().getPort();
+        String banner = "membership server listening on " + address + "\n"
+                + "instance key: " + instanceKey + "\n"
+                + (demo.isEmpty() ? "" : demo + "\n");
+        return new MembershipServer(server, executor, banner);
+    }
+
+    /** @return the port the server listens on */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** @return the base URI, for example {@code http://127.0.0.1:8080} */
+    public URI uri() {
+        return URI.create("http://" + server.getAddress().getHostString() + ":" + port());
+    }
+
+    /** @return what the server prints at start: its address, its instance key and the demo credentials */
+    public String banner() {
+        return banner;
+    }
+
+    /** Stops accepting requests, stops the server's threads, and closes the store if the server opened it. */
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+        if (ownedStore != null) {
+            closeQuietly(ownedStore);
+        }
+    }
+
+    private static void closeQuietly(Object store) {
+        if (store instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                System.getLogger(MembershipServer.class.getName())
+                        .log(System.Logger.Level.WARNING, "closing the store failed", e);
+            }
+        }
+    }
+
+    /**
+     * Starts the server and serves until the process is stopped.
+     *
+     * @param args see the class comment
+     * @throws InterruptedException if interrupted while serving
+     */
+    public static void main(String[] args) throws InterruptedException {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        MembershipServer server = start(options);
+        PrintStream out = System.out;
+        out.print(server.banner());
+        out.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }));
+        stopped.await();
+    }
+}

@@ -1,0 +1,81 @@
+package org.membership.examples.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.membership.inmemory.InMemoryStore;
+
+/** Starting the server: options, the printed banner, and a restart on a store that already holds data. */
+final class MembershipServerTest {
+
+    // ---- options -----------------------------------------------------------------------------------
+
+    @Test
+    void options_defaultToLocalhost8080WithoutDemo() {
+        assertEquals(new MembershipServer.Options("127.0.0.1", 8080, false, Optional.empty()), MembershipServer.Options.parse());
+    }
+
+    @Test
+    void options_parseEveryFlag() {
+        assertEquals(new MembershipServer.Options("0.0.0.0", 0, true, Optional.of("k")),
+                MembershipServer.Options.parse("--demo", "--port", "0", "--host", "0.0.0.0", "--instance-key", "k"));
+    }
+
+    @Test
+    void options_refuseUnknownOrIncompleteFlags() {
+        for (String[] bad : new String[][] {{"--nope"}, {"--port"}, {"--port", "x"}, {"--port", "70000"}, {"--port", "-1"}}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MembershipServer.Options.parse(bad));
+            assertTrue(e.getMessage().startsWith("usage:"), e.getMessage());
+        }
+    }
+
+    // ---- start ---------------------------------------------------------------------------------------
+
+    @Test
+    void start_withoutDemo_printsARandomInstanceKeyThatWorks() {
+        try (MembershipServer server = MembershipServer.start(MembershipServer.Options.parse("--port", "0"))) {
+            String banner = server.banner();
+            assertTrue(banner.startsWith("membership server listening on http://127.0.0.1:" + server.port() + "\n"), banner);
+            String key = banner.lines().filter(l -> l.startsWith("instance key: ")).findFirst().orElseThrow().substring(14);
+            assertTrue(key.startsWith("ik_") && key.length() > 20, key);
+            Client c = new Client(server.uri());
+            assertEquals(201, c.post("/admin/users", "{\"email\":\"first@example.com\"}", Client.bearer(key)).status());
+            assertEquals(401, c.post("/admin/users", "{\"email\":\"second@example.com\"}",
+                    Client.bearer(DemoData.INSTANCE_KEY)).status());
+        }
+    }
+
+    @Test
+    void start_withDemo_printsEveryCredential() {
+        try (TestServer t = new TestServer()) {
+            String banner = t.server.banner();
+            assertTrue(banner.contains("Demo dataset (created)"), banner);
+            DemoData.TOKENS.values().forEach(token -> assertTrue(banner.contains(token), token));
+            for (String s : new String[] {DemoData.INSTANCE_KEY, DemoData.PARADIGM_KEY, DemoData.FLASHBACK_KEY,
+                    DemoData.FLASHBACK_ORG, DemoData.FLASHBACK_DESIGN}) {
+                assertTrue(banner.contains(s), s);
+            }
+        }
+    }
+
+    @Test
+    void restart_onTheSameStore_keepsTheDataAndResumesIntegerIds() {
+        InMemoryStore store = new InMemoryStore();
+        MembershipServer.Options options = MembershipServer.Options.parse("--demo", "--port", "0");
+        MembershipServer.start(options, store, Clock.systemUTC()).close();
+        try (MembershipServer again = MembershipServer.start(options, store, Clock.systemUTC())) {
+            assertTrue(again.banner().contains("Demo dataset (already in the store)"), again.banner());
+            Client c = new Client(again.uri());
+            Client.Reply w = c.post("/admin/organizations/" + DemoData.PARADIGM_ORG + "/workspaces", "{\"name\":\"After restart\"}",
+                    Client.bearer(DemoData.INSTANCE_KEY));
+            assertEquals(201, w.status(), w.body());
+            assertEquals("9", TestServer.field(w.body(), "id"));
+            assertEquals(204, c.delete("/api/v3/company/workspaces/3/members/users/103",
+                    Client.bearer(DemoData.token(DemoData.ADA))).status());
+        }
+    }
+}
