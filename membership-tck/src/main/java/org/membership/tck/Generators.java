@@ -237,7 +237,8 @@ public final class Generators {
      * with an earlier organization), 0-3 custom workspaces whose members have random roles (some
      * with no admin at all), and 0-2 pending invitations in mixed-case emails and random roles;
      * plus, sometimes, users pending validation, disabled users, an instance admin (sometimes a
-     * member) and a member disabled after joining. User names are ids of every shape.
+     * member) and a member disabled after joining (never an admin anywhere, so every organization
+     * keeps a usable first admin). User names are ids of every shape.
      *
      * @return world descriptions, to build with {@link World#build}
      */
@@ -308,8 +309,11 @@ public final class Generators {
                 disabled.add(fresh(names, taken, in));
             }
             List<String> disabledMembers = new ArrayList<>();
+            Set<String> admins = new HashSet<>();
+            organizations.forEach(o -> admins.addAll(o.admins()));
+            instanceAdmin.ifPresent(admins::add);
             List<String> plainMembers = organizations.stream().flatMap(o -> o.members().stream())
-                    .filter(m -> instanceAdmin.map(a -> !a.equals(m)).orElse(true)).toList();
+                    .filter(m -> !admins.contains(m)).distinct().toList();
             if (!plainMembers.isEmpty() && small.generate(in) == 0) {
                 disabledMembers.add(plainMembers.get(Generate.range(0, plainMembers.size() - 1).generate(in)));
             }

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.membership.api.Actor;
 import org.membership.api.AuditEntry;
@@ -27,6 +29,7 @@ import org.membership.api.UserId;
 import org.membership.api.UserStatus;
 import org.membership.api.WorkspaceId;
 import org.membership.api.WorkspaceRole;
+import org.membership.core.MembershipEngine;
 import org.membership.core.spi.MembershipStore;
 
 /**
@@ -60,27 +63,34 @@ public final class World {
 
     private final Spec spec;
     private final Fixture fixture;
-    private final int eventsBefore;
+    private final Membership membership;
+    private final List<MembershipEvent> events = new CopyOnWriteArrayList<>();
 
-    private World(Spec spec, Fixture fixture) {
+    private World(Spec spec, Fixture fixture, MembershipRules rules) {
         this.spec = spec;
         this.fixture = fixture;
-        this.eventsBefore = fixture.events().size();
+        AtomicLong next = new AtomicLong();
+        this.membership = MembershipEngine.builder(fixture.store()).rules(rules).clock(fixture.clock())
+                .ids(() -> "n" + next.incrementAndGet()).listener(events::add).build();
     }
 
     /**
      * Builds a world through the engine (so it only holds states the library allows): registers its
      * users, creates its organizations, workspaces and invitations, then disables the members the
-     * spec names as disabled.
+     * spec names as disabled. Building follows the default rules (with {@code rules}' invitation
+     * lifetime), so that any rules can be tested in any world; {@link #membership()} then applies
+     * {@code rules}, reads the fixture's clock, and makes ids {@code n1, n2, ...} that never clash
+     * with the fixture's decimal ones.
      *
      * @param spec what to build
      * @param store an empty store
-     * @param rules the rules the world's engine applies afterwards
+     * @param rules the rules {@link #membership()} applies
      * @return the built world
      * @throws IllegalStateException if the library refused a step of the spec
      */
     public static World build(Spec spec, MembershipStore store, MembershipRules rules) {
-        Fixture.Builder builder = Fixture.builder(store).rules(rules);
+        Fixture.Builder builder = Fixture.builder(store).rules(MembershipRules.defaults().toBuilder()
+                .invitationLifetime(rules.invitationLifetime()).build());
         spec.instanceAdmins().forEach(builder::instanceAdmin);
         spec.pendingUsers().forEach(u -> builder.user(u, UserStatus.PENDING_VALIDATION));
         spec.disabledUsers().forEach(u -> builder.user(u, UserStatus.DISABLED));
@@ -102,7 +112,7 @@ public final class World {
                 throw new IllegalStateException("could not disable " + user + ": " + o.refused().orElseThrow());
             }
         }
-        return new World(spec, fixture);
+        return new World(spec, fixture, rules);
     }
 
     /** @return the description this world was built from */
@@ -110,20 +120,19 @@ public final class World {
         return spec;
     }
 
-    /** @return the fixture the world was built into (its clock, events and name lookups) */
+    /** @return the fixture the world was built into (its clock and name lookups; its engine applies the build rules) */
     public Fixture fixture() {
         return fixture;
     }
 
-    /** @return the world's engine */
+    /** @return the world's engine, applying the rules it was built with */
     public Membership membership() {
-        return fixture.membership();
+        return membership;
     }
 
-    /** @return the events published since the world was built, oldest first (a copy) */
+    /** @return the events {@link #membership()} published since the world was built, oldest first (a copy) */
     public List<MembershipEvent> events() {
-        List<MembershipEvent> all = fixture.events();
-        return List.copyOf(all.subList(eventsBefore, all.size()));
+        return List.copyOf(events);
     }
 
     /**
