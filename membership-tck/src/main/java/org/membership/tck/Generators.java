@@ -2,9 +2,11 @@ package org.membership.tck;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -370,10 +372,6 @@ public final class Generators {
     public static Gen<World.CommandRef> commands(World.Spec spec) {
         List<String> users = new ArrayList<>(spec.allUsers());
         users.add(World.MISSING + "user");
-        List<String> workspaces = new ArrayList<>(spec.allWorkspaces());
-        workspaces.add(World.MISSING + "ws");
-        List<String> organizations = new ArrayList<>(spec.organizations().stream().map(World.Org::name).toList());
-        organizations.add(World.MISSING + "org");
         List<String> invitations = new ArrayList<>(spec.allInvitations());
         invitations.add(World.MISSING + "inv");
         List<String> addresses = new ArrayList<>(spec.allInvitations());
@@ -381,8 +379,21 @@ public final class Generators {
         addresses.add("nobody@example.com");
 
         Gen<String> user = Generate.pick(users);
-        Gen<String> workspace = Generate.pick(workspaces);
-        Gen<String> organization = Generate.pick(organizations);
+        // custom workspaces and the first organization (whose key powerfulScenarios uses) come up most
+        List<Pair<Integer, Gen<String>>> weightedWorkspaces = new ArrayList<>();
+        List<Pair<Integer, Gen<String>>> weightedOrganizations = new ArrayList<>();
+        for (int i = 0; i < spec.organizations().size(); i++) {
+            World.Org o = spec.organizations().get(i);
+            weightedWorkspaces.add(Pair.of(1, Generate.constant(o.name())));
+            weightedOrganizations.add(Pair.of(i == 0 ? 4 : 1, Generate.constant(o.name())));
+            for (World.Ws w : o.workspaces()) {
+                weightedWorkspaces.add(Pair.of(i == 0 ? 4 : 2, Generate.constant(w.name())));
+            }
+        }
+        weightedWorkspaces.add(Pair.of(1, Generate.constant(World.MISSING + "ws")));
+        weightedOrganizations.add(Pair.of(1, Generate.constant(World.MISSING + "org")));
+        Gen<String> workspace = Generate.frequency(weightedWorkspaces);
+        Gen<String> organization = Generate.frequency(weightedOrganizations);
         Gen<String> invitation = Generate.pick(invitations);
         Gen<String> address = Generate.pick(addresses).flatMap(Generators::caseVariantsOf);
         Gen<WorkspaceRole> role = workspaceRoles();
@@ -390,10 +401,18 @@ public final class Generators {
         Gen<UserStatus> status = userStatuses();
         Gen<Boolean> coin = Generate.booleans();
         Gen<Integer> kind = Generate.range(0, 15);
+        Map<String, List<String>> seated = new HashMap<>();
+        spec.organizations().forEach(o -> {
+            seated.put(o.name(), o.people());
+            o.workspaces().forEach(w -> seated.put(w.name(), w.seats().stream().map(World.Seat::user).toList()));
+        });
         return in -> {
-            String u = user.generate(in);
             String ws = workspace.generate(in);
             String org = organization.generate(in);
+            List<String> inWorkspace = seated.getOrDefault(ws, List.of());
+            // half the time aim at a member of the workspace, so that changes succeed often enough
+            String u = !inWorkspace.isEmpty() && coin.generate(in)
+                    ? inWorkspace.get(Generate.range(0, inWorkspace.size() - 1).generate(in)) : user.generate(in);
             switch (kind.generate(in)) {
                 case 0: {
                     return ref("RemoveWorkspaceMember(" + ws + ", " + u + ")",
@@ -478,6 +497,18 @@ public final class Generators {
     /** @return a generated world with an actor and a command in it */
     public static Gen<World.Scenario> scenarios() {
         return worlds().flatMap(spec -> actors(spec).zip(commands(spec), (a, c) -> new World.Scenario(spec, a, c)));
+    }
+
+    /**
+     * @return scenarios whose actor is, half the time, an instance key or the key of the first
+     *         organization, so that commands succeed often (properties about successful changes need many)
+     */
+    public static Gen<World.Scenario> powerfulScenarios() {
+        Gen<World.ActorRef> keys = Generate.pick(List.of(
+                new World.ActorRef("instance key", w -> Actor.instanceKey("ops")),
+                new World.ActorRef("key of org0", w -> Actor.organizationKey(w.organization("org0"), "key"))));
+        return worlds().flatMap(spec -> Generate.oneOf(actors(spec), keys)
+                .zip(commands(spec), (a, c) -> new World.Scenario(spec, a, c)));
     }
 
     /**

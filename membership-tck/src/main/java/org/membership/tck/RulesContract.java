@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -98,7 +99,11 @@ public abstract class RulesContract {
     }
 
     private QuickTheory qt() {
-        return QuickTheory.qt().withExamples(Integer.getInteger("QT_EXAMPLES", examples()));
+        return qt(1);
+    }
+
+    private QuickTheory qt(int times) {
+        return QuickTheory.qt().withExamples(Integer.getInteger("QT_EXAMPLES", examples()) * times);
     }
 
     // ---- rule 1: minimum authority per operation ---------------------------------------------
@@ -812,7 +817,8 @@ public abstract class RulesContract {
 
     @Test
     void rule10_everySuccessfulChange_writesOneAuditEntry_andPublishes_refusalsAndReadsNothing() {
-        qt().forAll(Generators.scenarios(), Generate.oneOf(Generators.presets(), Generators.rules()))
+        AtomicInteger changes = new AtomicInteger();
+        qt(3).forAll(Generators.powerfulScenarios(), Generate.oneOf(Generators.presets(), Generators.rules()))
                 .checkAssert((s, rules) -> {
                     World w = World.build(s.spec(), newStore(), rules);
                     World.State before = w.snapshot();
@@ -834,6 +840,7 @@ public abstract class RulesContract {
                         assertEquals(List.of(), w.events());
                         return;
                     }
+                    changes.incrementAndGet();
                     assertEquals(1, written.size(), () -> "one audit entry per change: " + written);
                     AuditEntry entry = written.get(0);
                     assertEquals(actor.describe(), entry.actor());
@@ -841,6 +848,8 @@ public abstract class RulesContract {
                     assertEquals(w.fixture().clock().instant(), entry.at());
                     assertEquals(expectedEvents(command, outcome), w.events().stream().map(Object::getClass).toList());
                 });
+        assertTrue(changes.get() >= Integer.getInteger("QT_EXAMPLES", examples()) / 10,
+                () -> "the generators produced too few successful changes to prove anything: " + changes);
     }
 
     private static List<Class<?>> expectedEvents(Command<?> command, Outcome<?> outcome) {
@@ -1054,7 +1063,7 @@ public abstract class RulesContract {
 
     @Test
     void dryRun_decidesExactlyAsTheRealCall_andChangesNothing() {
-        qt().forAll(Generators.scenarios(), Generate.oneOf(Generators.presets(), Generators.rules()))
+        qt(2).forAll(Generators.powerfulScenarios(), Generate.oneOf(Generators.presets(), Generators.rules()))
                 .checkAssert((s, rules) -> {
                     World w = World.build(s.spec(), newStore(), rules);
                     Actor actor = s.actor().in(w);
