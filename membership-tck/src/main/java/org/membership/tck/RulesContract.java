@@ -80,6 +80,10 @@ import org.quicktheories.generators.Generate;
  * concurrency properties and live in the concurrency contract; here they hold sequentially.
  * Every example builds its worlds on a fresh {@link #newStore()}.
  *
+ * <p>Test methods are public so that a store's test class can override one (for example to
+ * add {@code @Disabled} with a reason) and so that self-tests can run a property against a
+ * deliberately broken store and expect it to fail.
+ *
  * <p>Not thread-safe; JUnit runs one method per instance.
  */
 public abstract class RulesContract {
@@ -103,7 +107,18 @@ public abstract class RulesContract {
     }
 
     private QuickTheory qt(int times) {
-        return QuickTheory.qt().withExamples(Integer.getInteger("QT_EXAMPLES", examples()) * times);
+        return configure(QuickTheory.qt().withExamples(Integer.getInteger("QT_EXAMPLES", examples()) * times));
+    }
+
+    /**
+     * Tunes every property's QuickTheories run; the default changes nothing. Override it to pin a
+     * seed while debugging ({@code return qt.withFixedSeed(1234L);}) or to limit shrinking.
+     *
+     * @param qt the run, with its number of examples set
+     * @return the run to use
+     */
+    protected QuickTheory configure(QuickTheory qt) {
+        return qt;
     }
 
     // ---- rule 1: minimum authority per operation ---------------------------------------------
@@ -191,7 +206,7 @@ public abstract class RulesContract {
     }
 
     @Test
-    void rule1_belowMinimumAuthority_isForbidden_atOrAbove_passesThatCheck() {
+    public void rule1_belowMinimumAuthority_isForbidden_atOrAbove_passesThatCheck() {
         qt().forAll(Generators.rules(), Generate.pick(PROBES), Generate.enumValues(Who.class))
                 .checkAssert((rules, probe, who) -> {
                     World w = World.build(authorityWorld(), newStore(), rules);
@@ -241,7 +256,7 @@ public abstract class RulesContract {
     }
 
     @Test
-    void rule2_nobodyRemovesOrDemotesHigherAuthority_inWorkspace() {
+    public void rule2_nobodyRemovesOrDemotesHigherAuthority_inWorkspace() {
         Gen<String> actors = Generate.pick(List.of("wa", "oa", "key", "ia", "instance key"));
         Gen<String> targets = Generate.pick(List.of("wa2", "m", "oa", "ia"));
         Gen<Optional<WorkspaceRole>> change = Generators.workspaceRoles().toOptionals(50);
@@ -277,7 +292,7 @@ public abstract class RulesContract {
     }
 
     @Test
-    void rule2_nobodyRemovesHigherAuthority_fromOrganization() {
+    public void rule2_nobodyRemovesHigherAuthority_fromOrganization() {
         Gen<String> actors = Generate.pick(List.of("oa", "key", "ia", "instance key"));
         Gen<String> targets = Generate.pick(List.of("wa", "m", "oa2", "ia"));
         qt().forAll(actors, targets).checkAssert((who, target) -> {
@@ -383,7 +398,7 @@ public abstract class RulesContract {
                     w -> new Command.RemoveOrganizationUser(NO_ORGANIZATION, Fixture.email("y"), "")));
 
     @Test
-    void rule3_anotherOrganizationsThings_answerExactlyLikeMissingOnes() {
+    public void rule3_anotherOrganizationsThings_answerExactlyLikeMissingOnes() {
         Gen<String> actors = Generate.pick(List.of("a", "m", "wa", "key"));
         qt().forAll(Generators.rules(), Generate.pick(LEAK_PROBES), actors).checkAssert((rules, probe, who) -> {
             World w = World.build(twoOrganizations(), newStore(), rules);
@@ -401,7 +416,7 @@ public abstract class RulesContract {
     // ---- rule 4: valid actor -------------------------------------------------------------------
 
     @Test
-    void rule4_unknownOrDisabledActor_isUnauthenticated_unvalidatedIsRefused() {
+    public void rule4_unknownOrDisabledActor_isUnauthenticated_unvalidatedIsRefused() {
         Gen<World.Spec> worlds = Generators.worlds().map(s -> new World.Spec(s.organizations(),
                 append(s.pendingUsers(), "pending_01"), append(s.disabledUsers(), "disabled_01"), s.instanceAdmins(),
                 s.disabledMembers()));
@@ -432,7 +447,7 @@ public abstract class RulesContract {
     // ---- rule 5: self-removal ------------------------------------------------------------------
 
     @Test
-    void rule5_selfRemovalAndSelfDemotion_areRefusedByDefault() {
+    public void rule5_selfRemovalAndSelfDemotion_areRefusedByDefault() {
         Gen<String> actors = Generate.pick(List.of("oa", "wa"));
         Gen<Integer> kinds = Generate.range(0, 2);
         qt().forAll(actors, kinds, Generators.workspaceRoles(), Generate.pick(List.of(MembershipRules.defaults(),
@@ -457,7 +472,7 @@ public abstract class RulesContract {
     }
 
     @Test
-    void rule5_leaving_worksOnlyWhileAnotherAdminRemains() {
+    public void rule5_leaving_worksOnlyWhileAnotherAdminRemains() {
         Gen<Integer> counts = Generate.range(1, 3);
         qt().forAll(Generators.workspaceRoles(), counts, Generate.booleans(), counts).checkAssert(
                 (role, wsAdmins, orgAdmin, orgAdmins) -> {
@@ -511,7 +526,7 @@ public abstract class RulesContract {
     // ---- rule 6: last admin --------------------------------------------------------------------
 
     @Test
-    void rule6_removingOrDemotingTheLastWorkspaceAdmin_isConflict() {
+    public void rule6_removingOrDemotingTheLastWorkspaceAdmin_isConflict() {
         Gen<Integer> adminCounts = Generate.range(1, 4);
         Gen<List<Boolean>> demote = in -> {
             List<Boolean> steps = new ArrayList<>();
@@ -556,7 +571,7 @@ public abstract class RulesContract {
     }
 
     @Test
-    void rule6_removingTheLastOrganizationAdmin_isConflict() {
+    public void rule6_removingTheLastOrganizationAdmin_isConflict() {
         Gen<String> actors = Generate.pick(List.of("key", "ia", "instance key"));
         qt().forAll(actors, Generators.caseVariantsOf("oa@example.com"), Generate.range(0, 3))
                 .checkAssert((who, email, members) -> {
@@ -577,7 +592,7 @@ public abstract class RulesContract {
     // ---- rule 7: custom workspaces only ----------------------------------------------------------
 
     @Test
-    void rule7_defaultWorkspaceMembership_cannotChangeOnItsOwn() {
+    public void rule7_defaultWorkspaceMembership_cannotChangeOnItsOwn() {
         Gen<Integer> kinds = Generate.range(0, 2);
         qt().forAll(Generators.worlds(), Generate.pick(List.of("key", "first admin", "instance key")), kinds,
                         Generators.workspaceRoles())
@@ -607,7 +622,7 @@ public abstract class RulesContract {
     // ---- rule 8: target must be a member; removal is final -------------------------------------
 
     @Test
-    void rule8_targetNotInWorkspace_isNotFound() {
+    public void rule8_targetNotInWorkspace_isNotFound() {
         qt().forAll(Generators.worlds(), Generate.range(0, 3), Generators.workspaceRoles(), Generate.booleans())
                 .checkAssert((spec, pick, role, byKey) -> {
                     World w = World.build(append(spec, "outsider-org", "stranger"), newStore(),
@@ -638,7 +653,7 @@ public abstract class RulesContract {
     }
 
     @Test
-    void rule8_removalIsFinal_andReAddingRestores() {
+    public void rule8_removalIsFinal_andReAddingRestores() {
         Gen<String> actors = Generate.pick(List.of("oa", "wa", "key", "instance key"));
         qt().forAll(Generators.workspaceRoles(), Generators.workspaceRoles(), actors, Generators.prefixedIds())
                 .checkAssert((role, again, who, name) -> {
@@ -672,7 +687,7 @@ public abstract class RulesContract {
     // ---- rule 9: invitations versus members ----------------------------------------------------
 
     @Test
-    void rule9_invitationEmails_matchCaseInsensitively() {
+    public void rule9_invitationEmails_matchCaseInsensitively() {
         Gen<String> address = Generators.emailAddresses().map(String::strip);
         qt().forAll(address.flatMap(a -> Generators.caseVariantsOf(a).zip(Generators.caseVariantsOf(a),
                         (b, c) -> List.of(a, b, c))), Generators.organizationRoles())
@@ -695,7 +710,7 @@ public abstract class RulesContract {
     }
 
     @Test
-    void rule9_pendingInvitations_neverCountAsAdmins() {
+    public void rule9_pendingInvitations_neverCountAsAdmins() {
         qt().forAll(Generate.range(1, 3), Generators.emailAddresses().map(String::strip))
                 .checkAssert((count, address) -> {
                     List<World.Invite> invites = new ArrayList<>();
@@ -717,7 +732,7 @@ public abstract class RulesContract {
     private enum Acceptance { VALID, SOMEONE_ELSE, NOT_VALIDATED, EXPIRED, REVOKED, ALREADY_ACCEPTED }
 
     @Test
-    void rule9_accepting_needsMatchingEmail_validatedAccount_unexpired_unrevoked() {
+    public void rule9_accepting_needsMatchingEmail_validatedAccount_unexpired_unrevoked() {
         qt().forAll(Generate.enumValues(Acceptance.class), Generate.range(1, 21), Generate.range(0, 24 * 30),
                         Generators.caseVariantsOf("invitee@example.com").zip(Generators.organizationRoles(), Pair::of))
                 .checkAssert((acceptance, lifetimeDays, hoursLater, invite) -> {
@@ -768,7 +783,7 @@ public abstract class RulesContract {
     }
 
     @Test
-    void rule9_removingByEmail_removesTheMember_orRevokesTheInvitation_orIsNotFound() {
+    public void rule9_removingByEmail_removesTheMember_orRevokesTheInvitation_orIsNotFound() {
         Gen<Integer> whom = Generate.range(0, 2);
         qt().forAll(whom, Generate.range(0, 3), Generators.caseVariantsOf("ann@example.com"), Generators.workspaceRoles())
                 .checkAssert((kind, workspaces, email, role) -> {
@@ -816,7 +831,7 @@ public abstract class RulesContract {
     // ---- rule 10: audit and events -------------------------------------------------------------
 
     @Test
-    void rule10_everySuccessfulChange_writesOneAuditEntry_andPublishes_refusalsAndReadsNothing() {
+    public void rule10_everySuccessfulChange_writesOneAuditEntry_andPublishes_refusalsAndReadsNothing() {
         AtomicInteger changes = new AtomicInteger();
         qt(3).forAll(Generators.powerfulScenarios(), Generate.oneOf(Generators.presets(), Generators.rules()))
                 .checkAssert((s, rules) -> {
@@ -881,7 +896,7 @@ public abstract class RulesContract {
     // ---- rule 11: refusals are values ----------------------------------------------------------
 
     @Test
-    void rule11_everyRefusal_hasStableCode_message_status_andProblemDetails() {
+    public void rule11_everyRefusal_hasStableCode_message_status_andProblemDetails() {
         qt().forAll(Generators.scenarios(), Generate.oneOf(Generators.presets(), Generators.rules()))
                 .checkAssert((s, rules) -> {
                     World w = World.build(s.spec(), newStore(), rules);
@@ -971,33 +986,33 @@ public abstract class RulesContract {
     }
 
     @Test
-    void rule12_hostileIds_areRefusedNamingTheField() {
+    public void rule12_hostileIds_areRefusedNamingTheField() {
         assertRefusedNamingField(ID_FIELDS, Generate.oneOf(Generators.hostileStrings(), Generators.malformedEmails()
                 .map(e -> e.contains("@") ? e : e + "/"), Generate.constant("a".repeat(129)), Generate.constant("ümlaut")));
     }
 
     @Test
-    void rule12_hostileEmails_areRefusedNamingTheField() {
+    public void rule12_hostileEmails_areRefusedNamingTheField() {
         assertRefusedNamingField(EMAIL_FIELDS, Generators.hostileEmails());
     }
 
     @Test
-    void rule12_unknownRoleNames_areRefusedNamingTheField() {
+    public void rule12_unknownRoleNames_areRefusedNamingTheField() {
         assertRefusedNamingField(ROLE_FIELDS, Generators.hostileRoleNames());
     }
 
     @Test
-    void rule12_invalidNames_areRefusedNamingTheField() {
+    public void rule12_invalidNames_areRefusedNamingTheField() {
         assertRefusedNamingField(NAME_FIELDS, Generators.invalidNames());
     }
 
     @Test
-    void rule12_invalidReasons_areRefusedNamingTheField() {
+    public void rule12_invalidReasons_areRefusedNamingTheField() {
         assertRefusedNamingField(REASON_FIELDS, Generators.invalidReasons());
     }
 
     @Test
-    void rule12_missingFields_areRefusedNamingTheField() {
+    public void rule12_missingFields_areRefusedNamingTheField() {
         List<Map.Entry<String, Supplier<Object>>> nulls = List.of(
                 Map.entry("user_id", () -> UserId.of(null)),
                 Map.entry("email", () -> Email.of(null)),
@@ -1017,7 +1032,7 @@ public abstract class RulesContract {
     }
 
     @Test
-    void rule12_sqlMetacharacters_areOrdinaryText_storedVerbatim() {
+    public void rule12_sqlMetacharacters_areOrdinaryText_storedVerbatim() {
         qt().forAll(Generators.sqlMetacharacters(), Generators.sqlMetacharacters()).checkAssert((name, reason) -> {
             World w = World.build(twoOrganizations(), newStore(), MembershipRules.defaults());
             Actor key = Actor.organizationKey(w.organization("acme"), "key");
@@ -1037,7 +1052,7 @@ public abstract class RulesContract {
     // ---- rule 13: determinism ------------------------------------------------------------------
 
     @Test
-    void rule13_sameCommandsOnTwoFreshStores_giveIdenticalOutcomesAndAuditTrails() {
+    public void rule13_sameCommandsOnTwoFreshStores_giveIdenticalOutcomesAndAuditTrails() {
         Gen<Pair<World.Spec, List<Pair<World.ActorRef, World.CommandRef>>>> runs =
                 Generators.worlds().flatMap(s -> Generators.commandSequences(s).map(steps -> Pair.of(s, steps)));
         qt().forAll(runs, Generators.presets()).checkAssert((run, rules) -> {
@@ -1062,7 +1077,7 @@ public abstract class RulesContract {
     // ---- dry run -------------------------------------------------------------------------------
 
     @Test
-    void dryRun_decidesExactlyAsTheRealCall_andChangesNothing() {
+    public void dryRun_decidesExactlyAsTheRealCall_andChangesNothing() {
         qt(2).forAll(Generators.powerfulScenarios(), Generate.oneOf(Generators.presets(), Generators.rules()))
                 .checkAssert((s, rules) -> {
                     World w = World.build(s.spec(), newStore(), rules);
