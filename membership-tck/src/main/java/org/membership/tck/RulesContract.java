@@ -229,6 +229,33 @@ public abstract class RulesContract {
                 });
     }
 
+    /** The documented APIs' removal rules (spec §1): who may remove a workspace member under each preset. */
+    private static final Map<String, Pair<MembershipRules, AuthorityLevel>> DOCUMENTED = Map.of(
+            "F (Flashback)", Pair.of(MembershipRules.flashback(), AuthorityLevel.WORKSPACE_ADMIN),
+            "P1 (Paradigm company)", Pair.of(MembershipRules.paradigmCompany(), AuthorityLevel.ORGANIZATION_ADMIN),
+            "P2 (Paradigm instance)", Pair.of(MembershipRules.paradigmInstance(), AuthorityLevel.INSTANCE_ADMIN),
+            "A (Anthropic Admin API)", Pair.of(MembershipRules.anthropicAdmin(), AuthorityLevel.ORGANIZATION_ADMIN),
+            "X (Factory)", Pair.of(MembershipRules.factory(), AuthorityLevel.WORKSPACE_ADMIN));
+
+    @Test
+    public void rule1_presets_removeExactlyAsTheDocumentedApisAllow() {
+        qt().forAll(Generate.pick(List.copyOf(new java.util.TreeSet<>(DOCUMENTED.keySet()))), Generate.enumValues(Who.class))
+                .checkAssert((api, who) -> {
+                    MembershipRules rules = DOCUMENTED.get(api)._1;
+                    AuthorityLevel documented = DOCUMENTED.get(api)._2;
+                    World w = World.build(authorityWorld(), newStore(), rules);
+                    Outcome<WorkspaceMember> outcome = w.membership().execute(who.in(w),
+                            new Command.RemoveWorkspaceMember(w.workspace("ws"), w.user("t"), ""));
+                    if (who.inWorkspace.atLeast(documented)) {
+                        assertTrue(outcome.succeeded(), () -> api + ": " + who + " may remove; got " + outcome);
+                        assertEquals(Optional.of(Refusal.of(Reason.MEMBER_NOT_FOUND)), w.membership().execute(OBSERVER,
+                                new Command.GetWorkspaceMember(w.workspace("ws"), w.user("t"))).refused());
+                    } else {
+                        assertEquals(Optional.of(403), outcome.refused().map(Refusal::status), () -> api + ": " + who);
+                    }
+                });
+    }
+
     // ---- rule 2: outranking --------------------------------------------------------------------
 
     private static World.Spec outrankingWorld(WorkspaceRole oaRole, WorkspaceRole iaRole) {
