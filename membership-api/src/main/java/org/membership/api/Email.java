@@ -45,7 +45,7 @@ public record Email(String value) {
         }
         for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);
-            if (c <= ' ' || c == 0x7f || Character.isWhitespace(c) || Character.isISOControl(c)
+            if (c <= ' ' || c == 0x7f || Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.isISOControl(c)
                     || "\"(),:;<>[\\]".indexOf(c) >= 0) {
                 throw invalid("email contains a character that is not allowed in an address");
             }

@@ -39,7 +39,7 @@ final class Inputs {
     /** Human text (names): stripped, 1..max characters, no control characters. */
     static String text(String field, String value, int max, boolean allowEmpty) {
         required(field, value);
-        String stripped = value.strip();
+        String stripped = stripSpaces(value);
         if (stripped.isEmpty() && !allowEmpty) {
             throw new InvalidInputException(field, field + " must not be blank");
         }
@@ -50,6 +50,26 @@ final class Inputs {
             throw new InvalidInputException(field, field + " must not contain control characters");
         }
         return stripped;
+    }
+
+    /**
+     * Strips white space and space separators from both ends: {@link String#strip()} keeps no-break
+     * spaces (U+00A0, U+2007, U+202F), so a name of only those would not count as blank.
+     */
+    private static String stripSpaces(String value) {
+        int start = 0;
+        int end = value.length();
+        while (start < end && isSpace(value.charAt(start))) {
+            start++;
+        }
+        while (end > start && isSpace(value.charAt(end - 1))) {
+            end--;
+        }
+        return value.substring(start, end);
+    }
+
+    private static boolean isSpace(char c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c);
     }
 
     /** Audit sequence numbers used as page ids: 1-18 digits. */
