@@ -111,7 +111,15 @@ final class IdsTest {
 
     @Test
     void anyCharacterOutsideTheAlphabet_isRefused_namingTheField() {
-        Gen<Character> outside = Generate.characters(0, 0x3000).assuming(c -> ALLOWED.indexOf(c) < 0);
+        // Picked from the full list rather than filtered with assuming(): a filter that rejects
+        // most of a generator's favoured boundary values made QuickTheories give up at random.
+        List<Character> candidates = new java.util.ArrayList<>();
+        for (char c = 0; c <= 0x3000; c++) {
+            if (ALLOWED.indexOf(c) < 0) {
+                candidates.add(c);
+            }
+        }
+        Gen<Character> outside = Generate.pick(candidates);
         qt().forAll(Generate.pick(KINDS), validIds(), outside).checkAssert((kind, valid, bad) -> {
             String value = valid.substring(0, Math.min(valid.length(), 100)) + bad;
             InvalidInputException e = assertThrows(InvalidInputException.class, () -> kind.of().apply(value));
