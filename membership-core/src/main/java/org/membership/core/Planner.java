@@ -539,15 +539,33 @@ final class Planner {
     }
 
     private Plan<Memberships> listMemberships(StoreTransaction tx, Caller caller, Command.ListMemberships c) {
+        boolean self = caller.is(c.user());
         Refusal r;
-        if (!caller.is(c.user()) && (r = instanceLevelAuthority(caller, c.operation())) != null) {
+        if (!self && (r = instanceLevelAuthority(caller, c.operation())) != null) {
             return Plan.refuse(r);
         }
         if ((r = Policies.exists(tx.user(c.user()).orElse(null), USER_NOT_FOUND)) != null) {
             return Plan.refuse(r);
         }
-        return Plan.approve((t, change) -> new Memberships(c.user(),
-                t.organizationMembershipsOf(c.user()), t.workspaceMembershipsOf(c.user())));
+        List<OrganizationMember> organizations = tx.organizationMembershipsOf(c.user());
+        List<WorkspaceMember> workspaces = tx.workspaceMembershipsOf(c.user());
+        if (!self && !caller.instance()) {
+            // Reachable only where a host lowered the level below instance admin. Rule 3 still
+            // holds: the caller sees the memberships its own organizations hold, and a user who
+            // shares none with it is not found. (One workspace read per listed membership: this
+            // is the rare configuration, not the hot path.)
+            organizations = organizations.stream()
+                    .filter(m -> Authority.inOrganization(tx, caller, m.organization()) != NONE).toList();
+            java.util.Set<OrganizationId> visible = organizations.stream().map(OrganizationMember::organization)
+                    .collect(java.util.stream.Collectors.toSet());
+            workspaces = workspaces.stream().filter(m -> tx.workspace(m.workspace())
+                    .map(w -> visible.contains(w.organization())).orElse(false)).toList();
+            if (organizations.isEmpty()) {
+                return Plan.refuse(USER_NOT_FOUND);
+            }
+        }
+        Memberships memberships = new Memberships(c.user(), organizations, workspaces);
+        return Plan.approve((t, change) -> memberships);
     }
 
     private Plan<Page<AuditEntry>> listAuditTrail(StoreTransaction tx, Caller caller, Command.ListAuditTrail c) {

@@ -56,4 +56,33 @@ final class ListMembershipsTest {
         return memberships.workspaces().stream().filter(m -> m.workspace().equals(workspace)).findFirst()
                 .orElseThrow().role();
     }
+
+    // ---- a host that lets anyone list memberships ----------------------------------------------
+
+    @Test
+    void listMemberships_withLoweredLevel_showsOnlyTheCallersOrganizations() {
+        Fixture open = Fixture.builder(new InMemoryStore())
+                .rules(org.membership.api.MembershipRules.defaults().toBuilder()
+                        .requireAuthority(org.membership.api.Operation.LIST_MEMBERSHIPS,
+                                org.membership.api.AuthorityLevel.NONE).build())
+                .organization("acme", org -> org.admin("alice").member("bob")
+                        .workspace("research", ws -> ws.admin("alice").member("bob")))
+                .organization("globex", org -> org.admin("gina").member("bob")
+                        .workspace("secret", ws -> ws.admin("gina").member("bob")))
+                .organization("initech", org -> org.admin("ivan"))
+                .build();
+
+        Memberships seenByAlice = open.membership().execute(open.actor("alice"),
+                new Command.ListMemberships(open.user("bob"))).success().orElseThrow();
+        assertEquals(List.of(open.organization("acme")),
+                seenByAlice.organizations().stream().map(m -> m.organization()).toList());
+        assertEquals(List.of(open.workspace("research")),
+                seenByAlice.workspaces().stream().map(WorkspaceMember::workspace).toList());
+
+        var strangerView = open.membership().execute(open.actor("ivan"), new Command.ListMemberships(open.user("bob")));
+        var absentView = open.membership().execute(open.actor("ivan"),
+                new Command.ListMemberships(org.membership.api.UserId.of("nobody")));
+        assertEquals(absentView.refused(), strangerView.refused(), "a user in none of my organizations is not found");
+        assertEquals(org.membership.api.Reason.USER_NOT_FOUND, strangerView.refused().orElseThrow().reason());
+    }
 }
