@@ -105,24 +105,34 @@ public final class InMemoryStore implements MembershipStore {
         }
     }
 
-    /** Members of one organization or workspace by user id, with the admin count kept alongside. */
+    /**
+     * Members of one organization or workspace: a hash index for point lookups (constant cost
+     * whatever the roster's size), a sorted index for keyset pages, and the admin count.
+     */
     private static final class Roster<M> {
-        final TreeMap<String, M> members = new TreeMap<>();
-        final Predicate<M> isAdmin;
+        private final Map<String, M> byUser = new HashMap<>();
+        final TreeMap<String, M> ordered = new TreeMap<>();
+        private final Predicate<M> isAdmin;
         int admins;
 
         Roster(Predicate<M> isAdmin) {
             this.isAdmin = isAdmin;
         }
 
+        M get(String user) {
+            return byUser.get(user);
+        }
+
         M put(String user, M member) {
-            M old = members.put(user, member);
+            M old = byUser.put(user, member);
+            ordered.put(user, member);
             admins += (isAdmin.test(member) ? 1 : 0) - (old != null && isAdmin.test(old) ? 1 : 0);
             return old;
         }
 
         M remove(String user) {
-            M old = members.remove(user);
+            M old = byUser.remove(user);
+            ordered.remove(user);
             if (old != null && isAdmin.test(old)) {
                 admins--;
             }
@@ -274,14 +284,14 @@ public final class InMemoryStore implements MembershipStore {
         public Optional<OrganizationMember> organizationMember(OrganizationId organization, UserId user) {
             checkOpen();
             Roster<OrganizationMember> roster = organizationMembers.get(organization);
-            return roster == null ? Optional.empty() : Optional.ofNullable(roster.members.get(user.value()));
+            return roster == null ? Optional.empty() : Optional.ofNullable(roster.get(user.value()));
         }
 
         @Override
         public Optional<WorkspaceMember> workspaceMember(WorkspaceId workspace, UserId user) {
             checkOpen();
             Roster<WorkspaceMember> roster = workspaceMembers.get(workspace);
-            return roster == null ? Optional.empty() : Optional.ofNullable(roster.members.get(user.value()));
+            return roster == null ? Optional.empty() : Optional.ofNullable(roster.get(user.value()));
         }
 
         @Override
@@ -316,14 +326,14 @@ public final class InMemoryStore implements MembershipStore {
         public List<OrganizationMember> organizationMembers(OrganizationId organization, Slice slice) {
             checkOpen();
             Roster<OrganizationMember> roster = organizationMembers.get(organization);
-            return roster == null ? List.of() : slice(roster.members, slice);
+            return roster == null ? List.of() : slice(roster.ordered, slice);
         }
 
         @Override
         public List<WorkspaceMember> workspaceMembers(WorkspaceId workspace, Slice slice) {
             checkOpen();
             Roster<WorkspaceMember> roster = workspaceMembers.get(workspace);
-            return roster == null ? List.of() : slice(roster.members, slice);
+            return roster == null ? List.of() : slice(roster.ordered, slice);
         }
 
         @Override
@@ -363,7 +373,7 @@ public final class InMemoryStore implements MembershipStore {
             List<WorkspaceMember> out = new ArrayList<>();
             for (WorkspaceId id : workspacesOfUser.getOrDefault(user, new TreeSet<>())) {
                 if (workspaces.get(id).organization().equals(organization)) {
-                    out.add(workspaceMembers.get(id).members.get(user.value()));
+                    out.add(workspaceMembers.get(id).get(user.value()));
                 }
             }
             return out;
@@ -374,7 +384,7 @@ public final class InMemoryStore implements MembershipStore {
             checkOpen();
             List<OrganizationMember> out = new ArrayList<>();
             for (OrganizationId id : organizationsOfUser.getOrDefault(user, new TreeSet<>())) {
-                out.add(organizationMembers.get(id).members.get(user.value()));
+                out.add(organizationMembers.get(id).get(user.value()));
             }
             return out;
         }
@@ -384,7 +394,7 @@ public final class InMemoryStore implements MembershipStore {
             checkOpen();
             List<WorkspaceMember> out = new ArrayList<>();
             for (WorkspaceId id : workspacesOfUser.getOrDefault(user, new TreeSet<>())) {
-                out.add(workspaceMembers.get(id).members.get(user.value()));
+                out.add(workspaceMembers.get(id).get(user.value()));
             }
             return out;
         }
@@ -439,7 +449,7 @@ public final class InMemoryStore implements MembershipStore {
             checkWritable();
             existing(users, member.user());
             Roster<OrganizationMember> roster = existing(organizationMembers, member.organization());
-            if (roster.members.containsKey(member.user().value())) {
+            if (roster.get(member.user().value()) != null) {
                 throw new IllegalStateException(member.user() + " is already a member of " + member.organization());
             }
             putMember(roster, member.user().value(), member);
@@ -462,7 +472,7 @@ public final class InMemoryStore implements MembershipStore {
                 throw new IllegalStateException(member.user() + " is not a member of " + workspace.organization());
             }
             Roster<WorkspaceMember> roster = existing(workspaceMembers, member.workspace());
-            if (roster.members.containsKey(member.user().value())) {
+            if (roster.get(member.user().value()) != null) {
                 throw new IllegalStateException(member.user() + " is already a member of " + member.workspace());
             }
             putMember(roster, member.user().value(), member);
@@ -473,7 +483,7 @@ public final class InMemoryStore implements MembershipStore {
         public void updateWorkspaceMember(WorkspaceMember member) {
             checkWritable();
             Roster<WorkspaceMember> roster = existing(workspaceMembers, member.workspace());
-            if (!roster.members.containsKey(member.user().value())) {
+            if (roster.get(member.user().value()) == null) {
                 throw new IllegalStateException(member.user() + " is not a member of " + member.workspace());
             }
             putMember(roster, member.user().value(), member);
