@@ -62,7 +62,7 @@ final class Migrations {
         if (dialect == Dialect.POSTGRESQL) {
             // Held until the transaction ends; two stores starting at once apply each script once.
             handle.createQuery("SELECT pg_advisory_xact_lock(?)").bind(0, lockKey(sql.prefix))
-                    .mapTo(Object.class).findOne();
+                    .map((rs, ctx) -> 1).list();
         }
         handle.execute(sql.t("CREATE TABLE IF NOT EXISTS ${p}schema_version (version INTEGER NOT NULL PRIMARY KEY,"
                 + " description TEXT NOT NULL, checksum TEXT NOT NULL, applied_at BIGINT NOT NULL)"));

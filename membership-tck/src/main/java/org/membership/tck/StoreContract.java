@@ -441,6 +441,7 @@ public abstract class StoreContract {
         assertEquals(2, organizationAdmins(acme), "pending admin invitations never count");
         assertEquals(1, organizationAdmins(OrganizationId.of("globex")));
         store.write(tx -> {
+            tx.deleteWorkspaceMembershipsIn(acme, UserId.of("ann"));
             tx.deleteOrganizationMember(acme, UserId.of("ann"));
             return null;
         });
