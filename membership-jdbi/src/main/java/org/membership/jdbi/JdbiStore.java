@@ -226,6 +226,9 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
         sqlite.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
         HikariConfig pool = new HikariConfig();
         pool.setDataSource(sqlite);
+        // Two processes opening a new file at once: switching it to WAL can fail with SQLITE_BUSY
+        // before any busy handler applies, so keep trying to get the first connection for a while.
+        pool.setInitializationFailTimeout(Math.max(options.busyTimeout().toMillis(), 1000));
         return open(pool, Dialect.SQLITE, options, "sqlite:" + file.getFileName());
     }
 

@@ -12,6 +12,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.membership.api.Email;
 import org.membership.api.User;
@@ -83,7 +84,7 @@ abstract class MigrationContract {
         assertTrue(e.getMessage().contains("99"), e.getMessage());
     }
 
-    @Test
+    @RepeatedTest(10)
     void start_twoStoresAtOnce_bothComeUpWithTheSchemaAppliedOnce() throws Exception {
         CyclicBarrier start = new CyclicBarrier(2);
         ExecutorService threads = Executors.newFixedThreadPool(2);

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Assumptions;
  */
 final class PostgresDatabase implements AutoCloseable {
     static final String VARIABLE = "MEMBERSHIP_PG_URL";
-    static final String HOW = "the PostgreSQL suite was skipped: set " + VARIABLE + " (or -Dmembership.pg.url) to a"
-            + " JDBC URL to run it, for example " + VARIABLE
+    static final String HOW = "set " + VARIABLE + " (or -Dmembership.pg.url) to a JDBC URL to run it, for example "
+            + VARIABLE
             + "='jdbc:postgresql://localhost:5432/membership_test?user=membership&password=membership'";
     private static boolean told;
 
@@ -36,15 +36,15 @@ final class PostgresDatabase implements AutoCloseable {
         String url = System.getProperty("membership.pg.url", System.getenv(VARIABLE));
         if (url == null || url.isBlank()) {
             if ("true".equals(System.getenv("CI"))) {
-                fail("CI=true but " + VARIABLE + " is not set: " + HOW);
+                fail("CI=true, so the PostgreSQL suite must run, but " + VARIABLE + " is not set: " + HOW);
             }
             synchronized (PostgresDatabase.class) {
                 if (!told) {
                     told = true;
-                    System.err.println("NOTE: " + HOW);
+                    System.err.println("NOTE: the PostgreSQL suite was skipped: " + HOW);
                 }
             }
-            Assumptions.abort(HOW);
+            Assumptions.abort("the PostgreSQL suite was skipped: " + HOW);
         }
         return new PostgresDatabase(url);
     }

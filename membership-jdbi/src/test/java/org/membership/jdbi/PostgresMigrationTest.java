@@ -16,7 +16,9 @@ final class PostgresMigrationTest extends MigrationContract {
 
     @AfterEach
     void dropSchema() {
-        database.close();
+        if (database != null) {
+            database.close();
+        }
     }
 
     @Override

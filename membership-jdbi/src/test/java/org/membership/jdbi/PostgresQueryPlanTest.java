@@ -21,7 +21,9 @@ final class PostgresQueryPlanTest extends QueryPlanContract {
         if (store != null) {
             store.close();
         }
-        database.close();
+        if (database != null) {
+            database.close();
+        }
     }
 
     @Override
