@@ -174,6 +174,9 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
 
     private JdbiStore(DataSource dataSource, HikariDataSource ownPool, Dialect dialect, Options options) {
         this.jdbi = Jdbi.create(dataSource);
+        // Statements are plain SQL with positional parameters: no templating to apply.
+        this.jdbi.getConfig(org.jdbi.v3.core.statement.SqlStatements.class)
+                .setTemplateEngine(org.jdbi.v3.core.statement.TemplateEngine.NOP);
         this.dialect = dialect;
         this.sql = new Statements(dialect, options.tablePrefix());
         this.ownPool = ownPool;
