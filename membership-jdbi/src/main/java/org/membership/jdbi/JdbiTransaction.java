@@ -1,0 +1,401 @@
+package org.membership.jdbi;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.Query;
+import org.membership.api.AuditEntry;
+import org.membership.api.Email;
+import org.membership.api.Invitation;
+import org.membership.api.InvitationId;
+import org.membership.api.InvitationStatus;
+import org.membership.api.Operation;
+import org.membership.api.Organization;
+import org.membership.api.OrganizationId;
+import org.membership.api.OrganizationMember;
+import org.membership.api.OrganizationRole;
+import org.membership.api.User;
+import org.membership.api.UserId;
+import org.membership.api.UserStatus;
+import org.membership.api.Workspace;
+import org.membership.api.WorkspaceId;
+import org.membership.api.WorkspaceKind;
+import org.membership.api.WorkspaceMember;
+import org.membership.api.WorkspaceRole;
+import org.membership.core.spi.Slice;
+import org.membership.core.spi.StoreTransaction;
+
+/**
+ * One transaction of a {@link JdbiStore} on one handle: every method is one statement. Used by one
+ * thread; not thread-safe.
+ */
+final class JdbiTransaction implements StoreTransaction {
+    /** The organization column of audit rows that belong to no organization (no id is empty). */
+    static final String INSTANCE_TRAIL = "";
+
+    private static final RowMapper<User> USER = (rs, ctx) -> new User(UserId.of(rs.getString(1)),
+            Email.of(rs.getString(2)), UserStatus.valueOf(rs.getString(3)), rs.getBoolean(4));
+    private static final RowMapper<Organization> ORGANIZATION = (rs, ctx) -> new Organization(
+            OrganizationId.of(rs.getString(1)), rs.getString(2), WorkspaceId.of(rs.getString(3)), instant(rs, 4));
+    private static final RowMapper<Workspace> WORKSPACE = (rs, ctx) -> new Workspace(WorkspaceId.of(rs.getString(1)),
+            OrganizationId.of(rs.getString(2)), rs.getString(3), WorkspaceKind.valueOf(rs.getString(4)), instant(rs, 5));
+    private static final RowMapper<OrganizationMember> ORGANIZATION_MEMBER = (rs, ctx) -> new OrganizationMember(
+            OrganizationId.of(rs.getString(1)), UserId.of(rs.getString(2)), OrganizationRole.valueOf(rs.getString(3)),
+            instant(rs, 4));
+    private static final RowMapper<WorkspaceMember> WORKSPACE_MEMBER = (rs, ctx) -> new WorkspaceMember(
+            WorkspaceId.of(rs.getString(1)), UserId.of(rs.getString(2)), WorkspaceRole.valueOf(rs.getString(3)),
+            instant(rs, 4));
+    private static final RowMapper<Invitation> INVITATION = (rs, ctx) -> new Invitation(
+            InvitationId.of(rs.getString(1)), OrganizationId.of(rs.getString(2)), Email.of(rs.getString(3)),
+            OrganizationRole.valueOf(rs.getString(4)), InvitationStatus.valueOf(rs.getString(5)), instant(rs, 6),
+            instant(rs, 7));
+    private static final RowMapper<AuditEntry> AUDIT = (rs, ctx) -> {
+        String organization = rs.getString(5);
+        return new AuditEntry(rs.getLong(1), instant(rs, 2), rs.getString(3), Operation.valueOf(rs.getString(4)),
+                organization.equals(INSTANCE_TRAIL) ? Optional.empty() : Optional.of(OrganizationId.of(organization)),
+                rs.getString(6), rs.getString(7), Cascade.decode(rs.getString(8)));
+    };
+
+    private final Handle handle;
+    private final Statements sql;
+    private final boolean writable;
+    private boolean open = true;
+    private JdbiException failure;
+
+    JdbiTransaction(Handle handle, Statements sql, boolean writable) {
+        this.handle = handle;
+        this.sql = sql;
+        this.writable = writable;
+    }
+
+    /** Ends the transaction for its user: every later call throws {@link IllegalStateException}. */
+    void close() {
+        open = false;
+    }
+
+    /** @return the first statement failure, after which the database has given up the transaction; or null */
+    JdbiException failure() {
+        return failure;
+    }
+
+    private <T> T run(Supplier<T> statement) {
+        if (!open) {
+            throw new IllegalStateException("the transaction has ended");
+        }
+        try {
+            return statement.get();
+        } catch (JdbiException e) {
+            if (failure == null) {
+                failure = e;
+            }
+            throw e;
+        }
+    }
+
+    private <T> T write(Supplier<T> statement) {
+        if (open && !writable) {
+            throw new IllegalStateException("read transactions cannot write");
+        }
+        return run(statement);
+    }
+
+    private void update(String statement, String what, Object... args) {
+        int rows = write(() -> bind(handle.createUpdate(statement), args).execute());
+        if (rows != 1) {
+            throw new IllegalStateException("no row for " + what);
+        }
+    }
+
+    private <S extends org.jdbi.v3.core.statement.SqlStatement<S>> S bind(S statement, Object... args) {
+        for (int i = 0; i < args.length; i++) {
+            statement.bind(i, args[i]);
+        }
+        return statement;
+    }
+
+    private Query query(String statement, Object... args) {
+        return bind(handle.createQuery(statement), args);
+    }
+
+    private <T> Optional<T> one(String statement, RowMapper<T> mapper, Object... args) {
+        return run(() -> query(statement, args).map(mapper).findOne());
+    }
+
+    private <T> List<T> list(String statement, RowMapper<T> mapper, Object... args) {
+        return run(() -> query(statement, args).map(mapper).list());
+    }
+
+    private int count(String statement, Object... args) {
+        return run(() -> query(statement, args).mapTo(Integer.class).one());
+    }
+
+    private <T> List<T> slice(Statements.Sliced statement, Slice slice, boolean numericKey, RowMapper<T> mapper,
+                              Object... args) {
+        Object[] all = new Object[args.length + (slice.after().isPresent() || slice.before().isPresent() ? 2 : 1)];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[all.length - 1] = slice.limit();
+        if (slice.before().isPresent()) {
+            all[args.length] = key(slice.before().get(), numericKey);
+            List<T> rows = new ArrayList<>(list(statement.before(), mapper, all));
+            Collections.reverse(rows);
+            return rows;
+        }
+        if (slice.after().isPresent()) {
+            all[args.length] = key(slice.after().get(), numericKey);
+            return list(statement.after(), mapper, all);
+        }
+        return list(statement.first(), mapper, all);
+    }
+
+    private static Object key(String key, boolean numeric) {
+        return numeric ? Long.parseLong(key) : key;
+    }
+
+    // ---- locking and reads ---------------------------------------------------------------
+
+    @Override
+    public void lockOrganization(OrganizationId organization) {
+        if (sql.lockOrganization != null && writable) {
+            run(() -> query(sql.lockOrganization, organization.value()).mapTo(Integer.class).findOne());
+        } else {
+            run(() -> null);
+        }
+    }
+
+    @Override
+    public Optional<User> user(UserId id) {
+        return one(sql.user, USER, id.value());
+    }
+
+    @Override
+    public Optional<User> userByEmail(Email email) {
+        return one(sql.userByEmail, USER, email.value());
+    }
+
+    @Override
+    public Optional<Organization> organization(OrganizationId id) {
+        return one(sql.organization, ORGANIZATION, id.value());
+    }
+
+    @Override
+    public Optional<Workspace> workspace(WorkspaceId id) {
+        return one(sql.workspace, WORKSPACE, id.value());
+    }
+
+    @Override
+    public Optional<OrganizationMember> organizationMember(OrganizationId organization, UserId user) {
+        return one(sql.organizationMember, ORGANIZATION_MEMBER, organization.value(), user.value());
+    }
+
+    @Override
+    public Optional<WorkspaceMember> workspaceMember(WorkspaceId workspace, UserId user) {
+        return one(sql.workspaceMember, WORKSPACE_MEMBER, workspace.value(), user.value());
+    }
+
+    @Override
+    public int countOrganizationAdmins(OrganizationId organization) {
+        return count(sql.countOrganizationAdmins, organization.value());
+    }
+
+    @Override
+    public int countWorkspaceAdmins(WorkspaceId workspace) {
+        return count(sql.countWorkspaceAdmins, workspace.value());
+    }
+
+    @Override
+    public Optional<Invitation> invitation(InvitationId id) {
+        return one(sql.invitation, INVITATION, id.value());
+    }
+
+    @Override
+    public Optional<Invitation> pendingInvitation(OrganizationId organization, Email email) {
+        return one(sql.pendingInvitation, INVITATION, organization.value(), email.value());
+    }
+
+    @Override
+    public List<OrganizationMember> organizationMembers(OrganizationId organization, Slice slice) {
+        return slice(sql.organizationMembers, slice, false, ORGANIZATION_MEMBER, organization.value());
+    }
+
+    @Override
+    public List<WorkspaceMember> workspaceMembers(WorkspaceId workspace, Slice slice) {
+        return slice(sql.workspaceMembers, slice, false, WORKSPACE_MEMBER, workspace.value());
+    }
+
+    @Override
+    public List<Invitation> pendingInvitations(OrganizationId organization, Instant now, Slice slice) {
+        return slice(sql.pendingInvitations, slice, false, INVITATION, organization.value(), nanos(now));
+    }
+
+    @Override
+    public List<WorkspaceMember> workspaceMembershipsIn(OrganizationId organization, UserId user) {
+        return list(sql.workspaceMembershipsIn, WORKSPACE_MEMBER, organization.value(), user.value());
+    }
+
+    @Override
+    public List<OrganizationMember> organizationMembershipsOf(UserId user) {
+        return list(sql.organizationMembershipsOf, ORGANIZATION_MEMBER, user.value());
+    }
+
+    @Override
+    public List<WorkspaceMember> workspaceMembershipsOf(UserId user) {
+        return list(sql.workspaceMembershipsOf, WORKSPACE_MEMBER, user.value());
+    }
+
+    @Override
+    public List<AuditEntry> auditTrail(Optional<OrganizationId> organization, Slice slice) {
+        return slice(sql.auditTrail, slice, true, AUDIT, organization.map(OrganizationId::value).orElse(INSTANCE_TRAIL));
+    }
+
+    // ---- writes --------------------------------------------------------------------------
+
+    @Override
+    public void insertUser(User user) {
+        write(() -> handle.createUpdate(sql.insertUser).bind(0, user.id().value()).bind(1, user.email().value())
+                .bind(2, user.status().name()).bind(3, user.instanceAdmin()).execute());
+    }
+
+    @Override
+    public void updateUserStatus(UserId user, UserStatus status) {
+        update(sql.updateUserStatus, "user " + user, status.name(), user.value());
+    }
+
+    @Override
+    public void insertOrganization(Organization organization) {
+        update(sql.insertOrganization, "organization " + organization.id(), organization.id().value(),
+                organization.name(), organization.defaultWorkspace().value(), nanos(organization.createdAt()));
+    }
+
+    @Override
+    public void insertWorkspace(Workspace workspace) {
+        update(sql.insertWorkspace, "workspace " + workspace.id(), workspace.id().value(),
+                workspace.organization().value(), workspace.name(), workspace.kind().name(), nanos(workspace.createdAt()));
+    }
+
+    @Override
+    public void insertOrganizationMember(OrganizationMember member) {
+        update(sql.insertOrganizationMember, "organization member " + member.user(), member.organization().value(),
+                member.user().value(), member.role().name(), nanos(member.since()));
+    }
+
+    @Override
+    public void deleteOrganizationMember(OrganizationId organization, UserId user) {
+        write(() -> handle.createUpdate(sql.deleteOrganizationMember).bind(0, organization.value())
+                .bind(1, user.value()).execute());
+    }
+
+    @Override
+    public void insertWorkspaceMember(WorkspaceMember member) {
+        update(sql.insertWorkspaceMember, "workspace " + member.workspace(), member.user().value(),
+                member.role().name(), nanos(member.since()), member.workspace().value());
+    }
+
+    @Override
+    public void updateWorkspaceMember(WorkspaceMember member) {
+        update(sql.updateWorkspaceMember, member.user() + " in workspace " + member.workspace(), member.role().name(),
+                nanos(member.since()), member.workspace().value(), member.user().value());
+    }
+
+    @Override
+    public void deleteWorkspaceMember(WorkspaceId workspace, UserId user) {
+        write(() -> handle.createUpdate(sql.deleteWorkspaceMember).bind(0, workspace.value()).bind(1, user.value())
+                .execute());
+    }
+
+    @Override
+    public List<WorkspaceId> deleteWorkspaceMembershipsIn(OrganizationId organization, UserId user) {
+        List<String> ids = write(() -> query(sql.deleteWorkspaceMembershipsIn, organization.value(), user.value())
+                .mapTo(String.class).list());
+        // RETURNING gives rows in no promised order; a user is in few workspaces, so sort here.
+        return ids.stream().sorted().map(WorkspaceId::of).toList();
+    }
+
+    @Override
+    public void insertInvitation(Invitation invitation) {
+        update(sql.insertInvitation, "invitation " + invitation.id(), invitation.id().value(),
+                invitation.organization().value(), invitation.email().value(), invitation.role().name(),
+                invitation.status().name(), nanos(invitation.createdAt()), nanos(invitation.expiresAt()));
+    }
+
+    @Override
+    public void updateInvitationStatus(InvitationId invitation, InvitationStatus status) {
+        update(sql.updateInvitationStatus, "invitation " + invitation, status.name(), invitation.value());
+    }
+
+    @Override
+    public AuditEntry appendAudit(AuditEntry entry) {
+        long sequence = write(() -> query(sql.appendAudit,
+                entry.organization().map(OrganizationId::value).orElse(INSTANCE_TRAIL), nanos(entry.at()),
+                entry.actor(), entry.action().name(), entry.target(), entry.reason(), Cascade.encode(entry.cascade()))
+                .mapTo(Long.class).one());
+        return entry.withSequence(sequence);
+    }
+
+    // ---- instants ------------------------------------------------------------------------
+
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+    /** @return the instant as epoch nanoseconds, exact */
+    static long nanos(Instant instant) {
+        try {
+            return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), NANOS_PER_SECOND), instant.getNano());
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("instant " + instant
+                    + " is outside what the store keeps (years 1678 to 2261, to the nanosecond)", e);
+        }
+    }
+
+    static Instant instant(ResultSet rs, int column) throws SQLException {
+        long nanos = rs.getLong(column);
+        return Instant.ofEpochSecond(Math.floorDiv(nanos, NANOS_PER_SECOND), Math.floorMod(nanos, NANOS_PER_SECOND));
+    }
+
+    /** The audit cascade as one text column: lines joined by newlines, backslash-escaped; null for none. */
+    static final class Cascade {
+        private Cascade() {}
+
+        static String encode(List<String> lines) {
+            if (lines.isEmpty()) {
+                return null;
+            }
+            StringBuilder out = new StringBuilder();
+            for (int i = 0; i < lines.size(); i++) {
+                if (i > 0) {
+                    out.append('\n');
+                }
+                out.append(lines.get(i).replace("\\", "\\\\").replace("\n", "\\n"));
+            }
+            return out.toString();
+        }
+
+        static List<String> decode(String text) {
+            if (text == null) {
+                return List.of();
+            }
+            List<String> lines = new ArrayList<>();
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (c == '\\' && i + 1 < text.length()) {
+                    char next = text.charAt(++i);
+                    line.append(next == 'n' ? '\n' : next);
+                } else if (c == '\n') {
+                    lines.add(line.toString());
+                    line.setLength(0);
+                } else {
+                    line.append(c);
+                }
+            }
+            lines.add(line.toString());
+            return lines;
+        }
+    }
+}

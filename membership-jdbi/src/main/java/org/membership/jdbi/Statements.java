@@ -1,0 +1,121 @@
+package org.membership.jdbi;
+
+/**
+ * Every SQL statement the store runs, with the table prefix applied once. Each one names the
+ * index it relies on (QUERY-PLANS.md shows the plans).
+ */
+final class Statements {
+    /** A keyset-sliced list read: first page, after a key, before a key (the last one descending). */
+    record Sliced(String first, String after, String before) {}
+
+    private static final String USER = "SELECT id, email, status, instance_admin FROM ${p}users";
+    private static final String ORGANIZATION = "SELECT id, name, default_workspace, created_at FROM ${p}organizations";
+    private static final String WORKSPACE = "SELECT id, organization_id, name, kind, created_at FROM ${p}workspaces";
+    private static final String ORGANIZATION_MEMBER =
+            "SELECT organization_id, user_id, role, joined_at FROM ${p}organization_members";
+    private static final String WORKSPACE_MEMBER =
+            "SELECT workspace_id, user_id, role, joined_at FROM ${p}workspace_members";
+    private static final String INVITATION =
+            "SELECT id, organization_id, email, role, status, created_at, expires_at FROM ${p}invitations";
+    private static final String AUDIT = "SELECT seq, happened_at, actor, operation, organization_id, target, reason,"
+            + " cascade_lines FROM ${p}audit_trail";
+    /*
+     * On SQLite the sequence is the row id, and for a large organization the planner may walk the
+     * whole trail by row id and filter; naming the index keeps every page an index range.
+     */
+    private static final String SQLITE_AUDIT_INDEX = " INDEXED BY ${p}audit_trail_organization";
+
+    final String prefix;
+    final String lockOrganization;
+    // primary keys
+    final String user;
+    final String organization;
+    final String workspace;
+    final String invitation;
+    final String organizationMember;
+    final String workspaceMember;
+    // users_email
+    final String userByEmail;
+    // organization_members_role, workspace_members_role
+    final String countOrganizationAdmins;
+    final String countWorkspaceAdmins;
+    // invitations_pending_email
+    final String pendingInvitation;
+    // primary keys, invitations_pending, audit_trail_organization (on PostgreSQL the trail's primary key)
+    final Sliced organizationMembers;
+    final Sliced workspaceMembers;
+    final Sliced pendingInvitations;
+    final Sliced auditTrail;
+    // workspace_members_organization_user, organization_members_user, workspace_members_user
+    final String workspaceMembershipsIn;
+    final String organizationMembershipsOf;
+    final String workspaceMembershipsOf;
+
+    final String insertUser;
+    final String updateUserStatus;
+    final String insertOrganization;
+    final String insertWorkspace;
+    final String insertOrganizationMember;
+    final String deleteOrganizationMember;
+    final String insertWorkspaceMember;
+    final String updateWorkspaceMember;
+    final String deleteWorkspaceMember;
+    final String deleteWorkspaceMembershipsIn;
+    final String insertInvitation;
+    final String updateInvitationStatus;
+    final String appendAudit;
+
+    Statements(Dialect dialect, String prefix) {
+        this.prefix = prefix;
+        this.lockOrganization = dialect.lockOrganization == null ? null : t(dialect.lockOrganization);
+        this.user = t(USER + " WHERE id = ?");
+        this.organization = t(ORGANIZATION + " WHERE id = ?");
+        this.workspace = t(WORKSPACE + " WHERE id = ?");
+        this.invitation = t(INVITATION + " WHERE id = ?");
+        this.organizationMember = t(ORGANIZATION_MEMBER + " WHERE organization_id = ? AND user_id = ?");
+        this.workspaceMember = t(WORKSPACE_MEMBER + " WHERE workspace_id = ? AND user_id = ?");
+        this.userByEmail = t(USER + " WHERE email = ?");
+        this.countOrganizationAdmins = t("SELECT count(*) FROM ${p}organization_members WHERE organization_id = ? AND role = 'ADMIN'");
+        this.countWorkspaceAdmins = t("SELECT count(*) FROM ${p}workspace_members WHERE workspace_id = ? AND role = 'ADMIN'");
+        this.pendingInvitation = t(INVITATION + " WHERE organization_id = ? AND email = ? AND status = 'PENDING'");
+        this.organizationMembers = sliced(ORGANIZATION_MEMBER + " WHERE organization_id = ?", "user_id");
+        this.workspaceMembers = sliced(WORKSPACE_MEMBER + " WHERE workspace_id = ?", "user_id");
+        this.pendingInvitations = sliced(INVITATION + " WHERE organization_id = ? AND status = 'PENDING' AND expires_at > ?", "id");
+        this.auditTrail = sliced(AUDIT + (dialect == Dialect.SQLITE ? SQLITE_AUDIT_INDEX : "")
+                + " WHERE organization_id = ?", "seq");
+        this.workspaceMembershipsIn = t(WORKSPACE_MEMBER + " WHERE organization_id = ? AND user_id = ? ORDER BY workspace_id");
+        this.organizationMembershipsOf = t(ORGANIZATION_MEMBER + " WHERE user_id = ? ORDER BY organization_id");
+        this.workspaceMembershipsOf = t(WORKSPACE_MEMBER + " WHERE user_id = ? ORDER BY workspace_id");
+        this.insertUser = t("INSERT INTO ${p}users (id, email, status, instance_admin) VALUES (?, ?, ?, ?)");
+        this.updateUserStatus = t("UPDATE ${p}users SET status = ? WHERE id = ?");
+        this.insertOrganization = t("INSERT INTO ${p}organizations (id, name, default_workspace, created_at) VALUES (?, ?, ?, ?)");
+        this.insertWorkspace = t("INSERT INTO ${p}workspaces (id, organization_id, name, kind, created_at) VALUES (?, ?, ?, ?, ?)");
+        this.insertOrganizationMember = t("INSERT INTO ${p}organization_members"
+                + " (organization_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)");
+        this.deleteOrganizationMember = t("DELETE FROM ${p}organization_members WHERE organization_id = ? AND user_id = ?");
+        this.insertWorkspaceMember = t("INSERT INTO ${p}workspace_members"
+                + " (workspace_id, user_id, organization_id, role, joined_at)"
+                + " SELECT id, ?, organization_id, ?, ? FROM ${p}workspaces WHERE id = ?");
+        this.updateWorkspaceMember = t("UPDATE ${p}workspace_members SET role = ?, joined_at = ? WHERE workspace_id = ? AND user_id = ?");
+        this.deleteWorkspaceMember = t("DELETE FROM ${p}workspace_members WHERE workspace_id = ? AND user_id = ?");
+        this.deleteWorkspaceMembershipsIn = t("DELETE FROM ${p}workspace_members"
+                + " WHERE organization_id = ? AND user_id = ? RETURNING workspace_id");
+        this.insertInvitation = t("INSERT INTO ${p}invitations"
+                + " (id, organization_id, email, role, status, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        this.updateInvitationStatus = t("UPDATE ${p}invitations SET status = ? WHERE id = ?");
+        this.appendAudit = t("INSERT INTO ${p}audit_trail"
+                + " (organization_id, happened_at, actor, operation, target, reason, cascade_lines)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING seq");
+    }
+
+    /** @return {@code sql} with the table prefix in place of every {@code ${p}} */
+    String t(String sql) {
+        return sql.replace("${p}", prefix == null ? "" : prefix);
+    }
+
+    private Sliced sliced(String select, String key) {
+        return new Sliced(t(select + " ORDER BY " + key + " LIMIT ?"),
+                t(select + " AND " + key + " > ? ORDER BY " + key + " LIMIT ?"),
+                t(select + " AND " + key + " < ? ORDER BY " + key + " DESC LIMIT ?"));
+    }
+}

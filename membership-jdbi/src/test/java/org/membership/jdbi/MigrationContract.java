@@ -1,0 +1,168 @@
+package org.membership.jdbi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+import org.membership.api.Email;
+import org.membership.api.User;
+import org.membership.api.UserId;
+import org.membership.api.UserStatus;
+
+/** How the store creates and migrates its schema, on one dialect; each test on a fresh, empty database. */
+abstract class MigrationContract {
+    /** @return a store on the test's database (the same one for every call within a test) */
+    abstract JdbiStore open(JdbiStore.Options options);
+
+    abstract Dialect dialect();
+
+    /** @return the names of every table and index in the test's database, through {@code store} */
+    abstract List<String> schemaObjects(JdbiStore store);
+
+    private static final User ANN = new User(UserId.of("ann"), Email.of("ann@example.com"), UserStatus.VALIDATED, false);
+
+    // ---- first start and restarts --------------------------------------------------------------
+
+    @Test
+    void start_freshDatabase_createsTheSchemaAndRecordsItsVersion() {
+        try (JdbiStore store = open(JdbiStore.Options.defaults())) {
+            List<String> objects = schemaObjects(store);
+            for (String table : List.of("users", "organizations", "workspaces", "organization_members",
+                    "workspace_members", "invitations", "audit_trail", "schema_version")) {
+                assertTrue(objects.contains(table), table + " in " + objects);
+            }
+            assertTrue(objects.contains("invitations_pending_email"), "the partial unique index");
+            assertEquals(List.of("1 schema " + Migrations.scripts(dialect()).get(0).checksum()), versions(store, ""));
+        }
+    }
+
+    @Test
+    void start_again_changesNothingAndKeepsTheRows() {
+        List<String> before;
+        try (JdbiStore store = open(JdbiStore.Options.defaults())) {
+            store.write(tx -> {
+                tx.insertUser(ANN);
+                return null;
+            });
+            before = appliedAt(store);
+        }
+        try (JdbiStore store = open(JdbiStore.Options.defaults())) {
+            assertEquals(before, appliedAt(store), "no script ran again");
+            assertEquals(Optional.of(ANN), store.read(tx -> tx.user(ANN.id())));
+        }
+    }
+
+    @Test
+    void start_appliedScriptChanged_isRefusedClearly() {
+        try (JdbiStore store = open(JdbiStore.Options.defaults())) {
+            store.jdbi().useHandle(h -> h.execute("UPDATE schema_version SET checksum = 'edited' WHERE version = 1"));
+        }
+        UnableToMigrateException e = assertThrows(UnableToMigrateException.class,
+                () -> open(JdbiStore.Options.defaults()).close());
+        assertTrue(e.getMessage().contains("V1") && e.getMessage().contains("edited")
+                && e.getMessage().contains(Migrations.scripts(dialect()).get(0).checksum()), e.getMessage());
+    }
+
+    @Test
+    void start_databaseNewerThanTheLibrary_isRefused() {
+        try (JdbiStore store = open(JdbiStore.Options.defaults())) {
+            store.jdbi().useHandle(h -> h.execute("INSERT INTO schema_version (version, description, checksum,"
+                    + " applied_at) VALUES (99, 'future', 'x', 0)"));
+        }
+        UnableToMigrateException e = assertThrows(UnableToMigrateException.class,
+                () -> open(JdbiStore.Options.defaults()).close());
+        assertTrue(e.getMessage().contains("99"), e.getMessage());
+    }
+
+    @RepeatedTest(10)
+    void start_twoStoresAtOnce_bothComeUpWithTheSchemaAppliedOnce() throws Exception {
+        CyclicBarrier start = new CyclicBarrier(2);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        List<JdbiStore> stores = new ArrayList<>();
+        try {
+            List<CompletableFuture<JdbiStore>> opening = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                opening.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        start.await(30, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return open(JdbiStore.Options.defaults());
+                }, threads));
+            }
+            for (CompletableFuture<JdbiStore> store : opening) {
+                stores.add(store.get(60, TimeUnit.SECONDS));
+            }
+            assertEquals(1, versions(stores.get(0), "").size(), "one schema_version row");
+            stores.get(0).write(tx -> {
+                tx.insertUser(ANN);
+                return null;
+            });
+            assertEquals(Optional.of(ANN), stores.get(1).read(tx -> tx.user(ANN.id())), "one shared schema");
+        } finally {
+            stores.forEach(JdbiStore::close);
+            threads.shutdownNow();
+        }
+    }
+
+    // ---- table prefix ----------------------------------------------------------------------
+
+    @Test
+    void tablePrefix_twoPrefixesSideBySide_keepTheirOwnRows() {
+        try (JdbiStore a = open(JdbiStore.Options.defaults().tablePrefix("a_"));
+             JdbiStore b = open(JdbiStore.Options.defaults().tablePrefix("tenant_b_"))) {
+            a.write(tx -> {
+                tx.insertUser(ANN);
+                return null;
+            });
+            assertEquals(Optional.of(ANN), a.read(tx -> tx.user(ANN.id())));
+            assertEquals(Optional.empty(), b.read(tx -> tx.user(ANN.id())));
+            b.write(tx -> {
+                tx.insertUser(ANN.withStatus(UserStatus.DISABLED));
+                return null;
+            });
+            assertEquals(UserStatus.VALIDATED, a.read(tx -> tx.user(ANN.id())).orElseThrow().status());
+            List<String> objects = schemaObjects(a);
+            assertTrue(objects.stream().allMatch(n -> n.startsWith("a_") || n.startsWith("tenant_b_")),
+                    "every table and index carries its prefix: " + objects);
+            assertTrue(objects.contains("a_workspace_members_organization_user")
+                    && objects.contains("tenant_b_workspace_members_organization_user"), objects.toString());
+            assertEquals(1, versions(a, "a_").size());
+            assertEquals(1, versions(b, "tenant_b_").size());
+        }
+    }
+
+    @Test
+    void tablePrefix_notAPlainIdentifier_isRefused() {
+        for (String bad : List.of("A_", "1a", "a-b", "a;drop table users", "abcdefghijklmnopqrstu", " a")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> JdbiStore.Options.defaults().tablePrefix(bad), bad);
+            assertTrue(e.getMessage().contains("tablePrefix"), e.getMessage());
+        }
+        assertEquals("membership_", JdbiStore.Options.defaults().tablePrefix("membership_").tablePrefix());
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------
+
+    private static List<String> versions(JdbiStore store, String prefix) {
+        return store.jdbi().withHandle(h -> h.createQuery("SELECT version, description, checksum FROM " + prefix
+                + "schema_version ORDER BY version").map((rs, ctx) -> rs.getInt(1) + " " + rs.getString(2) + " "
+                + rs.getString(3)).list());
+    }
+
+    private static List<String> appliedAt(JdbiStore store) {
+        return store.jdbi().withHandle(h -> h.createQuery("SELECT version, applied_at FROM schema_version")
+                .map((rs, ctx) -> rs.getInt(1) + "@" + rs.getLong(2)).list());
+    }
+}

@@ -1,0 +1,826 @@
+package org.membership.tck;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.membership.api.AuditEntry;
+import org.membership.api.Email;
+import org.membership.api.Invitation;
+import org.membership.api.InvitationId;
+import org.membership.api.InvitationStatus;
+import org.membership.api.Operation;
+import org.membership.api.Organization;
+import org.membership.api.OrganizationId;
+import org.membership.api.OrganizationMember;
+import org.membership.api.OrganizationRole;
+import org.membership.api.User;
+import org.membership.api.UserId;
+import org.membership.api.UserStatus;
+import org.membership.api.Workspace;
+import org.membership.api.WorkspaceId;
+import org.membership.api.WorkspaceKind;
+import org.membership.api.WorkspaceMember;
+import org.membership.api.WorkspaceRole;
+import org.membership.core.spi.MembershipStore;
+import org.membership.core.spi.Slice;
+import org.membership.core.spi.StoreTransaction;
+
+/**
+ * The contract of {@link MembershipStore} and {@link StoreTransaction} at the SPI level, below the
+ * engine: every rule a store must keep, one named test each. Extend it in your store's test sources:
+ *
+ * <pre>{@code
+ * final class MyStoreContractTest extends StoreContract {
+ *     @Override
+ *     protected MembershipStore newStore() {
+ *         return new MyStore(...);   // empty, fresh for every test
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Each test gets a new store from {@link #newStore()}; a store that is {@link AutoCloseable} is
+ * closed after the test. The concurrency tests use two threads and pauses of a few tens of
+ * milliseconds to let a broken store interleave; their assertions never depend on timing.
+ */
+public abstract class StoreContract {
+    /** An instant with nanoseconds, so that stores which round instants fail. */
+    protected static final Instant T0 = Instant.parse("2026-03-01T10:15:30.123456789Z");
+
+    private MembershipStore store;
+
+    /** @return a new, empty store; called once before each test */
+    protected abstract MembershipStore newStore();
+
+    @BeforeEach
+    final void openStore() {
+        store = newStore();
+    }
+
+    @AfterEach
+    final void closeStore() throws Exception {
+        if (store instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
+    }
+
+    /** @return the store of the running test */
+    protected final MembershipStore store() {
+        return store;
+    }
+
+    // ---- atomicity -------------------------------------------------------------------------
+
+    @Test
+    void write_workThrowsMidway_nothingIsVisible() {
+        RuntimeException boom = new IllegalStateException("the work failed after several writes");
+        RuntimeException thrown = assertThrows(RuntimeException.class, () -> store.write(tx -> {
+            tx.insertUser(user("ann"));
+            organization(tx, "acme");
+            tx.insertOrganizationMember(orgMember("acme", "ann", OrganizationRole.ADMIN));
+            tx.insertWorkspace(workspace("acme", "research"));
+            tx.insertWorkspaceMember(wsMember("research", "ann", WorkspaceRole.ADMIN));
+            tx.insertInvitation(invitation("i1", "acme", "bob@example.com", InvitationStatus.PENDING, T0.plusSeconds(60)));
+            tx.appendAudit(audit(Optional.of(OrganizationId.of("acme")), "ann"));
+            throw boom;
+        }));
+        assertTrue(causedBy(thrown, boom), "the store passes on what the work threw, not " + thrown);
+        store.read(tx -> {
+            assertEquals(Optional.empty(), tx.user(UserId.of("ann")));
+            assertEquals(Optional.empty(), tx.userByEmail(Email.of("ann@example.com")));
+            assertEquals(Optional.empty(), tx.organization(OrganizationId.of("acme")));
+            assertEquals(Optional.empty(), tx.workspace(WorkspaceId.of("research")));
+            assertEquals(Optional.empty(), tx.invitation(InvitationId.of("i1")));
+            assertEquals(List.of(), tx.organizationMembershipsOf(UserId.of("ann")));
+            assertEquals(List.of(), tx.workspaceMembershipsOf(UserId.of("ann")));
+            assertEquals(List.of(), tx.auditTrail(Optional.of(OrganizationId.of("acme")), first(10)));
+            return null;
+        });
+    }
+
+    @Test
+    void write_failsAfterDeletes_deletedRowsComeBack() {
+        world();
+        assertThrows(RuntimeException.class, () -> store.write(tx -> {
+            tx.deleteWorkspaceMembershipsIn(OrganizationId.of("acme"), UserId.of("bob"));
+            tx.deleteOrganizationMember(OrganizationId.of("acme"), UserId.of("bob"));
+            tx.updateInvitationStatus(InvitationId.of("inv-carol"), InvitationStatus.REVOKED);
+            throw new IllegalStateException("fails after the cascade");
+        }));
+        store.read(tx -> {
+            assertTrue(tx.organizationMember(OrganizationId.of("acme"), UserId.of("bob")).isPresent());
+            assertEquals(List.of(WorkspaceId.of("design"), WorkspaceId.of("research")),
+                    tx.workspaceMembershipsIn(OrganizationId.of("acme"), UserId.of("bob")).stream()
+                            .map(WorkspaceMember::workspace).toList());
+            assertEquals(InvitationStatus.PENDING, tx.invitation(InvitationId.of("inv-carol")).orElseThrow().status());
+            return null;
+        });
+    }
+
+    @Test
+    void write_afterAFailedWrite_nextWriteCommits() {
+        assertThrows(RuntimeException.class, () -> store.write(tx -> {
+            tx.insertUser(user("ann"));
+            throw new IllegalStateException("rolled back");
+        }));
+        String result = store.write(tx -> {
+            tx.insertUser(user("ann"));
+            return "committed";
+        });
+        assertEquals("committed", result);
+        assertEquals(Optional.of(user("ann")), store.read(tx -> tx.user(UserId.of("ann"))));
+    }
+
+    // ---- isolation -------------------------------------------------------------------------
+
+    @Test
+    void read_duringUncommittedWrite_neverSeesItsRows() throws Exception {
+        CountDownLatch inserted = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> writer = threads.submit(() -> assertThrows(RuntimeException.class, () -> store.write(tx -> {
+                tx.insertUser(user("ann"));
+                inserted.countDown();
+                await(release);
+                throw new IllegalStateException("never commits");
+            })));
+            assertTrue(inserted.await(30, TimeUnit.SECONDS), "the writer started");
+            Future<Boolean> reader = threads.submit(() -> store.read(tx -> tx.user(UserId.of("ann")).isPresent()));
+            try {
+                // A store may answer the read at once or only after the writer ends: both must say absent.
+                assertFalse(reader.get(200, TimeUnit.MILLISECONDS), "a read saw an uncommitted row");
+            } catch (TimeoutException blockedByWriter) {
+                release.countDown();
+                assertFalse(reader.get(30, TimeUnit.SECONDS), "a read saw a rolled-back row");
+            }
+            release.countDown();
+            writer.get(30, TimeUnit.SECONDS);
+        } finally {
+            release.countDown();
+            threads.shutdownNow();
+        }
+        assertEquals(Optional.empty(), store.read(tx -> tx.user(UserId.of("ann"))));
+    }
+
+    @Test
+    void read_afterCommit_seesEveryRowOfTheWrite() {
+        world();
+        store.read(tx -> {
+            assertEquals(3, tx.organizationMembers(OrganizationId.of("acme"), first(10)).size());
+            assertEquals(2, tx.workspaceMembers(WorkspaceId.of("research"), first(10)).size());
+            assertTrue(tx.pendingInvitation(OrganizationId.of("acme"), Email.of("carol@example.com")).isPresent());
+            return null;
+        });
+    }
+
+    @Test
+    void read_writeMethods_throwIllegalState() {
+        store.read(tx -> {
+            assertThrows(IllegalStateException.class, () -> tx.insertUser(user("ann")));
+            assertThrows(IllegalStateException.class, () -> tx.appendAudit(audit(Optional.empty(), "x")));
+            assertThrows(IllegalStateException.class,
+                    () -> tx.deleteWorkspaceMembershipsIn(OrganizationId.of("acme"), UserId.of("ann")));
+            return null;
+        });
+        assertEquals(Optional.empty(), store.read(tx -> tx.user(UserId.of("ann"))));
+    }
+
+    // ---- lookups and values ----------------------------------------------------------------
+
+    @Test
+    void userByEmail_matchesTheNormalizedValue() {
+        User ann = new User(UserId.of("ann"), Email.of("  Ann.Lee@Example.COM "), UserStatus.PENDING_VALIDATION, true);
+        store.write(tx -> {
+            tx.insertUser(ann);
+            return null;
+        });
+        store.read(tx -> {
+            assertEquals(Optional.of(ann), tx.userByEmail(Email.of("ann.lee@example.com")));
+            assertEquals(Optional.of(ann), tx.userByEmail(Email.of("ANN.LEE@EXAMPLE.COM")));
+            assertEquals("ann.lee@example.com", tx.user(UserId.of("ann")).orElseThrow().email().value());
+            assertEquals(Optional.empty(), tx.userByEmail(Email.of("ann.lee@example.org")));
+            return null;
+        });
+    }
+
+    @Test
+    void pendingInvitation_matchesTheNormalizedEmail() {
+        store.write(tx -> {
+            organization(tx, "acme");
+            tx.insertInvitation(invitation("i1", "acme", "Dan@Example.com", InvitationStatus.PENDING, T0.plusSeconds(60)));
+            return null;
+        });
+        store.read(tx -> {
+            assertEquals(InvitationId.of("i1"),
+                    tx.pendingInvitation(OrganizationId.of("acme"), Email.of("DAN@example.COM")).orElseThrow().id());
+            assertEquals(Optional.empty(), tx.pendingInvitation(OrganizationId.of("other"), Email.of("dan@example.com")));
+            return null;
+        });
+    }
+
+    @Test
+    void values_roundTripExactly_toTheNanosecond() {
+        world();
+        store.write(tx -> {
+            tx.updateUserStatus(UserId.of("bob"), UserStatus.DISABLED);
+            return null;
+        });
+        store.read(tx -> {
+            assertEquals(Optional.of(new Organization(OrganizationId.of("acme"), "Org acme",
+                    WorkspaceId.of("acme-default"), T0)), tx.organization(OrganizationId.of("acme")));
+            assertEquals(Optional.of(workspace("acme", "research")), tx.workspace(WorkspaceId.of("research")));
+            assertEquals(Optional.of(orgMember("acme", "bob", OrganizationRole.MEMBER)),
+                    tx.organizationMember(OrganizationId.of("acme"), UserId.of("bob")));
+            assertEquals(Optional.of(wsMember("research", "bob", WorkspaceRole.DEVELOPER)),
+                    tx.workspaceMember(WorkspaceId.of("research"), UserId.of("bob")));
+            assertEquals(Optional.of(invitation("inv-carol", "acme", "carol@example.com", InvitationStatus.PENDING,
+                    T0.plus(Duration.ofDays(7)))), tx.invitation(InvitationId.of("inv-carol")));
+            assertEquals(UserStatus.DISABLED, tx.user(UserId.of("bob")).orElseThrow().status());
+            return null;
+        });
+    }
+
+    @Test
+    void lookups_ofMissingRows_areEmpty() {
+        world();
+        store.read(tx -> {
+            assertEquals(Optional.empty(), tx.user(UserId.of("nobody")));
+            assertEquals(Optional.empty(), tx.organization(OrganizationId.of("nowhere")));
+            assertEquals(Optional.empty(), tx.workspace(WorkspaceId.of("nowhere")));
+            assertEquals(Optional.empty(), tx.organizationMember(OrganizationId.of("acme"), UserId.of("nobody")));
+            assertEquals(Optional.empty(), tx.organizationMember(OrganizationId.of("globex"), UserId.of("erin")));
+            assertEquals(Optional.empty(), tx.workspaceMember(WorkspaceId.of("research"), UserId.of("erin")));
+            assertEquals(Optional.empty(), tx.invitation(InvitationId.of("nope")));
+            assertEquals(0, tx.countOrganizationAdmins(OrganizationId.of("nowhere")));
+            assertEquals(0, tx.countWorkspaceAdmins(WorkspaceId.of("nowhere")));
+            assertEquals(List.of(), tx.organizationMembers(OrganizationId.of("nowhere"), first(5)));
+            assertEquals(List.of(), tx.workspaceMembers(WorkspaceId.of("nowhere"), first(5)));
+            assertEquals(List.of(), tx.pendingInvitations(OrganizationId.of("nowhere"), T0, first(5)));
+            assertEquals(List.of(), tx.auditTrail(Optional.of(OrganizationId.of("nowhere")), first(5)));
+            return null;
+        });
+    }
+
+    // ---- keyset slices ---------------------------------------------------------------------
+
+    /** Ids whose order differs between byte order and most locale collations. */
+    private static final List<String> AWKWARD_IDS = List.of("b", "B", "a_1", "a-1", "a.1", "a:1", "a1", "A1", "_z",
+            "-z", "0", "10", "9", "Z", "z", "a");
+
+    @Test
+    void organizationMembers_slices_areAscendingInStringOrder() {
+        store.write(tx -> {
+            organization(tx, "acme");
+            for (String id : AWKWARD_IDS) {
+                tx.insertUser(user(id));
+                tx.insertOrganizationMember(orgMember("acme", id, OrganizationRole.MEMBER));
+            }
+            return null;
+        });
+        checkSlices((tx, slice) -> tx.organizationMembers(OrganizationId.of("acme"), slice).stream()
+                .map(m -> m.user().value()).toList());
+    }
+
+    @Test
+    void workspaceMembers_slices_areAscendingInStringOrder() {
+        store.write(tx -> {
+            organization(tx, "acme");
+            tx.insertWorkspace(workspace("acme", "research"));
+            for (String id : AWKWARD_IDS) {
+                tx.insertUser(user(id));
+                tx.insertOrganizationMember(orgMember("acme", id, OrganizationRole.MEMBER));
+                tx.insertWorkspaceMember(wsMember("research", id, WorkspaceRole.USER));
+            }
+            return null;
+        });
+        checkSlices((tx, slice) -> tx.workspaceMembers(WorkspaceId.of("research"), slice).stream()
+                .map(m -> m.user().value()).toList());
+    }
+
+    @Test
+    void pendingInvitations_slices_areAscendingInStringOrder() {
+        store.write(tx -> {
+            organization(tx, "acme");
+            for (String id : AWKWARD_IDS) {
+                tx.insertInvitation(invitation(id, "acme", emailOf(id),
+                        InvitationStatus.PENDING, T0.plusSeconds(60)));
+            }
+            return null;
+        });
+        checkSlices((tx, slice) -> tx.pendingInvitations(OrganizationId.of("acme"), T0, slice).stream()
+                .map(i -> i.id().value()).toList());
+    }
+
+    private void checkSlices(BiFunction<StoreTransaction, Slice, List<String>> list) {
+        List<String> all = new ArrayList<>(AWKWARD_IDS);
+        Collections.sort(all);
+        store.read(tx -> {
+            assertEquals(all, list.apply(tx, first(1000)), "all of them, ascending by String.compareTo");
+            assertEquals(all.subList(0, 3), list.apply(tx, first(3)), "the first three");
+            assertEquals(all.subList(5, 9), list.apply(tx, after(all.get(4), 4)), "four after the fifth");
+            assertEquals(all.subList(1, 4), list.apply(tx, before(all.get(4), 3)), "the three just before the fifth");
+            assertEquals(all.subList(0, 4), list.apply(tx, before(all.get(4), 10)), "before, fewer than the limit");
+            assertEquals(List.of(), list.apply(tx, after(all.get(all.size() - 1), 10)), "nothing after the last");
+            assertEquals(List.of(), list.apply(tx, before(all.get(0), 10)), "nothing before the first");
+            assertEquals(all.subList(0, 2), list.apply(tx, after("+", 2)), "a bound that is no key");
+            List<String> walked = new ArrayList<>();
+            Optional<String> cursor = Optional.empty();
+            while (true) {
+                List<String> page = list.apply(tx, new Slice(cursor, Optional.empty(), 3));
+                if (page.isEmpty()) {
+                    break;
+                }
+                walked.addAll(page);
+                cursor = Optional.of(page.get(page.size() - 1));
+            }
+            assertEquals(all, walked, "walking forward page by page");
+            List<String> back = new ArrayList<>();
+            Optional<String> end = Optional.empty();
+            while (true) {
+                List<String> page = end.isEmpty() ? lastPage(list, tx, all) : list.apply(tx,
+                        new Slice(Optional.empty(), end, 3));
+                if (page.isEmpty()) {
+                    break;
+                }
+                back.addAll(0, page);
+                end = Optional.of(page.get(0));
+            }
+            assertEquals(all, back, "walking backward page by page");
+            return null;
+        });
+    }
+
+    private static List<String> lastPage(BiFunction<StoreTransaction, Slice, List<String>> list, StoreTransaction tx,
+                                         List<String> all) {
+        return list.apply(tx, after(all.get(all.size() - 4), 3));
+    }
+
+    @Test
+    void pendingInvitations_skipExpiredAndNonPending() {
+        Instant now = T0.plus(Duration.ofDays(1));
+        store.write(tx -> {
+            organization(tx, "acme");
+            organization(tx, "globex");
+            tx.insertInvitation(invitation("i1", "acme", "a@example.com", InvitationStatus.PENDING, now.plusSeconds(1)));
+            tx.insertInvitation(invitation("i2", "acme", "b@example.com", InvitationStatus.PENDING, now));
+            tx.insertInvitation(invitation("i3", "acme", "c@example.com", InvitationStatus.PENDING, now.minusNanos(1)));
+            tx.insertInvitation(invitation("i4", "acme", "d@example.com", InvitationStatus.REVOKED, now.plusSeconds(9)));
+            tx.insertInvitation(invitation("i5", "acme", "e@example.com", InvitationStatus.PENDING, now.plusNanos(1)));
+            tx.insertInvitation(invitation("i6", "acme", "f@example.com", InvitationStatus.ACCEPTED, now.plusSeconds(9)));
+            tx.insertInvitation(invitation("i7", "acme", "g@example.com", InvitationStatus.PENDING, now.plusSeconds(9)));
+            tx.insertInvitation(invitation("i8", "globex", "h@example.com", InvitationStatus.PENDING, now.plusSeconds(9)));
+            return null;
+        });
+        Function<Slice, List<String>> ids = slice -> store.read(tx ->
+                tx.pendingInvitations(OrganizationId.of("acme"), now, slice).stream().map(i -> i.id().value()).toList());
+        assertEquals(List.of("i1", "i5", "i7"), ids.apply(first(10)));
+        assertEquals(List.of("i1", "i5"), ids.apply(first(2)), "the limit counts live invitations only");
+        assertEquals(List.of("i5", "i7"), ids.apply(after("i1", 2)));
+        assertEquals(List.of("i1", "i5"), ids.apply(before("i7", 5)));
+        assertEquals(List.of("i5"), ids.apply(before("i7", 1)));
+        assertEquals(Optional.of(InvitationId.of("i3")), store.read(tx -> tx.pendingInvitation(
+                OrganizationId.of("acme"), Email.of("c@example.com")).map(Invitation::id)),
+                "the single lookup returns a stored-pending invitation even past its expiry");
+        assertEquals(Optional.empty(), store.read(tx -> tx.pendingInvitation(
+                OrganizationId.of("acme"), Email.of("d@example.com"))));
+    }
+
+    @Test
+    void updateInvitationStatus_endsPending_andFreesTheEmail() {
+        world();
+        store.write(tx -> {
+            tx.updateInvitationStatus(InvitationId.of("inv-carol"), InvitationStatus.REVOKED);
+            tx.insertInvitation(invitation("inv-carol-2", "acme", "carol@example.com", InvitationStatus.PENDING,
+                    T0.plusSeconds(60)));
+            return null;
+        });
+        store.read(tx -> {
+            assertEquals(InvitationStatus.REVOKED, tx.invitation(InvitationId.of("inv-carol")).orElseThrow().status());
+            assertEquals(InvitationId.of("inv-carol-2"), tx.pendingInvitation(OrganizationId.of("acme"),
+                    Email.of("carol@example.com")).orElseThrow().id());
+            assertEquals(List.of("inv-carol-2"), tx.pendingInvitations(OrganizationId.of("acme"), T0, first(10))
+                    .stream().map(i -> i.id().value()).toList());
+            return null;
+        });
+    }
+
+    // ---- admin counts ----------------------------------------------------------------------
+
+    @Test
+    void countOrganizationAdmins_countsAdminMembersOnly() {
+        world();
+        OrganizationId acme = OrganizationId.of("acme");
+        assertEquals(1, organizationAdmins(acme));
+        store.write(tx -> {
+            tx.insertInvitation(invitation("inv-x", "acme", "x@example.com", InvitationStatus.PENDING, T0.plusSeconds(60)));
+            tx.insertUser(user("fay"));
+            tx.insertOrganizationMember(orgMember("acme", "fay", OrganizationRole.ADMIN));
+            return null;
+        });
+        assertEquals(2, organizationAdmins(acme), "pending admin invitations never count");
+        assertEquals(1, organizationAdmins(OrganizationId.of("globex")));
+        store.write(tx -> {
+            tx.deleteWorkspaceMembershipsIn(acme, UserId.of("ann"));
+            tx.deleteOrganizationMember(acme, UserId.of("ann"));
+            return null;
+        });
+        assertEquals(1, organizationAdmins(acme));
+    }
+
+    @Test
+    void countWorkspaceAdmins_followsRoleChanges() {
+        world();
+        WorkspaceId research = WorkspaceId.of("research");
+        assertEquals(1, workspaceAdmins(research));
+        store.write(tx -> {
+            tx.updateWorkspaceMember(wsMember("research", "bob", WorkspaceRole.ADMIN));
+            return null;
+        });
+        assertEquals(2, workspaceAdmins(research));
+        assertEquals(Optional.of(WorkspaceRole.ADMIN), store.read(tx -> tx.workspaceMember(research, UserId.of("bob"))
+                .map(WorkspaceMember::role)));
+        store.write(tx -> {
+            tx.updateWorkspaceMember(wsMember("research", "ann", WorkspaceRole.BILLING));
+            tx.deleteWorkspaceMember(research, UserId.of("bob"));
+            return null;
+        });
+        assertEquals(0, workspaceAdmins(research));
+        assertEquals(1, workspaceAdmins(WorkspaceId.of("design")));
+    }
+
+    // ---- memberships of one user -----------------------------------------------------------
+
+    @Test
+    void deleteWorkspaceMembershipsIn_touchesOnlyThatOrganization() {
+        world();
+        List<WorkspaceId> removed = store.write(tx ->
+                tx.deleteWorkspaceMembershipsIn(OrganizationId.of("acme"), UserId.of("bob")));
+        assertEquals(List.of(WorkspaceId.of("design"), WorkspaceId.of("research")), removed, "ascending by id");
+        store.read(tx -> {
+            assertEquals(List.of(), tx.workspaceMembershipsIn(OrganizationId.of("acme"), UserId.of("bob")));
+            assertEquals(List.of(WorkspaceId.of("labs")), tx.workspaceMembershipsOf(UserId.of("bob")).stream()
+                    .map(WorkspaceMember::workspace).toList(), "bob's workspace in globex stays");
+            assertTrue(tx.organizationMember(OrganizationId.of("acme"), UserId.of("bob")).isPresent(),
+                    "the organization membership is a separate delete");
+            assertEquals(List.of("ann"), tx.workspaceMembers(WorkspaceId.of("research"), first(10)).stream()
+                    .map(m -> m.user().value()).toList(), "other members stay");
+            return null;
+        });
+        assertEquals(List.of(), store.write(tx ->
+                tx.deleteWorkspaceMembershipsIn(OrganizationId.of("acme"), UserId.of("bob"))), "nothing left to delete");
+    }
+
+    @Test
+    void membershipsOfAUser_areListedById() {
+        world();
+        store.read(tx -> {
+            assertEquals(List.of(orgMember("acme", "bob", OrganizationRole.MEMBER),
+                    orgMember("globex", "bob", OrganizationRole.ADMIN)), tx.organizationMembershipsOf(UserId.of("bob")));
+            assertEquals(List.of("design", "labs", "research"), tx.workspaceMembershipsOf(UserId.of("bob")).stream()
+                    .map(m -> m.workspace().value()).toList());
+            assertEquals(List.of(wsMember("design", "bob", WorkspaceRole.ADMIN),
+                    wsMember("research", "bob", WorkspaceRole.DEVELOPER)),
+                    tx.workspaceMembershipsIn(OrganizationId.of("acme"), UserId.of("bob")));
+            return null;
+        });
+    }
+
+    // ---- audit trail -----------------------------------------------------------------------
+
+    @Test
+    void appendAudit_sequencesIncrease_andTrailsAreSeparate() {
+        store.write(tx -> {
+            organization(tx, "acme");
+            organization(tx, "globex");
+            return null;
+        });
+        Optional<OrganizationId> acme = Optional.of(OrganizationId.of("acme"));
+        Optional<OrganizationId> globex = Optional.of(OrganizationId.of("globex"));
+        List<AuditEntry> acmeEntries = new ArrayList<>();
+        List<AuditEntry> instanceEntries = new ArrayList<>();
+        long last = 0;
+        for (int i = 0; i < 12; i++) {
+            Optional<OrganizationId> scope = i % 3 == 0 ? acme : i % 3 == 1 ? globex : Optional.empty();
+            AuditEntry entry = audit(scope, "target-" + i);
+            AuditEntry stored = store.write(tx -> tx.appendAudit(entry));
+            assertTrue(stored.sequence() > last, "sequence " + stored.sequence() + " after " + last);
+            last = stored.sequence();
+            assertEquals(entry.withSequence(stored.sequence()), stored);
+            if (i % 3 == 0) {
+                acmeEntries.add(stored);
+            } else if (i % 3 == 2) {
+                instanceEntries.add(stored);
+            }
+        }
+        store.read(tx -> {
+            assertEquals(acmeEntries, tx.auditTrail(acme, first(100)));
+            assertEquals(instanceEntries, tx.auditTrail(Optional.empty(), first(100)));
+            assertEquals(acmeEntries.subList(1, 3), tx.auditTrail(acme,
+                    after(Long.toString(acmeEntries.get(0).sequence()), 2)));
+            assertEquals(acmeEntries.subList(1, 3), tx.auditTrail(acme,
+                    before(Long.toString(acmeEntries.get(3).sequence()), 2)));
+            return null;
+        });
+    }
+
+    @Test
+    void auditTrail_keysCompareAsNumbers() {
+        store.write(tx -> {
+            organization(tx, "acme");
+            for (int i = 0; i < 12; i++) {
+                tx.appendAudit(audit(Optional.of(OrganizationId.of("acme")), "t" + i));
+            }
+            return null;
+        });
+        store.read(tx -> {
+            List<AuditEntry> all = tx.auditTrail(Optional.of(OrganizationId.of("acme")), first(100));
+            assertEquals(12, all.size());
+            for (int i = 1; i < all.size(); i++) {
+                assertTrue(all.get(i).sequence() > all.get(i - 1).sequence(), "ascending");
+            }
+            AuditEntry ninth = all.get(8);
+            long tenthKey = all.get(9).sequence();
+            assertEquals(all.subList(9, 12), tx.auditTrail(Optional.of(OrganizationId.of("acme")),
+                    after(Long.toString(ninth.sequence()), 10)), "numeric order, not text order");
+            assertEquals(all.subList(0, 9), tx.auditTrail(Optional.of(OrganizationId.of("acme")),
+                    before(Long.toString(tenthKey), 100)));
+            return null;
+        });
+    }
+
+    @Test
+    void appendAudit_keepsCascadeAndTextExactly() {
+        List<String> cascade = List.of("removed from workspace:research", "", "line with \\ backslash",
+                "revoked invitation:i-1", "\u00e9t\u00e9 \u2713");
+        AuditEntry entry = new AuditEntry(0, T0, "user:ann", Operation.REMOVE_ORGANIZATION_USER,
+                Optional.of(OrganizationId.of("acme")), "email:bob@example.com user:bob", "left the company", cascade);
+        AuditEntry empty = new AuditEntry(0, T0.plusNanos(1), "instance-key:root", Operation.REGISTER_USER,
+                Optional.empty(), "user:bob", "", List.of());
+        AuditEntry blankLine = new AuditEntry(0, T0, "user:ann", Operation.CREATE_WORKSPACE,
+                Optional.of(OrganizationId.of("acme")), "workspace:w", "", List.of(""));
+        store.write(tx -> {
+            organization(tx, "acme");
+            tx.appendAudit(entry);
+            tx.appendAudit(empty);
+            tx.appendAudit(blankLine);
+            return null;
+        });
+        store.read(tx -> {
+            List<AuditEntry> trail = tx.auditTrail(Optional.of(OrganizationId.of("acme")), first(10));
+            assertEquals(List.of(cascade, List.of("")), trail.stream().map(AuditEntry::cascade).toList());
+            assertEquals(entry.withSequence(trail.get(0).sequence()), trail.get(0));
+            AuditEntry instance = tx.auditTrail(Optional.empty(), first(10)).get(0);
+            assertEquals(empty.withSequence(instance.sequence()), instance);
+            return null;
+        });
+    }
+
+    // ---- locking ---------------------------------------------------------------------------
+
+    @Test
+    void lockOrganization_serializesTwoWriters_theSecondSeesTheFirst() throws Exception {
+        store.write(tx -> {
+            organization(tx, "acme");
+            for (String id : List.of("ann", "w1", "w2")) {
+                tx.insertUser(user(id));
+            }
+            tx.insertOrganizationMember(orgMember("acme", "ann", OrganizationRole.ADMIN));
+            return null;
+        });
+        CyclicBarrier start = new CyclicBarrier(2);
+        Function<String, Integer> addAdmin = id -> store.write(tx -> {
+            tx.lockOrganization(OrganizationId.of("acme"));
+            int seen = tx.countOrganizationAdmins(OrganizationId.of("acme"));
+            pause(50);
+            tx.insertOrganizationMember(orgMember("acme", id, OrganizationRole.ADMIN));
+            return seen;
+        });
+        List<Integer> seen = concurrently(start, () -> addAdmin.apply("w1"), () -> addAdmin.apply("w2"));
+        Collections.sort(seen);
+        assertEquals(List.of(1, 2), seen, "the second writer counted the first one's admin");
+        assertEquals(3, organizationAdmins(OrganizationId.of("acme")));
+    }
+
+    @Test
+    void lockOrganization_twoAdminsRemovingEachOther_leavesOne() throws Exception {
+        for (int trial = 0; trial < 5; trial++) {
+            String org = "org" + trial;
+            store.write(tx -> {
+                organization(tx, org);
+                for (String id : List.of("x", "y")) {
+                    if (tx.user(UserId.of(id)).isEmpty()) {
+                        tx.insertUser(user(id));
+                    }
+                    tx.insertOrganizationMember(orgMember(org, id, OrganizationRole.ADMIN));
+                }
+                return null;
+            });
+            CyclicBarrier start = new CyclicBarrier(2);
+            Function<String, Boolean> removeIfAnotherAdminRemains = id -> store.write(tx -> {
+                tx.lockOrganization(OrganizationId.of(org));
+                int admins = tx.countOrganizationAdmins(OrganizationId.of(org));
+                pause(20);
+                if (admins < 2) {
+                    return false;
+                }
+                tx.deleteOrganizationMember(OrganizationId.of(org), UserId.of(id));
+                return true;
+            });
+            List<Boolean> removed = concurrently(start, () -> removeIfAnotherAdminRemains.apply("x"),
+                    () -> removeIfAnotherAdminRemains.apply("y"));
+            assertEquals(1, removed.stream().filter(b -> b).count(), "exactly one removal in trial " + trial);
+            assertEquals(1, organizationAdmins(OrganizationId.of(org)),
+                    "one admin left in trial " + trial);
+        }
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------
+
+    /**
+     * Stores a small world: users ann, bob, erin, dave; organization acme (admin ann, members bob and erin)
+     * with custom workspaces research (ann admin, bob developer) and design (bob admin), a pending
+     * invitation {@code inv-carol} for carol@example.com; organization globex (admin bob, member dave)
+     * with workspace labs (bob user).
+     */
+    protected final void world() {
+        store.write(tx -> {
+            for (String id : List.of("ann", "bob", "erin", "dave")) {
+                tx.insertUser(user(id));
+            }
+            organization(tx, "acme");
+            tx.insertOrganizationMember(orgMember("acme", "ann", OrganizationRole.ADMIN));
+            tx.insertOrganizationMember(orgMember("acme", "bob", OrganizationRole.MEMBER));
+            tx.insertOrganizationMember(orgMember("acme", "erin", OrganizationRole.MEMBER));
+            tx.insertWorkspace(workspace("acme", "research"));
+            tx.insertWorkspace(workspace("acme", "design"));
+            tx.insertWorkspaceMember(wsMember("research", "ann", WorkspaceRole.ADMIN));
+            tx.insertWorkspaceMember(wsMember("research", "bob", WorkspaceRole.DEVELOPER));
+            tx.insertWorkspaceMember(wsMember("design", "bob", WorkspaceRole.ADMIN));
+            tx.insertInvitation(invitation("inv-carol", "acme", "carol@example.com", InvitationStatus.PENDING,
+                    T0.plus(Duration.ofDays(7))));
+            organization(tx, "globex");
+            tx.insertOrganizationMember(orgMember("globex", "bob", OrganizationRole.ADMIN));
+            tx.insertOrganizationMember(orgMember("globex", "dave", OrganizationRole.MEMBER));
+            tx.insertWorkspace(workspace("globex", "labs"));
+            tx.insertWorkspaceMember(wsMember("labs", "bob", WorkspaceRole.USER));
+            return null;
+        });
+    }
+
+    /** @return a validated user whose email is {@link #emailOf}{@code (id)} */
+    protected static User user(String id) {
+        return new User(UserId.of(id), Email.of(emailOf(id)), UserStatus.VALIDATED, false);
+    }
+
+    /**
+     * @return {@code <id>@example.com}, unique per id although emails ignore case: an upper-case
+     *         letter is spelled {@code +} and the letter, ':' (not allowed in an address) {@code -colon-}
+     */
+    protected static String emailOf(String id) {
+        StringBuilder local = new StringBuilder();
+        for (char c : id.toCharArray()) {
+            if (c == ':') {
+                local.append("-colon-");
+            } else if (Character.isUpperCase(c)) {
+                local.append('+').append(Character.toLowerCase(c));
+            } else {
+                local.append(c);
+            }
+        }
+        return local + "@example.com";
+    }
+
+    /** Stores organization {@code id} created at {@link #T0} with its default workspace {@code <id>-default}. */
+    protected static void organization(StoreTransaction tx, String id) {
+        tx.insertOrganization(new Organization(OrganizationId.of(id), "Org " + id, WorkspaceId.of(id + "-default"), T0));
+        tx.insertWorkspace(new Workspace(WorkspaceId.of(id + "-default"), OrganizationId.of(id), "Default",
+                WorkspaceKind.DEFAULT, T0));
+    }
+
+    /** @return custom workspace {@code id} of the organization, created at {@link #T0} */
+    protected static Workspace workspace(String organization, String id) {
+        return new Workspace(WorkspaceId.of(id), OrganizationId.of(organization), "Workspace " + id,
+                WorkspaceKind.CUSTOM, T0.plusNanos(7));
+    }
+
+    /** @return a membership since {@link #T0} */
+    protected static OrganizationMember orgMember(String organization, String user, OrganizationRole role) {
+        return new OrganizationMember(OrganizationId.of(organization), UserId.of(user), role, T0.plusNanos(1));
+    }
+
+    /** @return a membership since {@link #T0} */
+    protected static WorkspaceMember wsMember(String workspace, String user, WorkspaceRole role) {
+        return new WorkspaceMember(WorkspaceId.of(workspace), UserId.of(user), role, T0.plusNanos(2));
+    }
+
+    /** @return an invitation as a member, created at {@link #T0} */
+    protected static Invitation invitation(String id, String organization, String email, InvitationStatus status,
+                                           Instant expiresAt) {
+        return new Invitation(InvitationId.of(id), OrganizationId.of(organization), Email.of(email),
+                OrganizationRole.MEMBER, status, T0, expiresAt);
+    }
+
+    /** @return an audit entry at {@link #T0} with a one-line cascade */
+    protected static AuditEntry audit(Optional<OrganizationId> organization, String target) {
+        return new AuditEntry(0, T0, "user:ann", Operation.REMOVE_WORKSPACE_MEMBER, organization, target, "why",
+                List.of("cascade of " + target));
+    }
+
+    /** @return the first {@code limit} keys */
+    protected static Slice first(int limit) {
+        return new Slice(Optional.empty(), Optional.empty(), limit);
+    }
+
+    /** @return up to {@code limit} keys after {@code key} */
+    protected static Slice after(String key, int limit) {
+        return new Slice(Optional.of(key), Optional.empty(), limit);
+    }
+
+    /** @return up to {@code limit} keys just before {@code key} */
+    protected static Slice before(String key, int limit) {
+        return new Slice(Optional.empty(), Optional.of(key), limit);
+    }
+
+    private int organizationAdmins(OrganizationId organization) {
+        return store.read(tx -> tx.countOrganizationAdmins(organization));
+    }
+
+    private int workspaceAdmins(WorkspaceId workspace) {
+        return store.read(tx -> tx.countWorkspaceAdmins(workspace));
+    }
+
+    private static boolean causedBy(Throwable thrown, Throwable cause) {
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            if (t == cause) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs both after the barrier, each on its own thread; returns their results in order. */
+    @SafeVarargs
+    private static <T> List<T> concurrently(CyclicBarrier start, java.util.function.Supplier<T>... tasks)
+            throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(tasks.length);
+        try {
+            List<CompletableFuture<T>> futures = new ArrayList<>();
+            for (java.util.function.Supplier<T> task : tasks) {
+                futures.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        start.await(30, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        throw new IllegalStateException("the threads did not start together", e);
+                    }
+                    return task.get();
+                }, threads));
+            }
+            List<T> results = new ArrayList<>();
+            for (CompletableFuture<T> future : futures) {
+                results.add(future.get(60, TimeUnit.SECONDS));
+            }
+            return results;
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+}
