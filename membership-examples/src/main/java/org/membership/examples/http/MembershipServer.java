@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -15,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.membership.api.Actor;
 import org.membership.core.spi.MembershipStore;
 import org.membership.inmemory.InMemoryStore;
+import org.membership.jdbi.JdbiStore;
 
 /**
  * The example host: the five documented APIs of the specification — Paradigm's company and
@@ -27,6 +29,8 @@ import org.membership.inmemory.InMemoryStore;
  * }</pre>
  *
  * Options: {@code --demo} loads the demo dataset ({@link DemoData}) and prints its credentials;
+ * {@code --db FILE} the SQLite file (default {@code membership.db}, created with its schema on
+ * first start); {@code --in-memory} keeps everything in memory instead;
  * {@code --port N} (default 8080, 0 for any free port); {@code --host H} (default 127.0.0.1);
  * {@code --instance-key K} (default: a random key, printed; the demo's is fixed).
  *
@@ -49,8 +53,13 @@ public final class MembershipServer implements AutoCloseable {
      * @param port the port; 0 for any free one
      * @param demo whether to load the demo dataset
      * @param instanceKey the instance key; empty for a random one
+     * @param database the SQLite file; empty to keep everything in memory
      */
-    public record Options(String host, int port, boolean demo, Optional<String> instanceKey) {
+    public record Options(String host, int port, boolean demo, Optional<String> instanceKey,
+                          Optional<Path> database) {
+        /** The SQLite file used unless {@code --db} or {@code --in-memory} says otherwise. */
+        public static final Path DEFAULT_DATABASE = Path.of("membership.db");
+
         /**
          * @param args the command line
          * @return the options
@@ -61,6 +70,7 @@ public final class MembershipServer implements AutoCloseable {
             int port = 8080;
             boolean demo = false;
             Optional<String> key = Optional.empty();
+            Optional<Path> database = Optional.of(DEFAULT_DATABASE);
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
                 boolean hasValue = i + 1 < args.length;
@@ -79,15 +89,20 @@ public final class MembershipServer implements AutoCloseable {
                     host = args[++i];
                 } else if (arg.equals("--instance-key") && hasValue) {
                     key = Optional.of(args[++i]);
+                } else if (arg.equals("--db") && hasValue) {
+                    database = Optional.of(Path.of(args[++i]));
+                } else if (arg.equals("--in-memory")) {
+                    database = Optional.empty();
                 } else {
                     throw new IllegalArgumentException(usage());
                 }
             }
-            return new Options(host, port, demo, key);
+            return new Options(host, port, demo, key, database);
         }
 
         static String usage() {
-            return "usage: MembershipServer [--demo] [--port N] [--host ADDRESS] [--instance-key KEY]";
+            return "usage: MembershipServer [--demo] [--db FILE | --in-memory] [--port N] [--host ADDRESS]"
+                    + " [--instance-key KEY]";
         }
     }
 
@@ -103,23 +118,25 @@ public final class MembershipServer implements AutoCloseable {
     }
 
     /**
-     * The one place the store is chosen.
+     * The one place the store is chosen: a SQLite file (schema created or migrated on open), or
+     * memory.
      *
+     * @param options where
      * @return the store the server keeps its memberships in
      */
-    static MembershipStore openStore() {
-        return new InMemoryStore();
+    static MembershipStore openStore(Options options) {
+        return options.database().<MembershipStore>map(JdbiStore::sqlite).orElseGet(InMemoryStore::new);
     }
 
     /**
-     * Starts a server on the store {@link #openStore()} opens.
+     * Starts a server on the store {@link #openStore(Options)} opens.
      *
      * @param options how
      * @return the running server
      * @throws UncheckedIOException if the address cannot be bound
      */
     public static MembershipServer start(Options options) {
-        MembershipStore store = openStore();
+        MembershipStore store = openStore(options);
         MembershipServer server;
         try {
             server = start(options, store, Clock.systemUTC());
@@ -166,6 +183,7 @@ public final class MembershipServer implements AutoCloseable {
         server.start();
         String address = "http://" + options.host() + ":" + server.getAddress().getPort();
         String banner = "membership server listening on " + address + "\n"
+                + "store: " + options.database().map(p -> "SQLite file " + p.toAbsolutePath()).orElse("in memory") + "\n"
                 + "instance key: " + instanceKey + "\n"
                 + (demo.isEmpty() ? "" : demo + "\n");
         return new MembershipServer(server, executor, banner);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
+import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.membership.inmemory.InMemoryStore;
@@ -16,13 +17,16 @@ final class MembershipServerTest {
 
     @Test
     void options_defaultToLocalhost8080WithoutDemo() {
-        assertEquals(new MembershipServer.Options("127.0.0.1", 8080, false, Optional.empty()), MembershipServer.Options.parse());
+        assertEquals(new MembershipServer.Options("127.0.0.1", 8080, false, Optional.empty(),
+                Optional.of(MembershipServer.Options.DEFAULT_DATABASE)), MembershipServer.Options.parse());
     }
 
     @Test
     void options_parseEveryFlag() {
-        assertEquals(new MembershipServer.Options("0.0.0.0", 0, true, Optional.of("k")),
-                MembershipServer.Options.parse("--demo", "--port", "0", "--host", "0.0.0.0", "--instance-key", "k"));
+        assertEquals(new MembershipServer.Options("0.0.0.0", 0, true, Optional.of("k"), Optional.of(Path.of("x.db"))),
+                MembershipServer.Options.parse("--demo", "--port", "0", "--host", "0.0.0.0", "--instance-key", "k",
+                        "--db", "x.db"));
+        assertEquals(Optional.empty(), MembershipServer.Options.parse("--db", "x.db", "--in-memory").database());
     }
 
     @Test
@@ -37,7 +41,7 @@ final class MembershipServerTest {
 
     @Test
     void start_withoutDemo_printsARandomInstanceKeyThatWorks() {
-        try (MembershipServer server = MembershipServer.start(MembershipServer.Options.parse("--port", "0"))) {
+        try (MembershipServer server = MembershipServer.start(MembershipServer.Options.parse("--port", "0", "--in-memory"))) {
             String banner = server.banner();
             assertTrue(banner.startsWith("membership server listening on http://127.0.0.1:" + server.port() + "\n"), banner);
             String key = banner.lines().filter(l -> l.startsWith("instance key: ")).findFirst().orElseThrow().substring(14);
@@ -59,6 +63,24 @@ final class MembershipServerTest {
                     DemoData.FLASHBACK_ORG, DemoData.FLASHBACK_DESIGN}) {
                 assertTrue(banner.contains(s), s);
             }
+        }
+    }
+
+    @Test
+    void start_onASqliteFile_createsTheSchemaThenKeepsTheDataAcrossRestarts(@org.junit.jupiter.api.io.TempDir Path dir) {
+        Path file = dir.resolve("membership.db");
+        MembershipServer.Options options = MembershipServer.Options.parse("--demo", "--port", "0", "--db", file.toString());
+        try (MembershipServer first = MembershipServer.start(options)) {
+            assertTrue(first.banner().contains("store: SQLite file " + file.toAbsolutePath()), first.banner());
+            assertTrue(first.banner().contains("Demo dataset (created)"), first.banner());
+            assertEquals(204, new Client(first.uri()).delete("/api/v3/company/workspaces/3/members/users/103",
+                    Client.bearer(DemoData.token(DemoData.ADA))).status());
+        }
+        assertTrue(java.nio.file.Files.exists(file), "the SQLite file is where --db says");
+        try (MembershipServer again = MembershipServer.start(options)) {
+            assertTrue(again.banner().contains("Demo dataset (already in the store)"), again.banner());
+            assertEquals(404, new Client(again.uri()).delete("/api/v3/company/workspaces/3/members/users/103",
+                    Client.bearer(DemoData.token(DemoData.ADA))).status(), "the removal survived the restart");
         }
     }
 
