@@ -1,6 +1,7 @@
 package org.membership.jdbi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -93,6 +94,40 @@ final class SqliteCrashTest {
         System.out.println("SqliteCrashTest " + durability + ": " + stats);
         assertEquals(kills, stats.kills);
         assertTrue(stats.reportedRemovals > 0, "the children reported no removal to check: " + stats);
+    }
+
+    // ---- the check has teeth -------------------------------------------------------------------------
+
+    @Test
+    void check_aReportedRemovalMissingFromTheFile_fails() {
+        Path file = directory.resolve("lost.db");
+        World world = buildWorld(file);
+        List<String> lines = new ArrayList<>(List.of("ready", "begin 1 org-remove u00", "committed 1 org-remove u00"));
+        AssertionError lost = assertThrows(AssertionError.class,
+                () -> check(file, world, world.initial, lines, new Stats(), "forged"));
+        assertTrue(lost.getMessage().contains("u00: reported UserState[member=false"), lost.getMessage());
+    }
+
+    @Test
+    void check_theCallUnderWay_mayHaveCommittedOrNot() throws Exception {
+        Path file = directory.resolve("under-way.db");
+        World world = buildWorld(file);
+        String workspace = world.initial.get("u01").workspaces().first();
+        List<String> lines = List.of("ready", "begin 1 ws-remove " + workspace + " u01");
+        Stats stats = new Stats();
+        assertEquals(world.initial, check(file, world, world.initial, lines, stats, "not committed"));
+        try (JdbiStore store = JdbiStore.sqlite(file)) {
+            store.write(tx -> {
+                tx.deleteWorkspaceMember(WorkspaceId.of(workspace), UserId.of("u01"));
+                return null;
+            });
+        }
+        Map<String, UserState> after = check(file, world, world.initial, lines, stats, "committed");
+        assertEquals(Collections.emptySortedSet(), after.get("u01").workspaces());
+        assertEquals(1, stats.underWayLost);
+        assertEquals(1, stats.underWayKept);
+        assertThrows(AssertionError.class, () -> check(file, world, world.initial, List.of("ready"), new Stats(),
+                "a change nobody began"));
     }
 
     // ---- checking the file after a kill -------------------------------------------------------------
