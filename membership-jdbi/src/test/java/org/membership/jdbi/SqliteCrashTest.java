@@ -92,7 +92,6 @@ final class SqliteCrashTest {
             expected = check(file, world, expected, lines, stats, context);
         }
         System.out.println("SqliteCrashTest " + durability + ": " + stats);
-        assertEquals(kills, stats.kills);
         assertTrue(stats.reportedRemovals > 0, "the children reported no removal to check: " + stats);
     }
 
