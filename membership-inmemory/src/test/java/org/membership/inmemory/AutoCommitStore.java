@@ -3,23 +3,58 @@ package org.membership.inmemory;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.membership.core.spi.MembershipStore;
 import org.membership.core.spi.StoreTransaction;
 
 /**
  * A deliberately broken store for the kit's self-tests: it has no transactions. Every read of a
- * "write transaction" is its own read and every write commits on its own at once, so decisions
- * race with other changes and a failure halfway leaves the writes before it in place.
+ * "write transaction" is its own read and every write commits on its own at once, so a failure
+ * halfway (through an organization-removal cascade, say) leaves the writes before it in place.
+ * By default decisions also race with other changes; {@link #serialized()} makes a variant whose
+ * write transactions run one at a time, so that losing half of a failed change is its only defect.
  *
  * <p>Thread-safe, and wrong on purpose.
  */
 final class AutoCommitStore implements MembershipStore {
     private final InMemoryStore rows = new InMemoryStore();
+    private final ReentrantLock writers;
+
+    /** A store whose write transactions neither roll back nor exclude each other. */
+    AutoCommitStore() {
+        this(null);
+    }
+
+    private AutoCommitStore(ReentrantLock writers) {
+        this.writers = writers;
+    }
+
+    /** @return a store whose write transactions exclude each other but still keep what they wrote before failing */
+    static AutoCommitStore serialized() {
+        return new AutoCommitStore(new ReentrantLock());
+    }
 
     @Override
     public <T> T write(Function<StoreTransaction, T> work) {
-        return work.apply((StoreTransaction) Proxy.newProxyInstance(StoreTransaction.class.getClassLoader(),
+        if (writers == null) {
+            return work.apply(autoCommitting());
+        }
+        writers.lock();
+        try {
+            return work.apply(autoCommitting());
+        } finally {
+            writers.unlock();
+        }
+    }
+
+    @Override
+    public <T> T read(Function<StoreTransaction, T> work) {
+        return rows.read(work);
+    }
+
+    private StoreTransaction autoCommitting() {
+        return (StoreTransaction) Proxy.newProxyInstance(StoreTransaction.class.getClassLoader(),
                 new Class<?>[] {StoreTransaction.class}, (proxy, method, args) -> {
                     if (method.getDeclaringClass() == Object.class) {
                         return method.invoke(rows, args);
@@ -27,12 +62,7 @@ final class AutoCommitStore implements MembershipStore {
                     return isWrite(method)
                             ? rows.write(tx -> call(tx, method, args))
                             : rows.read(tx -> call(tx, method, args));
-                }));
-    }
-
-    @Override
-    public <T> T read(Function<StoreTransaction, T> work) {
-        return rows.read(work);
+                });
     }
 
     private static boolean isWrite(Method method) {

@@ -14,12 +14,34 @@ import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
 import org.membership.core.spi.MembershipStore;
 import org.membership.tck.ConcurrencyContract;
+import org.membership.tck.DocumentedApisContract;
+import org.membership.tck.StoreContract;
 
-/** Proves the kit can fail: its race tests run against a store without transactions must fail. */
+/**
+ * Proves the kit can fail: each deliberately broken store fails, with an assertion, the named rules
+ * that guard against its defect, and the honest {@link InMemoryStore} passes those very rules.
+ * Where a broken store has one defect only, it also passes the rules about the others, so a failure
+ * points at the defect and not at an accident of the test.
+ */
 final class ContractSelfTest {
     private static final int ATTEMPTS = 5;
+    /** Enough trials of each race to catch a broken store, few enough for a store that replays its history. */
+    private static final int TRIALS = 25;
 
-    /** The concurrency contract over the broken store; nested, so the build does not run it on its own. */
+    private static final List<String> ATOMICITY_RULES = List.of("write_failsAfterDeletes_deletedRowsComeBack",
+            "write_workThrowsMidway_nothingIsVisible", "write_afterAFailedWrite_nextWriteCommits");
+    private static final List<String> LOCKING_RULES = List.of("lockOrganization_twoAdminsRemovingEachOther_leavesOne",
+            "lockOrganization_serializesTwoWriters_theSecondSeesTheFirst");
+    private static final List<String> RACES = List.of("rule6_lastAdminSurvivesRace",
+            "rule6_lastAdminSurvivesRace_workspaceAdminsLeavingTogether",
+            "rule6_lastAdminSurvivesRace_organizationAdminsLeavingTogetherByEmail",
+            "rule6_lastAdminSurvivesRace_organizationAdminsRemovingEachOtherByEmail", "rule9_acceptVersusRevoke_exactlyOneWins",
+            "organizationRemovalVersusWorkspaceAdd");
+    private static final List<String> EMAIL_RULES = List.of("userByEmail_matchesTheNormalizedValue",
+            "pendingInvitation_matchesTheNormalizedEmail");
+
+    // ---- the contracts over each store; nested, so the build does not run them on their own ----------
+
     static final class AgainstAutoCommitStore extends ConcurrencyContract {
         @Override
         protected MembershipStore newStore() {
@@ -27,32 +49,152 @@ final class ContractSelfTest {
         }
     }
 
-    // ---- concurrency ---------------------------------------------------------------------------------
+    static final class RacesOnInMemoryStore extends ConcurrencyContract {
+        @Override
+        protected MembershipStore newStore() {
+            return new InMemoryStore();
+        }
 
-    @Test
-    void concurrencyContract_failsEveryRaceOnAStoreWithoutTransactions() {
-        List<String> races = List.of("rule6_lastAdminSurvivesRace", "rule6_lastAdminSurvivesRace_workspaceAdminsLeavingTogether",
-                "rule6_lastAdminSurvivesRace_organizationAdminsLeavingTogetherByEmail",
-                "rule6_lastAdminSurvivesRace_organizationAdminsRemovingEachOtherByEmail", "rule9_acceptVersusRevoke_exactlyOneWins",
-                "organizationRemovalVersusWorkspaceAdd");
-        for (String race : races) {
-            // Whether threads overlap depends on the scheduler (a loaded machine can serialize a whole
-            // run by chance), so a race gets a few runs of its trials to catch the broken store.
-            TestExecutionSummary summary = run(race);
-            for (int attempt = 1; attempt < ATTEMPTS && summary.getTestsFailedCount() == 0; attempt++) {
-                summary = run(race);
-            }
-            assertEquals(1, summary.getTestsStartedCount(), race);
-            assertEquals(1, summary.getTestsFailedCount(),
-                    () -> race + " passed " + ATTEMPTS + " times on a store without transactions");
-            Throwable why = summary.getFailures().get(0).getException();
-            assertTrue(why instanceof AssertionError, () -> race + " failed by throwing " + why);
+        @Override
+        protected int trials() {
+            return TRIALS;
         }
     }
 
-    private static TestExecutionSummary run(String method) {
+    static final class RacesOnWriteSkewStore extends ConcurrencyContract {
+        @Override
+        protected MembershipStore newStore() {
+            return new WriteSkewStore();
+        }
+
+        @Override
+        protected int trials() {
+            return TRIALS;
+        }
+    }
+
+    static final class StoreRulesOnInMemoryStore extends StoreContract {
+        @Override
+        protected MembershipStore newStore() {
+            return new InMemoryStore();
+        }
+    }
+
+    static final class StoreRulesOnSerializedAutoCommitStore extends StoreContract {
+        @Override
+        protected MembershipStore newStore() {
+            return AutoCommitStore.serialized();
+        }
+    }
+
+    static final class StoreRulesOnWriteSkewStore extends StoreContract {
+        @Override
+        protected MembershipStore newStore() {
+            return new WriteSkewStore();
+        }
+    }
+
+    static final class StoreRulesOnCaseSensitiveEmailStore extends StoreContract {
+        @Override
+        protected MembershipStore newStore() {
+            return new CaseSensitiveEmailStore();
+        }
+    }
+
+    static final class ApisOnInMemoryStore extends DocumentedApisContract {
+        @Override
+        protected MembershipStore newStore() {
+            return new InMemoryStore();
+        }
+    }
+
+    static final class ApisOnCaseSensitiveEmailStore extends DocumentedApisContract {
+        @Override
+        protected MembershipStore newStore() {
+            return new CaseSensitiveEmailStore();
+        }
+    }
+
+    // ---- no transactions at all ----------------------------------------------------------------------
+
+    @Test
+    void concurrencyContract_failsEveryRaceOnAStoreWithoutTransactions() {
+        assertFail(AgainstAutoCommitStore.class, RACES);
+    }
+
+    // ---- a cascade that is not atomic ----------------------------------------------------------------
+
+    @Test
+    void storeContract_failsAStoreThatKeepsTheWritesOfAFailedCascade() {
+        assertFail(StoreRulesOnSerializedAutoCommitStore.class, ATOMICITY_RULES);
+        assertPass(StoreRulesOnInMemoryStore.class, ATOMICITY_RULES);
+        assertPass(StoreRulesOnSerializedAutoCommitStore.class, LOCKING_RULES);
+    }
+
+    // ---- checking the admin count, then deleting, without a lock ------------------------------------
+
+    @Test
+    void storeContract_failsAStoreWhoseTransactionsDoNotLockTheOrganization() {
+        assertFail(StoreRulesOnWriteSkewStore.class, LOCKING_RULES);
+        assertPass(StoreRulesOnInMemoryStore.class, LOCKING_RULES);
+        assertPass(StoreRulesOnWriteSkewStore.class, ATOMICITY_RULES);
+    }
+
+    @Test
+    void concurrencyContract_failsEveryRaceOnAStoreWhoseTransactionsDoNotLockTheOrganization() {
+        assertFail(RacesOnWriteSkewStore.class, RACES);
+        assertPass(RacesOnInMemoryStore.class, RACES);
+    }
+
+    // ---- emails matched case-sensitively -------------------------------------------------------------
+
+    @Test
+    void storeContract_failsAStoreThatMatchesEmailsCaseSensitively() {
+        assertFail(StoreRulesOnCaseSensitiveEmailStore.class, EMAIL_RULES);
+        assertPass(StoreRulesOnInMemoryStore.class, EMAIL_RULES);
+        assertPass(StoreRulesOnCaseSensitiveEmailStore.class, List.of("values_roundTripExactly_toTheNanosecond"));
+    }
+
+    @Test
+    void documentedApisContract_failsRemovalByMixedCaseEmailOnThatStore() {
+        List<String> rules = List.of("x_mixedCaseEmail_matches", "x_activeMember_isRemovedWithWorkspacesAndInvitation_inOneChange");
+        assertFail(ApisOnCaseSensitiveEmailStore.class, rules);
+        assertPass(ApisOnInMemoryStore.class, rules);
+    }
+
+    // ---- running named rules -------------------------------------------------------------------------
+
+    /**
+     * Each rule must fail with an assertion, not by throwing something else. Whether racing threads overlap
+     * depends on the scheduler (a loaded machine can serialize a whole run by chance), so a rule gets a few
+     * runs to catch the broken store; a rule that does not race fails or passes alike on every run.
+     */
+    private static void assertFail(Class<?> contract, List<String> rules) {
+        for (String rule : rules) {
+            TestExecutionSummary summary = run(contract, rule);
+            for (int attempt = 1; attempt < ATTEMPTS && summary.getTestsFailedCount() == 0; attempt++) {
+                summary = run(contract, rule);
+            }
+            assertEquals(1, summary.getTestsStartedCount(), rule);
+            assertEquals(1, summary.getTestsFailedCount(),
+                    () -> rule + " passed " + ATTEMPTS + " times on " + contract.getSimpleName());
+            Throwable why = summary.getFailures().get(0).getException();
+            assertTrue(why instanceof AssertionError, () -> rule + " on " + contract.getSimpleName() + " failed by throwing " + why);
+        }
+    }
+
+    private static void assertPass(Class<?> contract, List<String> rules) {
+        for (String rule : rules) {
+            TestExecutionSummary summary = run(contract, rule);
+            assertEquals(1, summary.getTestsStartedCount(), rule);
+            assertEquals(List.of(), summary.getFailures().stream().map(f -> f.getException().toString()).toList(),
+                    () -> rule + " failed on " + contract.getSimpleName());
+        }
+    }
+
+    private static TestExecutionSummary run(Class<?> contract, String method) {
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                .selectors(selectMethod(AgainstAutoCommitStore.class, method)).build();
+                .selectors(selectMethod(contract, method)).build();
         Launcher launcher = LauncherFactory.create();
         SummaryGeneratingListener listener = new SummaryGeneratingListener();
         launcher.execute(request, listener);

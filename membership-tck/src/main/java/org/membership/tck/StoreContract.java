@@ -1,5 +1,6 @@
 package org.membership.tck;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -143,10 +144,10 @@ public abstract class StoreContract {
             tx.insertUser(user("ann"));
             throw new IllegalStateException("rolled back");
         }));
-        String result = store.write(tx -> {
+        String result = assertDoesNotThrow(() -> store.write(tx -> {
             tx.insertUser(user("ann"));
             return "committed";
-        });
+        }), "the failed write left its row behind, or the store unusable");
         assertEquals("committed", result);
         assertEquals(Optional.of(user("ann")), store.read(tx -> tx.user(UserId.of("ann"))));
     }
@@ -232,8 +233,8 @@ public abstract class StoreContract {
             return null;
         });
         store.read(tx -> {
-            assertEquals(InvitationId.of("i1"),
-                    tx.pendingInvitation(OrganizationId.of("acme"), Email.of("DAN@example.COM")).orElseThrow().id());
+            assertEquals(Optional.of(InvitationId.of("i1")),
+                    tx.pendingInvitation(OrganizationId.of("acme"), Email.of("DAN@example.COM")).map(Invitation::id));
             assertEquals(Optional.empty(), tx.pendingInvitation(OrganizationId.of("other"), Email.of("dan@example.com")));
             return null;
         });
@@ -417,8 +418,8 @@ public abstract class StoreContract {
         });
         store.read(tx -> {
             assertEquals(InvitationStatus.REVOKED, tx.invitation(InvitationId.of("inv-carol")).orElseThrow().status());
-            assertEquals(InvitationId.of("inv-carol-2"), tx.pendingInvitation(OrganizationId.of("acme"),
-                    Email.of("carol@example.com")).orElseThrow().id());
+            assertEquals(Optional.of(InvitationId.of("inv-carol-2")), tx.pendingInvitation(OrganizationId.of("acme"),
+                    Email.of("carol@example.com")).map(Invitation::id));
             assertEquals(List.of("inv-carol-2"), tx.pendingInvitations(OrganizationId.of("acme"), T0, first(10))
                     .stream().map(i -> i.id().value()).toList());
             return null;
