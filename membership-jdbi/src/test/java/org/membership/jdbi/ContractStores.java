@@ -51,13 +51,18 @@ final class ContractStores implements AutoCloseable {
 
     /**
      * @param options the stores' options; their table prefix is replaced
+     * @param waitForFlush whether a commit waits for the server to flush it to disk ({@code synchronous_commit});
+     *                     turn it off where durability is not what is tested, as SQLite's tests use NORMAL
      * @return PostgreSQL stores in a fresh schema; skips the calling class (fails in CI) without a database
      */
-    static ContractStores postgresql(JdbiStore.Options options) {
+    static ContractStores postgresql(JdbiStore.Options options, boolean waitForFlush) {
         PostgresDatabase database = PostgresDatabase.require();
         HikariConfig config = new HikariConfig();
         config.setPoolName("membership-contracts");
         config.setJdbcUrl(database.freshSchema());
+        if (!waitForFlush) {
+            config.addDataSourceProperty("options", "-c synchronous_commit=off");
+        }
         config.setMaximumPoolSize(8);
         config.setMinimumIdle(1);
         HikariDataSource pool;
