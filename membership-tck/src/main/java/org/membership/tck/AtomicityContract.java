@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.membership.api.OrganizationId;
 import org.membership.api.OrganizationMember;
 import org.membership.api.Actor;
 import org.membership.api.AuditEntry;
@@ -71,6 +72,8 @@ public abstract class AtomicityContract {
     private static final InvitationId BOBS_INVITATION = InvitationId.of("inv-bob");
     private static final List<String> WORKSPACES = List.of("acme", "research", "design", "ops");
     private static final List<String> USERS = List.of("alice", "bob", "carl", "dora");
+    /** More ids than a world and the changes tried on it use up. */
+    private static final int IDS_LOOKED_UP = 32;
 
     /** @return a new, empty store; called several times per test (once per world), never closed by the contract */
     protected abstract MembershipStore newStore();
@@ -351,18 +354,18 @@ public abstract class AtomicityContract {
     // ---- a complete snapshot, read through the engine --------------------------------------------------
 
     /**
-     * Everything the world holds, as list commands and the audit trails show it, with every invitation
-     * the world knows (pending or not) as the store holds it.
+     * Everything the world holds, as list commands and the audit trails show it, with every
+     * organization, workspace and invitation the world can have created as the store holds it.
      *
      * @param workspaces every member of each workspace
      * @param pendingInvitations acme's pending invitations
-     * @param invitations the world's two invitations and those in acme's trail, by id, as stored
+     * @param byId every organization, workspace and invitation whose id the world can have handed out, as stored
      * @param memberships each user's memberships
      * @param organizationTrail acme's audit trail
      * @param instanceTrail the instance's audit trail
      */
     protected record Snapshot(Map<String, List<WorkspaceMember>> workspaces, List<Invitation> pendingInvitations,
-                              Map<String, Optional<Invitation>> invitations, Map<String, Memberships> memberships,
+                              Map<String, Optional<?>> byId, Map<String, Memberships> memberships,
                               List<AuditEntry> organizationTrail, List<AuditEntry> instanceTrail) {
         /**
          * @param f the world
@@ -382,20 +385,20 @@ public abstract class AtomicityContract {
                     i -> i.id().value());
             List<AuditEntry> trail = all(after -> Command.ListAuditTrail.of(f.organization("acme"), after), f,
                     e -> Long.toString(e.sequence()));
-            Map<String, Optional<Invitation>> invitations = new java.util.TreeMap<>();
-            List<InvitationId> known = new ArrayList<>(List.of(BOBS_INVITATION, f.invitation("dora@example.com")));
-            pending.forEach(i -> known.add(i.id()));
-            for (AuditEntry entry : trail) {
-                for (String line : entry.cascade()) {
-                    if (line.startsWith("invitation:")) {
-                        known.add(InvitationId.of(line.substring("invitation:".length()).split(" ")[0]));
-                    }
-                }
+            // The fixture hands out ids 1, 2, 3, ...: look each one the world can have used up in the store, so
+            // that an organization, workspace or invitation stored by half a change is seen even where no
+            // list shows it yet.
+            Map<String, Optional<?>> byId = new LinkedHashMap<>();
+            List<String> ids = new ArrayList<>(List.of(BOBS_INVITATION.value()));
+            for (int k = 1; k <= IDS_LOOKED_UP; k++) {
+                ids.add(Integer.toString(k));
             }
-            for (InvitationId id : known) {
-                invitations.put(id.value(), f.store().read(tx -> tx.invitation(id)));
+            for (String id : ids) {
+                byId.put("organization " + id, f.store().read(tx -> tx.organization(OrganizationId.of(id))));
+                byId.put("workspace " + id, f.store().read(tx -> tx.workspace(WorkspaceId.of(id))));
+                byId.put("invitation " + id, f.store().read(tx -> tx.invitation(InvitationId.of(id))));
             }
-            return new Snapshot(workspaces, pending, invitations, memberships, trail,
+            return new Snapshot(workspaces, pending, byId, memberships, trail,
                     all(Command.ListAuditTrail::ofInstance, f, e -> Long.toString(e.sequence())));
         }
 
