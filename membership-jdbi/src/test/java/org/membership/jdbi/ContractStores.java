@@ -30,7 +30,6 @@ final class ContractStores implements AutoCloseable {
     private final Supplier<JdbiStore> opener;
     private final Runnable onClose;
     private final Deque<JdbiStore> ring = new ArrayDeque<>();
-    private int handedOut;
 
     private ContractStores(Dialect dialect, Supplier<JdbiStore> opener, Runnable onClose) {
         this.dialect = dialect;
@@ -85,7 +84,6 @@ final class ContractStores implements AutoCloseable {
 
     /** @return an empty store, new or emptied */
     JdbiStore open() {
-        handedOut++;
         if (ring.size() < RING) {
             JdbiStore store = opener.get();
             ring.addLast(store);
@@ -95,11 +93,6 @@ final class ContractStores implements AutoCloseable {
         empty(store);
         ring.addLast(store);
         return store;
-    }
-
-    /** @return how many stores were handed out so far */
-    int handedOut() {
-        return handedOut;
     }
 
     private void empty(JdbiStore store) {
