@@ -13,6 +13,7 @@ import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
 import org.membership.core.spi.MembershipStore;
+import org.membership.tck.AtomicityContract;
 import org.membership.tck.ConcurrencyContract;
 import org.membership.tck.DocumentedApisContract;
 import org.membership.tck.StoreContract;
@@ -189,6 +190,33 @@ final class ContractSelfTest {
             assertEquals(1, summary.getTestsStartedCount(), rule);
             assertEquals(List.of(), summary.getFailures().stream().map(f -> f.getException().toString()).toList(),
                     () -> rule + " failed on " + contract.getSimpleName());
+        }
+    }
+
+    /** The atomicity contract over the broken store; nested, so the build does not run it on its own. */
+    static final class AtomicityAgainstAutoCommitStore extends AtomicityContract {
+        @Override
+        protected MembershipStore newStore() {
+            return new AutoCommitStore();
+        }
+    }
+
+    // ---- atomicity -----------------------------------------------------------------------------------
+
+    @Test
+    void atomicityContract_failsEveryPositionButTheFirst_onAStoreWithoutTransactions() {
+        for (String operation : List.of("removeByEmail_failureAtEveryWritePosition_changesNothing",
+                "acceptInvitation_failureAtEveryWritePosition_changesNothing",
+                "createOrganization_failureAtEveryWritePosition_changesNothing",
+                "inviteReplacingAnExpiredInvitation_failureAtEveryWritePosition_changesNothing",
+                "removeWorkspaceMember_failureAtEveryWritePosition_changesNothing")) {
+            TestExecutionSummary summary = run(AtomicityAgainstAutoCommitStore.class, operation);
+            // failing before the first write leaves nothing behind even without transactions; every later
+            // position leaves a partial change that the comparison must catch
+            assertTrue(summary.getTestsStartedCount() >= 4, operation);
+            assertEquals(summary.getTestsStartedCount() - 1, summary.getTestsFailedCount(), operation);
+            summary.getFailures().forEach(f -> assertTrue(f.getException() instanceof AssertionError,
+                    () -> operation + " failed by throwing " + f.getException()));
         }
     }
 

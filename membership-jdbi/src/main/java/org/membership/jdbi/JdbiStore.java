@@ -383,6 +383,8 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
         try {
             handle.execute(writable ? dialect.beginWrite : dialect.beginRead);
         } catch (JdbiException e) {
+            // The BEGIN may have run although it reported a failure: never pool a connection left in a transaction.
+            rollbackUnsure(handle, e);
             throw failure(what, e);
         }
         JdbiTransaction tx = work == null ? null : new JdbiTransaction(handle, sql, writable);
@@ -461,6 +463,15 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
                 // The connection may still be inside the transaction: never hand it out again.
                 ownPool.evictConnection(handle.getConnection());
             }
+        }
+    }
+
+    /** Rolls back a transaction that may not have begun; failing because none is active is expected and harmless. */
+    private static void rollbackUnsure(Handle handle, Throwable cause) {
+        try {
+            handle.execute("ROLLBACK");
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
         }
     }
 

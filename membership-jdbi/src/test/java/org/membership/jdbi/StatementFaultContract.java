@@ -1,0 +1,236 @@
+package org.membership.jdbi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import java.util.TreeSet;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.SqlStatements;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.membership.api.Actor;
+import org.membership.api.Command;
+import org.membership.api.Email;
+import org.membership.api.MembershipRules;
+import org.membership.api.OrganizationRole;
+import org.membership.api.Outcome;
+import org.membership.api.UnableToPersistException;
+import org.membership.core.spi.MembershipStore;
+import org.membership.tck.AtomicityContract;
+
+/**
+ * The atomicity contract, and below it the same promise one level down: a failure at each SQL
+ * statement a change runs (issue 3, part 4). For each multi-statement operation a dry pass counts
+ * the statements of the call (BEGIN and COMMIT included); then, for every statement and both
+ * timings, a new world fails there through a JDBI {@link StatementTrap}, and afterwards every
+ * table of the store, row by row, is exactly as before, and the same call succeeds and runs the
+ * same statements as the dry pass. A failure after COMMIT ran is not tried: the change is then
+ * durable, whatever the caller was told.
+ *
+ * <p>Not thread-safe; JUnit runs one test per instance.
+ */
+abstract class StatementFaultContract extends AtomicityContract {
+    /** Every table of the schema, each dumped in full. */
+    private static final List<String> TABLES = List.of("users", "organizations", "workspaces", "organization_members",
+            "workspace_members", "invitations", "audit_trail", "schema_version");
+
+    private static final Actor ROOT_KEY = Actor.instanceKey("statement-faults");
+
+    /** One trap per test class; stores are reused across tests, so it is registered once per store. */
+    private static final StatementTrap TRAP = new StatementTrap();
+    private static final Set<JdbiStore> TRAPPED = Collections.newSetFromMap(new IdentityHashMap<>());
+
+    /** @return an empty store; recycled stores are fine */
+    protected abstract JdbiStore newJdbiStore();
+
+    /** @return whether the stores are SQLite ones (which also keep the audit sequence in a table) */
+    protected abstract boolean sqlite();
+
+    @Override
+    protected final MembershipStore newStore() {
+        JdbiStore store = newJdbiStore();
+        synchronized (TRAPPED) {
+            if (TRAPPED.add(store)) {
+                store.jdbi().getConfig(SqlStatements.class).addCustomizer(TRAP);
+            }
+        }
+        return store;
+    }
+
+    // ---- the operations --------------------------------------------------------------------------
+
+    @TestFactory
+    Stream<DynamicTest> removeByEmail_failsAtEveryStatement_leavesDatabaseUnchanged() {
+        return everyStatement(w -> { }, w -> w.f().membership().execute(w.f().actor("alice"), w.removeBob()),
+                w -> assertTrue(w.f().store().read(tx -> tx.organizationMembershipsOf(w.f().user("bob"))).isEmpty()));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> acceptInvitation_failsAtEveryStatement_leavesDatabaseUnchanged() {
+        return everyStatement(w -> { }, w -> w.f().membership().execute(w.f().actor("dora"),
+                        new Command.AcceptInvitation(w.f().invitation("dora@example.com"))),
+                w -> assertEquals(1, w.f().store().read(tx -> tx.organizationMembershipsOf(w.f().user("dora"))).size()));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> createOrganization_failsAtEveryStatement_leavesDatabaseUnchanged() {
+        return everyStatement(w -> { }, w -> w.f().membership().execute(ROOT_KEY,
+                        new Command.CreateOrganization("Initech", w.f().user("carl"))),
+                w -> assertEquals(2, w.f().store().read(tx -> tx.organizationMembershipsOf(w.f().user("carl"))).size()));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> inviteReplacingAnExpiredInvitation_failsAtEveryStatement_leavesDatabaseUnchanged() {
+        return everyStatement(w -> w.f().clock().advance(MembershipRules.factory().invitationLifetime().plusDays(1)),
+                w -> w.f().membership().execute(w.f().actor("alice"), new Command.InviteToOrganization(
+                        w.f().organization("acme"), Email.of("dora@example.com"), OrganizationRole.MEMBER)),
+                w -> assertTrue(w.f().store().read(tx -> tx.pendingInvitation(w.f().organization("acme"),
+                        Email.of("dora@example.com"))).isPresent()));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> removeWorkspaceMember_failsAtEveryStatement_leavesDatabaseUnchanged() {
+        return everyStatement(w -> { }, w -> w.f().membership().execute(w.f().actor("alice"),
+                        new Command.RemoveWorkspaceMember(w.f().workspace("design"), w.f().user("carl"), "left")),
+                w -> assertTrue(w.f().store().read(tx -> tx.workspaceMember(w.f().workspace("design"), w.f().user("carl")))
+                        .isEmpty()));
+    }
+
+
+    // ---- failing each statement ------------------------------------------------------------------
+
+    private Stream<DynamicTest> everyStatement(Consumer<Acme> setUp, Function<Acme, Outcome<?>> call,
+                                               Consumer<Acme> thenHolds) {
+        JdbiStore probeStore = (JdbiStore) newStore();
+        Acme probe = world(probeStore);
+        setUp.accept(probe);
+        TRAP.record();
+        Outcome<?> done;
+        try {
+            done = call.apply(probe);
+        } finally {
+            TRAP.disarm();
+        }
+        assertTrue(done.succeeded(), () -> "the dry pass succeeds: " + done);
+        thenHolds.accept(probe);
+        List<String> statements = unprefixed(probeStore, TRAP.statements());
+        assertTrue(statements.size() >= 4, () -> "a multi-statement change: " + statements);
+        assertEquals("COMMIT", statements.get(statements.size() - 1), statements::toString);
+        assertEquals(new TreeSet<>(TABLES), tablesOf(probeStore), "the dump covers every table");
+
+        List<DynamicTest> tests = new ArrayList<>();
+        for (int p = 1; p <= statements.size(); p++) {
+            for (StatementTrap.When when : StatementTrap.When.values()) {
+                if (p == statements.size() && when == StatementTrap.When.AFTER) {
+                    continue; // after COMMIT the change is durable: nothing left to undo
+                }
+                int position = p;
+                tests.add(DynamicTest.dynamicTest("fail " + when + " statement " + p + " of " + statements.size()
+                        + " (" + statements.get(p - 1) + ")", () -> {
+                    JdbiStore store = (JdbiStore) newStore();
+                    Acme w = world(store);
+                    setUp.accept(w);
+                    Map<String, List<String>> before = dump(store);
+                    int eventsBefore = w.f().events().size();
+                    int sprungBefore = TRAP.sprung();
+
+                    TRAP.arm(position, when);
+                    UnableToPersistException thrown;
+                    try {
+                        thrown = assertThrows(UnableToPersistException.class, () -> call.apply(w));
+                    } finally {
+                        TRAP.disarm();
+                    }
+
+                    assertEquals(sprungBefore + 1, TRAP.sprung(), "the trap was sprung once");
+                    assertTrue(causedByTrap(thrown), () -> "unexpected failure " + thrown);
+                    assertEquals(before, dump(store), "every table is exactly as before");
+                    assertEquals(eventsBefore, w.f().events().size(), "a failed change publishes nothing");
+
+                    TRAP.record();
+                    Outcome<?> retried;
+                    try {
+                        retried = call.apply(w);
+                    } finally {
+                        TRAP.disarm();
+                    }
+                    assertTrue(retried.succeeded(), () -> "the same call then succeeds: " + retried);
+                    assertEquals(statements, unprefixed(store, TRAP.statements()), "and runs the same statements as the dry pass");
+                    thenHolds.accept(w);
+                    assertNotEquals(before, dump(store));
+                }));
+            }
+        }
+        return tests.stream();
+    }
+
+    /** @return the statements without the store's table prefix, so that two stores' statements compare */
+    private static List<String> unprefixed(JdbiStore store, List<String> statements) {
+        String prefix = store.statements().prefix;
+        return prefix.isEmpty() ? statements : statements.stream().map(s -> s.replace(" " + prefix, " ")).toList();
+    }
+
+    private static boolean causedByTrap(Throwable thrown) {
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            if (t instanceof StatementTrap.Injected) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return every row of every table (and SQLite's sequence row of the audit trail), each table sorted */
+    private Map<String, List<String>> dump(JdbiStore store) {
+        Statements sql = store.statements();
+        Map<String, List<String>> dump = new LinkedHashMap<>();
+        store.jdbi().useHandle(handle -> {
+            for (String table : TABLES) {
+                dump.put(table, rows(handle, sql.t("SELECT * FROM ${p}" + table)));
+            }
+            if (sqlite()) {
+                dump.put("sqlite_sequence", rows(handle, "SELECT * FROM sqlite_sequence"));
+            }
+        });
+        return dump;
+    }
+
+    private static List<String> rows(Handle handle, String select) {
+        List<String> rows = new ArrayList<>(handle.createQuery(select).map((rs, ctx) -> {
+            StringBuilder row = new StringBuilder();
+            for (int column = 1; column <= rs.getMetaData().getColumnCount(); column++) {
+                row.append(column > 1 ? " | " : "").append(rs.getString(column));
+            }
+            return row.toString();
+        }).list());
+        Collections.sort(rows);
+        return rows;
+    }
+
+    /** @return the names of the store's tables, without its prefix, as the database lists them */
+    private Set<String> tablesOf(JdbiStore store) {
+        String prefix = store.statements().prefix;
+        List<String> names = store.jdbi().withHandle(handle -> handle.createQuery(sqlite()
+                        ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'sqlite_sequence'"
+                        : "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")
+                .mapTo(String.class).list());
+        Set<String> tables = new TreeSet<>();
+        for (String name : names) {
+            if (name.startsWith(prefix)) {
+                tables.add(name.substring(prefix.length()));
+            }
+        }
+        return tables;
+    }
+}

@@ -1,0 +1,444 @@
+package org.membership.tck;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.membership.api.OrganizationId;
+import org.membership.api.OrganizationMember;
+import org.membership.api.Actor;
+import org.membership.api.AuditEntry;
+import org.membership.api.Command;
+import org.membership.api.Email;
+import org.membership.api.Invitation;
+import org.membership.api.InvitationId;
+import org.membership.api.InvitationStatus;
+import org.membership.api.Membership;
+import org.membership.api.MembershipEvent;
+import org.membership.api.MembershipListener;
+import org.membership.api.MembershipRules;
+import org.membership.api.Memberships;
+import org.membership.api.OrganizationRole;
+import org.membership.api.OrganizationUserRemoval;
+import org.membership.api.Outcome;
+import org.membership.api.Page;
+import org.membership.api.PageRequest;
+import org.membership.api.Reason;
+import org.membership.api.UserStatus;
+import org.membership.api.WorkspaceId;
+import org.membership.api.WorkspaceMember;
+import org.membership.api.WorkspaceRole;
+import org.membership.core.MembershipEngine;
+import org.membership.core.spi.MembershipStore;
+
+/**
+ * All or nothing (specification §5 and rule 10): a change that fails at any write leaves no trace,
+ * publishes no event, and the same call succeeds afterwards. Each multi-write operation is probed
+ * once to count its writes; then, for every write position and both timings of
+ * {@link FailingStore}, a new world fails there and is compared, in full, with itself before. Also:
+ * events are published after commit only, and a throwing listener undoes nothing.
+ *
+ * <p>Extend it in a store's test sources and implement {@link #newStore()}:
+ *
+ * <pre>{@code
+ * final class MyStoreAtomicityTest extends AtomicityContract {
+ *     @Override
+ *     protected MembershipStore newStore() {
+ *         return new MyStore();
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>The comparison reads the world back through the engine's list commands, every invitation
+ * the world knows through the store, and both audit trails; a store may add its own comparison
+ * of raw rows. Not thread-safe; JUnit runs one test per instance.
+ */
+public abstract class AtomicityContract {
+    private static final Actor ROOT_KEY = Actor.instanceKey("atomicity-root");
+    private static final InvitationId BOBS_INVITATION = InvitationId.of("inv-bob");
+    private static final List<String> WORKSPACES = List.of("acme", "research", "design", "ops");
+    private static final List<String> USERS = List.of("alice", "bob", "carl", "dora");
+    /** More ids than a world and the changes tried on it use up. */
+    private static final int IDS_LOOKED_UP = 32;
+
+    /** @return a new, empty store; called several times per test (once per world), never closed by the contract */
+    protected abstract MembershipStore newStore();
+
+    /**
+     * A fixture over a failing store, where removing bob by email cascades as far as it can.
+     *
+     * @param store the failing store around the store under test
+     * @param f the fixture built in it
+     */
+    protected record Acme(FailingStore store, Fixture f) {
+        /** @return alice's command that removes bob from acme by email */
+        public Command.RemoveOrganizationUser removeBob() {
+            return new Command.RemoveOrganizationUser(f.organization("acme"), Email.of("bob@example.com"), "offboarding");
+        }
+
+        /** @return bob's custom workspaces, sorted */
+        public List<WorkspaceId> bobsWorkspaces() {
+            return Stream.of("research", "design", "ops").map(f::workspace).sorted().toList();
+        }
+    }
+
+    private Acme world() {
+        return world(newStore());
+    }
+
+    /**
+     * @param rows the store to build the world in, wrapped in a {@link FailingStore}
+     * @return acme with alice (admin), bob and carl; three custom workspaces holding bob; a pending
+     *         invitation for dora and one for bob's own email
+     */
+    protected static Acme world(MembershipStore rows) {
+        FailingStore store = new FailingStore(rows);
+        Fixture f = Fixture.builder(store).rules(MembershipRules.factory())
+                .user("dora", UserStatus.VALIDATED)
+                .organization("acme", org -> org.admin("alice").member("bob").member("carl")
+                        .workspace("research", ws -> ws.admin("alice").member("bob"))
+                        .workspace("design", ws -> ws.admin("alice").member("bob", WorkspaceRole.DEVELOPER).member("carl"))
+                        .workspace("ops", ws -> ws.admin("alice").admin("bob"))
+                        .invitation("dora@example.com"))
+                .build();
+        // inviting a member is refused, so bob's own pending invitation can only be stored directly
+        Invitation pending = new Invitation(BOBS_INVITATION, f.organization("acme"), Fixture.email("bob"),
+                OrganizationRole.ADMIN, InvitationStatus.PENDING, f.clock().instant(),
+                f.clock().instant().plus(Duration.ofDays(7)));
+        f.store().write(tx -> {
+            tx.insertInvitation(pending);
+            return null;
+        });
+        return new Acme(store, f);
+    }
+
+    // ---- a failure at every write position rolls everything back -------------------------------------
+
+    @TestFactory
+    Stream<DynamicTest> removeByEmail_failureAtEveryWritePosition_changesNothing() {
+        Acme probe = world();
+        OrganizationUserRemoval done = succeeded(probe.f().membership().execute(probe.f().actor("alice"), probe.removeBob()));
+        assertEquals(3, done.removedFromWorkspaces().size(), "the probe removes the whole cascade");
+        assertTrue(done.revokedInvitation().isPresent());
+        List<String> writes = probe.store().lastWriteCalls();
+        assertTrue(writes.containsAll(List.of("deleteOrganizationMember", "updateInvitationStatus", "appendAudit")), writes::toString);
+        Function<Acme, Outcome<?>> removeBob = w -> w.f().membership().execute(w.f().actor("alice"), w.removeBob());
+        return everyWritePosition(writes, removeBob,
+                (w, outcome) -> {
+                    OrganizationUserRemoval removal = (OrganizationUserRemoval) succeeded(outcome);
+                    assertEquals(w.bobsWorkspaces(), removal.removedFromWorkspaces());
+                    assertEquals(BOBS_INVITATION, removal.revokedInvitation().orElseThrow().id());
+                    Memberships bobs = succeeded(w.f().membership().execute(ROOT_KEY,
+                            new Command.ListMemberships(w.f().user("bob"))));
+                    assertEquals(List.of(), bobs.organizations());
+                    assertEquals(List.of(), bobs.workspaces());
+                });
+    }
+
+    @TestFactory
+    Stream<DynamicTest> acceptInvitation_failureAtEveryWritePosition_changesNothing() {
+        Function<Acme, Outcome<?>> accept = w -> w.f().membership().execute(w.f().actor("dora"),
+                new Command.AcceptInvitation(w.f().invitation("dora@example.com")));
+        Acme probe = world();
+        succeeded(accept.apply(probe));
+        return everyWritePosition(probe.store().lastWriteCalls(), accept, (w, outcome) -> {
+            assertEquals(OrganizationRole.MEMBER, ((OrganizationMember) succeeded(outcome)).role());
+            assertTrue(memberIds(w.f(), "acme").contains("dora"));
+        });
+    }
+
+    @TestFactory
+    Stream<DynamicTest> createOrganization_failureAtEveryWritePosition_changesNothing() {
+        Function<Acme, Outcome<?>> create = w -> w.f().membership().execute(ROOT_KEY,
+                new Command.CreateOrganization("Initech", w.f().user("carl")));
+        Acme probe = world();
+        succeeded(create.apply(probe));
+        return everyWritePosition(probe.store().lastWriteCalls(), create, (w, outcome) -> {
+            Memberships carls = succeeded(w.f().membership().execute(ROOT_KEY, new Command.ListMemberships(w.f().user("carl"))));
+            assertEquals(2, carls.organizations().size());
+        });
+    }
+
+    @TestFactory
+    Stream<DynamicTest> inviteReplacingAnExpiredInvitation_failureAtEveryWritePosition_changesNothing() {
+        java.util.function.Consumer<Acme> expireDorasInvitation = w -> w.f().clock()
+                .advance(MembershipRules.factory().invitationLifetime().plusDays(1));
+        Function<Acme, Outcome<?>> invite = w -> w.f().membership().execute(w.f().actor("alice"),
+                new Command.InviteToOrganization(w.f().organization("acme"), Email.of("dora@example.com"),
+                        OrganizationRole.MEMBER));
+        Acme probe = world();
+        expireDorasInvitation.accept(probe);
+        succeeded(invite.apply(probe));
+        List<String> writes = probe.store().lastWriteCalls();
+        assertEquals(List.of("updateInvitationStatus", "insertInvitation", "appendAudit"), writes,
+                "the expired invitation is marked, the new one stored, the change audited");
+        return everyWritePosition(writes, expireDorasInvitation, invite, (w, outcome) -> {
+            Invitation sent = (Invitation) succeeded(outcome);
+            assertNotEquals(w.f().invitation("dora@example.com"), sent.id());
+            assertEquals(InvitationStatus.PENDING, sent.status());
+            assertEquals(InvitationStatus.EXPIRED, w.f().store().read(tx -> tx.invitation(w.f().invitation("dora@example.com")))
+                    .orElseThrow().status());
+        });
+    }
+
+    @TestFactory
+    Stream<DynamicTest> removeWorkspaceMember_failureAtEveryWritePosition_changesNothing() {
+        Function<Acme, Outcome<?>> remove = w -> w.f().membership().execute(w.f().actor("alice"),
+                new Command.RemoveWorkspaceMember(w.f().workspace("design"), w.f().user("carl"), "left the team"));
+        Acme probe = world();
+        succeeded(remove.apply(probe));
+        List<String> writes = probe.store().lastWriteCalls();
+        assertEquals(List.of("deleteWorkspaceMember", "appendAudit"), writes);
+        return everyWritePosition(writes, remove, (w, outcome) -> {
+            assertEquals(w.f().user("carl"), ((WorkspaceMember) succeeded(outcome)).user());
+            assertFalse(memberIds(w.f(), "design").contains("carl"));
+            assertEquals("left the team", lastAudit(w.f()).reason());
+        });
+    }
+
+    /**
+     * One test per write position and timing: fail there, check the state and the events are exactly
+     * as before, then check the same call succeeds.
+     */
+    private Stream<DynamicTest> everyWritePosition(List<String> writes, Function<Acme, Outcome<?>> call,
+                                                   java.util.function.BiConsumer<Acme, Outcome<?>> thenSucceeds) {
+        return everyWritePosition(writes, w -> { }, call, thenSucceeds);
+    }
+
+    private Stream<DynamicTest> everyWritePosition(List<String> writes, java.util.function.Consumer<Acme> setUp,
+                                                   Function<Acme, Outcome<?>> call,
+                                                   java.util.function.BiConsumer<Acme, Outcome<?>> thenSucceeds) {
+        assertFalse(writes.isEmpty(), "the change makes writes");
+        List<DynamicTest> tests = new ArrayList<>();
+        for (int p = 1; p <= writes.size(); p++) {
+            for (FailingStore.When when : FailingStore.When.values()) {
+                int position = p;
+                tests.add(DynamicTest.dynamicTest("fail " + when + " write " + p + " (" + writes.get(p - 1) + ")", () -> {
+                    Acme w = world();
+                    setUp.accept(w);
+                    Snapshot before = Snapshot.of(w.f());
+                    int eventsBefore = w.f().events().size();
+                    w.store().failNextWriteTransactionAt(position, when);
+
+                    RuntimeException thrown = assertThrows(RuntimeException.class, () -> call.apply(w));
+
+                    assertTrue(causedByInjection(thrown), () -> "unexpected failure " + thrown);
+                    assertEquals(1, w.store().injectedFailures());
+                    assertEquals(before, Snapshot.of(w.f()), "a failed change leaves no trace");
+                    assertEquals(eventsBefore, w.f().events().size(), "a failed change publishes nothing");
+
+                    Outcome<?> retried = call.apply(w);
+                    thenSucceeds.accept(w, retried);
+                    assertNotEquals(before, Snapshot.of(w.f()));
+                    assertEquals(eventsBefore + 1, w.f().events().size() - countCreatedWorkspace(w.f(), eventsBefore));
+                }));
+            }
+        }
+        return tests.stream();
+    }
+
+    /** Creating an organization publishes its workspace's creation too; every other change here publishes one event. */
+    private static int countCreatedWorkspace(Fixture f, int from) {
+        return (int) f.events().subList(from, f.events().size()).stream()
+                .filter(e -> e instanceof MembershipEvent.WorkspaceCreated).count();
+    }
+
+    @Test
+    void failingStore_positionBeyondTheLastWrite_commitsNormallyAndIsUsedUp() {
+        Acme w = world();
+        w.store().failNextWriteTransactionAt(99, FailingStore.When.BEFORE);
+        succeeded(w.f().membership().execute(w.f().actor("alice"), w.removeBob()));
+        assertEquals(0, w.store().injectedFailures());
+        assertFalse(memberIds(w.f(), "acme").contains("bob"));
+        w.store().failNextWriteTransactionAt(1, FailingStore.When.BEFORE);
+        w.store().disarm();
+        succeeded(w.f().membership().execute(w.f().actor("alice"),
+                new Command.RemoveWorkspaceMember(w.f().workspace("design"), w.f().user("carl"), "")));
+        assertEquals(0, w.store().injectedFailures());
+        assertEquals(List.of("deleteWorkspaceMember", "appendAudit"), w.store().lastWriteCalls());
+    }
+
+    // ---- listeners ---------------------------------------------------------------------------------
+
+    @Test
+    void listenerThatThrows_doesNotUndoTheChange_andOtherListenersStillGetTheEvent() {
+        Acme w = world();
+        List<MembershipEvent> received = new CopyOnWriteArrayList<>();
+        List<MembershipEvent> thrownAt = new CopyOnWriteArrayList<>();
+        Membership membership = engine(w, event -> {
+            thrownAt.add(event);
+            throw new IllegalStateException("a host's listener failed");
+        }, received::add);
+
+        OrganizationUserRemoval removal = succeeded(membership.execute(w.f().actor("alice"), w.removeBob()));
+
+        assertEquals(w.bobsWorkspaces(), removal.removedFromWorkspaces());
+        List<MembershipEvent> expected = List.of(new MembershipEvent.OrganizationMemberRemoved(w.f().organization("acme"),
+                w.f().user("bob"), w.bobsWorkspaces(), Optional.of(BOBS_INVITATION), w.f().clock().instant()));
+        assertEquals(expected, thrownAt);
+        assertEquals(expected, received);
+        assertFalse(memberIds(w.f(), "acme").contains("bob"), "the change stays committed");
+        assertEquals("offboarding", lastAudit(w.f()).reason());
+    }
+
+    @Test
+    void events_arePublishedAfterCommit_andAListenerReadingThroughTheEngineSeesTheChange() {
+        Acme w = world();
+        List<Integer> openWritesSeen = new CopyOnWriteArrayList<>();
+        List<Memberships> bobSeen = new CopyOnWriteArrayList<>();
+        Membership[] engine = new Membership[1];
+        engine[0] = engine(w, event -> {
+            openWritesSeen.add(w.store().openWriteTransactions());
+            bobSeen.add(succeeded(engine[0].execute(ROOT_KEY, new Command.ListMemberships(w.f().user("bob")))));
+        });
+
+        succeeded(engine[0].execute(w.f().actor("alice"), w.removeBob()));
+
+        assertEquals(List.of(0), openWritesSeen, "the listener ran after the transaction ended");
+        assertEquals(1, bobSeen.size());
+        assertEquals(List.of(), bobSeen.get(0).organizations());
+        assertEquals(List.of(), bobSeen.get(0).workspaces());
+    }
+
+    @Test
+    void events_areNeverPublishedForRefusedOrFailedChanges() {
+        Acme w = world();
+        List<MembershipEvent> received = new CopyOnWriteArrayList<>();
+        Membership membership = engine(w, received::add);
+
+        Outcome<OrganizationUserRemoval> refused = membership.execute(w.f().actor("alice"),
+                new Command.RemoveOrganizationUser(w.f().organization("acme"), Email.of("zed@example.com"), ""));
+        assertEquals(Reason.NEITHER_MEMBER_NOR_INVITATION, refused.refused().orElseThrow().reason());
+        Outcome<WorkspaceMember> forbidden = membership.execute(w.f().actor("carl"),
+                new Command.RemoveWorkspaceMember(w.f().workspace("design"), w.f().user("bob"), ""));
+        assertEquals(Reason.INSUFFICIENT_AUTHORITY, forbidden.refused().orElseThrow().reason());
+
+        int last = probeWrites();
+        w.store().failNextWriteTransactionAt(last, FailingStore.When.AFTER);
+        assertThrows(FailingStore.InjectedFailure.class, () -> membership.execute(w.f().actor("alice"), w.removeBob()));
+
+        assertEquals(List.of(), received);
+        assertTrue(memberIds(w.f(), "acme").contains("bob"));
+    }
+
+    /** How many writes removing bob makes, measured on a twin world. */
+    private int probeWrites() {
+        Acme twin = world();
+        succeeded(twin.f().membership().execute(twin.f().actor("alice"), twin.removeBob()));
+        return twin.store().lastWriteCalls().size();
+    }
+
+    private Membership engine(Acme w, MembershipListener... listeners) {
+        MembershipEngine.Builder builder = MembershipEngine.builder(w.store()).rules(MembershipRules.factory())
+                .clock(w.f().clock());
+        for (MembershipListener listener : listeners) {
+            builder.listener(listener);
+        }
+        return builder.build();
+    }
+
+    // ---- a complete snapshot, read through the engine --------------------------------------------------
+
+    /**
+     * Everything the world holds, as list commands and the audit trails show it, with every
+     * organization, workspace and invitation the world can have created as the store holds it.
+     *
+     * @param workspaces every member of each workspace
+     * @param pendingInvitations acme's pending invitations
+     * @param byId every organization, workspace and invitation whose id the world can have handed out, as stored
+     * @param memberships each user's memberships
+     * @param organizationTrail acme's audit trail
+     * @param instanceTrail the instance's audit trail
+     */
+    protected record Snapshot(Map<String, List<WorkspaceMember>> workspaces, List<Invitation> pendingInvitations,
+                              Map<String, Optional<?>> byId, Map<String, Memberships> memberships,
+                              List<AuditEntry> organizationTrail, List<AuditEntry> instanceTrail) {
+        /**
+         * @param f the world
+         * @return what it holds now
+         */
+        public static Snapshot of(Fixture f) {
+            Map<String, List<WorkspaceMember>> workspaces = new LinkedHashMap<>();
+            for (String ws : WORKSPACES) {
+                workspaces.put(ws, all(after -> new Command.ListWorkspaceMembers(f.workspace(ws), after), f,
+                        m -> m.user().value()));
+            }
+            Map<String, Memberships> memberships = new LinkedHashMap<>();
+            for (String user : USERS) {
+                memberships.put(user, succeeded(f.membership().execute(ROOT_KEY, new Command.ListMemberships(f.user(user)))));
+            }
+            List<Invitation> pending = all(after -> new Command.ListInvitations(f.organization("acme"), after), f,
+                    i -> i.id().value());
+            List<AuditEntry> trail = all(after -> Command.ListAuditTrail.of(f.organization("acme"), after), f,
+                    e -> Long.toString(e.sequence()));
+            // The fixture hands out ids 1, 2, 3, ...: look each one the world can have used up in the store, so
+            // that an organization, workspace or invitation stored by half a change is seen even where no
+            // list shows it yet.
+            Map<String, Optional<?>> byId = new LinkedHashMap<>();
+            List<String> ids = new ArrayList<>(List.of(BOBS_INVITATION.value()));
+            for (int k = 1; k <= IDS_LOOKED_UP; k++) {
+                ids.add(Integer.toString(k));
+            }
+            for (String id : ids) {
+                byId.put("organization " + id, f.store().read(tx -> tx.organization(OrganizationId.of(id))));
+                byId.put("workspace " + id, f.store().read(tx -> tx.workspace(WorkspaceId.of(id))));
+                byId.put("invitation " + id, f.store().read(tx -> tx.invitation(InvitationId.of(id))));
+            }
+            return new Snapshot(workspaces, pending, byId, memberships, trail,
+                    all(Command.ListAuditTrail::ofInstance, f, e -> Long.toString(e.sequence())));
+        }
+
+        /** Reads every page, small ones so that paging itself is exercised. */
+        private static <T> List<T> all(Function<PageRequest, Command<Page<T>>> command, Fixture f, Function<T, String> id) {
+            List<T> items = new ArrayList<>();
+            PageRequest request = PageRequest.first(5);
+            while (true) {
+                Page<T> page = succeeded(f.membership().execute(ROOT_KEY, command.apply(request)));
+                items.addAll(page.items());
+                if (!page.hasMore()) {
+                    return items;
+                }
+                request = PageRequest.after(id.apply(items.get(items.size() - 1)), 5);
+            }
+        }
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------
+
+    private static boolean causedByInjection(Throwable thrown) {
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            if (t instanceof FailingStore.InjectedFailure) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static <R> R succeeded(Outcome<R> outcome) {
+        return outcome.success().orElseThrow(() -> new AssertionError("expected success, got " + outcome));
+    }
+
+    private static List<String> memberIds(Fixture f, String workspace) {
+        return succeeded(f.membership().execute(ROOT_KEY, new Command.ListWorkspaceMembers(f.workspace(workspace),
+                PageRequest.first(PageRequest.MAX_LIMIT)))).items().stream().map(m -> m.user().value()).toList();
+    }
+
+    private static AuditEntry lastAudit(Fixture f) {
+        List<AuditEntry> trail = Snapshot.of(f).organizationTrail();
+        return trail.get(trail.size() - 1);
+    }
+}
