@@ -575,8 +575,11 @@ final class Planner {
             if (access.refusal != null) {
                 return Plan.refuse(access.refusal);
             }
-        } else if (!caller.instance()) {
-            return Plan.refuse(INSUFFICIENT);
+        } else {
+            Refusal r = instanceLevelAuthority(caller, c.operation());
+            if (r != null) {
+                return Plan.refuse(r);
+            }
         }
         return Plan.approve((t, change) -> Paging.page(t.auditTrail(c.organization(), Paging.slice(c.page())),
                 c.page(), e -> Long.toString(e.sequence())));

@@ -459,9 +459,15 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
             handle.execute("ROLLBACK");
         } catch (RuntimeException e) {
             cause.addSuppressed(e);
+            // The connection may still be inside the transaction: never hand it out again.
             if (ownPool != null) {
-                // The connection may still be inside the transaction: never hand it out again.
                 ownPool.evictConnection(handle.getConnection());
+            } else {
+                try {
+                    handle.getConnection().abort(Runnable::run);
+                } catch (SQLException | RuntimeException abortFailed) {
+                    cause.addSuppressed(abortFailed);
+                }
             }
         }
     }

@@ -14,6 +14,7 @@ import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.Query;
 import org.membership.api.AuditEntry;
 import org.membership.api.Email;
+import org.membership.api.InvalidInputException;
 import org.membership.api.Invitation;
 import org.membership.api.InvitationId;
 import org.membership.api.InvitationStatus;
@@ -22,6 +23,7 @@ import org.membership.api.Organization;
 import org.membership.api.OrganizationId;
 import org.membership.api.OrganizationMember;
 import org.membership.api.OrganizationRole;
+import org.membership.api.UnableToPersistException;
 import org.membership.api.User;
 import org.membership.api.UserId;
 import org.membership.api.UserStatus;
@@ -97,6 +99,10 @@ final class JdbiTransaction implements StoreTransaction {
                 failure = e;
             }
             throw e;
+        } catch (InvalidInputException e) {
+            // Every value was validated before it was stored, so a row that fails validation now was
+            // written by something else (or corrupted): a store failure, not the caller's mistake.
+            throw new UnableToPersistException("a stored row is not valid: " + e.getMessage(), e);
         }
     }
 

@@ -275,8 +275,7 @@ public abstract class ConcurrencyContract {
             }
             return checks;
         });
-        List<Integer> results = race(contestants);
-        assertEquals(rounds * members * 3, results.get(members));
+        race(contestants);
         assertEquals(auditBefore + 2 * rounds * members, auditSize(f, f.organization("acme")),
                 "every write audited once, no dry run left a trace");
         List<String> expected = new ArrayList<>(List.of("alice"));
