@@ -36,7 +36,15 @@ public record Email(String value) {
 
     private static String normalize(String raw) {
         Inputs.required("email", raw);
-        String v = raw.strip().toLowerCase(Locale.ROOT);
+        String stripped = raw.strip();
+        for (int i = 0; i < stripped.length(); i++) {
+            char c = stripped.charAt(i);
+            if (c > 0x7f && Character.toLowerCase(c) <= 0x7f) {
+                // e.g. the Kelvin sign, which lower-cases to 'k': two addresses must not fold into one
+                throw invalid("email contains a character that is not allowed in an address");
+            }
+        }
+        String v = stripped.toLowerCase(Locale.ROOT);
         if (v.isEmpty()) {
             throw invalid("email must not be blank");
         }

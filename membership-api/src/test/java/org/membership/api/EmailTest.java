@@ -94,7 +94,7 @@ final class EmailTest {
                 "ann@x", "ann@.x.com", "ann@x..com", "ann@x.com.", ".ann@x.com", "ann.@x.com", "ann smith@x.com",
                 "<ann@x.com>", "ann,bob@x.com", "ann;bob@x.com", "\"ann\"@x.com", "ann@[127.0.0.1]", "a(b)@x.com",
                 "ann:x@x.com", "ann\\x@x.com", "ann\u0000@x.com", "ann\u007f@x.com", "ann\u0085@x.com",
-                "ann\u00a0@x.com", "'; DROP TABLE users; --");
+                "ann\u00a0@x.com", "'; DROP TABLE users; --", "\u212aim@x.com", "ann@\u212aelvin.com");
         qt().forAll(Generate.pick(malformed)).checkAssert(address -> {
             InvalidInputException e = assertThrows(InvalidInputException.class, () -> Email.of(address),
                     () -> "accepted " + address);
@@ -102,6 +102,13 @@ final class EmailTest {
             assertTrue(e.getMessage().startsWith("email "), e.getMessage());
             assertEquals(Reason.INVALID_INPUT, e.refusal().reason());
         });
+    }
+
+    @Test
+    void kelvinSign_isRefused_soItCannotFoldIntoAnotherAddress() {
+        // U+212A lower-cases to ASCII 'k': accepting it would make "\u212aim@x.com" the same user as "kim@x.com".
+        assertThrows(InvalidInputException.class, () -> Email.of("\u212aim@x.com"));
+        assertEquals("kim@x.com", Email.of("Kim@X.com").value());
     }
 
     @Test

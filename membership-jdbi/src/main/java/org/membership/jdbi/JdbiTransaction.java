@@ -338,6 +338,9 @@ final class JdbiTransaction implements StoreTransaction {
 
     @Override
     public AuditEntry appendAudit(AuditEntry entry) {
+        if (entry.organization().isEmpty() && sql.lockInstanceTrail != null && writable) {
+            run(() -> handle.createQuery(sql.lockInstanceTrail).mapTo(Integer.class).one());
+        }
         long sequence = write(() -> query(sql.appendAudit,
                 entry.organization().map(OrganizationId::value).orElse(INSTANCE_TRAIL), nanos(entry.at()),
                 entry.actor(), entry.action().name(), entry.target(), entry.reason(), Cascade.encode(entry.cascade()))

@@ -27,6 +27,14 @@ final class Statements {
 
     final String prefix;
     final String lockOrganization;
+    /**
+     * PostgreSQL assigns audit sequence numbers at insert, not at commit. Organization trails are
+     * appended under the organization's lock, so their numbers commit in order; the instance trail
+     * (user changes) has no such row, so its appends take a transaction-scoped advisory lock and a
+     * reader paging by sequence can never skip an entry that commits late. SQLite needs nothing:
+     * BEGIN IMMEDIATE already serializes every writer.
+     */
+    final String lockInstanceTrail;
     // primary keys
     final String user;
     final String organization;
@@ -68,6 +76,8 @@ final class Statements {
     Statements(Dialect dialect, String prefix) {
         this.prefix = prefix;
         this.lockOrganization = dialect.lockOrganization == null ? null : t(dialect.lockOrganization);
+        this.lockInstanceTrail = dialect == Dialect.POSTGRESQL
+                ? t("SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtext('${p}audit_trail'))) AS locked") : null;
         this.user = t(USER + " WHERE id = ?");
         this.organization = t(ORGANIZATION + " WHERE id = ?");
         this.workspace = t(WORKSPACE + " WHERE id = ?");
