@@ -140,6 +140,11 @@ public final class InMemoryStore implements MembershipStore {
         }
     }
 
+    private static <T> Iterable<T> idsOf(Map<UserId, TreeSet<T>> index, UserId user) {
+        TreeSet<T> ids = index.get(user);
+        return ids == null ? List.of() : ids;
+    }
+
     private static <T> List<T> slice(NavigableMap<String, T> rows, Slice slice) {
         if (rows == null) {
             return List.of();
@@ -371,7 +376,7 @@ public final class InMemoryStore implements MembershipStore {
         public List<WorkspaceMember> workspaceMembershipsIn(OrganizationId organization, UserId user) {
             checkOpen();
             List<WorkspaceMember> out = new ArrayList<>();
-            for (WorkspaceId id : workspacesOfUser.getOrDefault(user, new TreeSet<>())) {
+            for (WorkspaceId id : idsOf(workspacesOfUser, user)) {
                 if (workspaces.get(id).organization().equals(organization)) {
                     out.add(workspaceMembers.get(id).get(user.value()));
                 }
@@ -383,7 +388,7 @@ public final class InMemoryStore implements MembershipStore {
         public List<OrganizationMember> organizationMembershipsOf(UserId user) {
             checkOpen();
             List<OrganizationMember> out = new ArrayList<>();
-            for (OrganizationId id : organizationsOfUser.getOrDefault(user, new TreeSet<>())) {
+            for (OrganizationId id : idsOf(organizationsOfUser, user)) {
                 out.add(organizationMembers.get(id).get(user.value()));
             }
             return out;
@@ -393,7 +398,7 @@ public final class InMemoryStore implements MembershipStore {
         public List<WorkspaceMember> workspaceMembershipsOf(UserId user) {
             checkOpen();
             List<WorkspaceMember> out = new ArrayList<>();
-            for (WorkspaceId id : workspacesOfUser.getOrDefault(user, new TreeSet<>())) {
+            for (WorkspaceId id : idsOf(workspacesOfUser, user)) {
                 out.add(workspaceMembers.get(id).get(user.value()));
             }
             return out;
