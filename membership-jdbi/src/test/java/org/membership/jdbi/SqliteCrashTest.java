@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,17 +22,19 @@ import java.util.Random;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.membership.api.Actor;
+import org.membership.api.Command;
 import org.membership.api.Email;
 import org.membership.api.MembershipRules;
 import org.membership.api.OrganizationId;
+import org.membership.api.Outcome;
 import org.membership.api.UserId;
 import org.membership.api.WorkspaceId;
 import org.membership.api.WorkspaceMember;
+import org.membership.core.MembershipEngine;
 import org.membership.tck.Fixture;
 
 /**
@@ -56,7 +55,6 @@ final class SqliteCrashTest {
     private static final long GUARD_SECONDS = 120;
     private static final List<String> MEMBERS = List.of("u00", "u01", "u02", "u03", "u04", "u05", "u06", "u07",
             "u08", "u09", "u10", "u11");
-    private static final String EOF = "\u0000eof";
     private static final String PARTIAL = "\u0000partial ";
 
     @TempDir
@@ -65,33 +63,19 @@ final class SqliteCrashTest {
     // ---- SIGKILL -------------------------------------------------------------------------------------
 
     /*
-     * Both SIGKILL variants run only on request (-Dmembership.crash=true) until one finding is
-     * understood. Over many runs on these machines, every kill left the file passing
-     * integrity_check and foreign_key_check, the invariants held, and every reported commit was
-     * present; but in roughly one run of 20 kills in six, a check found a committed change that no
-     * child had reported and that was not the call under way (e.g. seed 7123861097400, run 2: u02
-     * in workspace 18). It is not the previous kill's call under way landing late (a check that
-     * allowed that still failed), and deleting the dead child's -shm before the check did not
-     * change it. Until it is explained it must not be waved through, nor fail every other build.
+     * Until 2026-11-27 both variants ran only on request: about one run in six found a committed
+     * change that no child had begun. The audit trail of a failing file named the culprit. The
+     * change was the child's next call, whose "begin" line the parent never read. The parent read
+     * the child's stdout through a pipe, and destroyForcibly() closes that pipe right after it
+     * sends SIGKILL, dropping what the child had written but the parent had not yet read. The
+     * child now journals to a file (see Child), and the audit rows are printed with any mismatch.
      */
     @Test
-    @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "membership.crash", matches = "true",
-            disabledReason = "an unexplained finding: see the comment above; run with -Dmembership.crash=true")
     void sigkill_duringRemovals_losesNoReportedCommit() throws Exception {
         crashRepeatedly(JdbiStore.Durability.FULL, 20);
     }
 
-    /*
-     * Disabled after one failure in three CI-style runs (seed 6002882362445, run 2, 2026-11-27): the
-     * file held a committed "accept u07" that no child had reported, beside the call under way. A
-     * child reports only after a call returns, so either a check read a stale view of the WAL after
-     * the previous kill (these machines run under a sandboxed kernel whose cross-process shared
-     * memory SQLite's WAL index relies on) or NORMAL lost and replayed writes. The FULL variant
-     * has since shown the same finding; both run only on request (see above).
-     */
     @Test
-    @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "membership.crash", matches = "true",
-            disabledReason = "an unexplained finding: see the comments above; run with -Dmembership.crash=true")
     void sigkill_duringRemovals_withNormalDurability_losesNoReportedCommitEither() throws Exception {
         crashRepeatedly(JdbiStore.Durability.NORMAL, 10);
     }
@@ -103,13 +87,13 @@ final class SqliteCrashTest {
         Path file = directory.resolve("crash-" + durability + ".db");
         World world = buildWorld(file);
         Map<String, UserState> expected = world.initial;
-        Stats stats = new Stats();
+        Stats stats = new Stats(world.auditRows);
         for (int run = 0; run < kills; run++) {
             Child child = Child.start(file, durability, random.nextLong(), run, world, directory);
             int killAfter = 1 + random.nextInt(40);
-            List<String> lines = child.runUntilCommitted(killAfter);
+            child.runUntilCommitted(killAfter);
             Thread.sleep(random.nextInt(15));
-            lines.addAll(child.kill());
+            List<String> lines = child.kill();
             String context = "run " + run + " (seed " + seed + ")";
             expected = check(file, world, expected, lines, stats, context);
         }
@@ -125,7 +109,7 @@ final class SqliteCrashTest {
         World world = buildWorld(file);
         List<String> lines = new ArrayList<>(List.of("ready", "begin 1 org-remove u00", "committed 1 org-remove u00"));
         AssertionError lost = assertThrows(AssertionError.class,
-                () -> check(file, world, world.initial, lines, new Stats(), "forged"));
+                () -> check(file, world, world.initial, lines, new Stats(world.auditRows), "forged"));
         assertTrue(lost.getMessage().contains("u00: reported UserState[member=false"), lost.getMessage());
     }
 
@@ -135,20 +119,39 @@ final class SqliteCrashTest {
         World world = buildWorld(file);
         String workspace = world.initial.get("u01").workspaces().first();
         List<String> lines = List.of("ready", "begin 1 ws-remove " + workspace + " u01");
-        Stats stats = new Stats();
+        Stats stats = new Stats(world.auditRows);
         assertEquals(world.initial, check(file, world, world.initial, lines, stats, "not committed"));
+        try (JdbiStore store = JdbiStore.sqlite(file)) {
+            Outcome<?> removed = MembershipEngine.builder(store).rules(MembershipRules.factory()).build()
+                    .execute(Actor.user(UserId.of(world.admin)), new Command.RemoveWorkspaceMember(
+                            WorkspaceId.of(workspace), UserId.of("u01"), "crash test"));
+            assertTrue(removed.succeeded(), removed::toString);
+        }
+        Map<String, UserState> after = check(file, world, world.initial, lines, stats, "committed");
+        assertEquals(Collections.emptySortedSet(), after.get("u01").workspaces());
+        assertEquals(1, stats.underWayLost);
+        assertEquals(1, stats.underWayKept);
+        AssertionError unbegun = assertThrows(AssertionError.class, () -> check(file, world, world.initial,
+                List.of("ready"), new Stats(world.auditRows), "a change nobody began"));
+        assertTrue(unbegun.getMessage().contains("lost or gained a change"), unbegun.getMessage());
+    }
+
+    @Test
+    void check_aChangeWithoutItsAuditRow_fails() {
+        Path file = directory.resolve("unaudited.db");
+        World world = buildWorld(file);
+        String workspace = world.initial.get("u01").workspaces().first();
         try (JdbiStore store = JdbiStore.sqlite(file)) {
             store.write(tx -> {
                 tx.deleteWorkspaceMember(WorkspaceId.of(workspace), UserId.of("u01"));
                 return null;
             });
         }
-        Map<String, UserState> after = check(file, world, world.initial, lines, stats, "committed");
-        assertEquals(Collections.emptySortedSet(), after.get("u01").workspaces());
-        assertEquals(1, stats.underWayLost);
-        assertEquals(1, stats.underWayKept);
-        assertThrows(AssertionError.class, () -> check(file, world, world.initial, List.of("ready"), new Stats(),
-                "a change nobody began"));
+        List<String> lines = List.of("ready", "begin 1 ws-remove " + workspace + " u01",
+                "committed 1 ws-remove " + workspace + " u01");
+        AssertionError unaudited = assertThrows(AssertionError.class,
+                () -> check(file, world, world.initial, lines, new Stats(world.auditRows), "unaudited"));
+        assertTrue(unaudited.getMessage().contains("audit rows"), unaudited.getMessage());
     }
 
     // ---- checking the file after a kill -------------------------------------------------------------
@@ -159,6 +162,7 @@ final class SqliteCrashTest {
         stats.kills++;
         Map<String, UserState> reported = new TreeMap<>(before);
         String underWay = null;
+        int commits = 0;
         for (String line : lines) {
             String[] words = line.split(" ", 3);
             if (line.startsWith(PARTIAL) || line.equals("ready")) {
@@ -169,6 +173,7 @@ final class SqliteCrashTest {
             } else if (words[0].equals("committed")) {
                 assertEquals(underWay, words[2], context + ": committed what had not begun");
                 apply(reported, words[2]);
+                commits++;
                 stats.reportedCommits++;
                 if (words[2].contains("remove") || words[2].startsWith("revoke")) {
                     stats.reportedRemovals++;
@@ -183,17 +188,60 @@ final class SqliteCrashTest {
         Map<String, UserState> stored = storedState(file, world);
         if (stored.equals(reported)) {
             stats.underWayLost += underWay == null ? 0 : 1;
+            checkAudit(file, stats, commits, context, lines);
             return stored;
         }
-        assertTrue(underWay != null, () -> context + ": the file lost or gained a change; every call returned:\n"
-                + differences(reported, stored));
+        if (underWay == null) {
+            fail(context + ": the file lost or gained a change; every call returned:\n" + differences(reported, stored)
+                    + evidence(file, lines));
+        }
         Map<String, UserState> withUnderWay = new TreeMap<>(reported);
         apply(withUnderWay, underWay);
-        String call = underWay;
-        assertTrue(withUnderWay.equals(stored), () -> context + ": the file is neither the reported state nor that"
-                + " plus the call under way (" + call + "); against the reported state:\n" + differences(reported, stored));
+        if (!withUnderWay.equals(stored)) {
+            fail(context + ": the file is neither the reported state nor that plus the call under way (" + underWay
+                    + "); against the reported state:\n" + differences(reported, stored) + evidence(file, lines));
+        }
         stats.underWayKept++;
+        checkAudit(file, stats, commits + 1, context, lines);
         return stored;
+    }
+
+    /** Every change that committed wrote its audit row in the same transaction, and nothing else did. */
+    private static void checkAudit(Path file, Stats stats, int commits, String context, List<String> lines)
+            throws SQLException {
+        long rows = auditRows(file);
+        if (rows != stats.auditRows + commits) {
+            fail(context + ": " + commits + " changes committed since the last check but the file holds "
+                    + (rows - stats.auditRows) + " new audit rows\n" + evidence(file, lines));
+        }
+        stats.auditRows = rows;
+    }
+
+    private static long auditRows(Path file) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement s = c.createStatement()) {
+            return Long.parseLong(column(s, "SELECT count(*) FROM audit_trail").get(0));
+        }
+    }
+
+    /** The child's lines and the last audit rows, which show every change that committed and in what order. */
+    private static String evidence(Path file, List<String> lines) {
+        StringBuilder out = new StringBuilder("child lines:\n");
+        lines.forEach(l -> out.append("  ").append(l).append('\n'));
+        out.append("last audit rows:\n");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement s = c.createStatement();
+             ResultSet rows = s.executeQuery("SELECT seq, happened_at, operation, target, cascade_lines FROM audit_trail"
+                     + " ORDER BY seq DESC LIMIT 60")) {
+            while (rows.next()) {
+                out.append("  ").append(rows.getLong(1)).append(' ').append(rows.getLong(2)).append(' ')
+                        .append(rows.getString(3)).append(' ').append(rows.getString(4)).append(' ')
+                        .append(rows.getString(5)).append('\n');
+            }
+        } catch (SQLException e) {
+            out.append("  unreadable: ").append(e);
+        }
+        return out.toString();
     }
 
     private static String differences(Map<String, UserState> expected, Map<String, UserState> stored) {
@@ -294,16 +342,21 @@ final class SqliteCrashTest {
 
     /** What happened over all kills. Not thread-safe. */
     private static final class Stats {
+        long auditRows;
         int kills;
         int reportedCommits;
         int reportedRemovals;
         int underWayKept;
         int underWayLost;
 
+        Stats(long auditRows) {
+            this.auditRows = auditRows;
+        }
+
         @Override
         public String toString() {
             return kills + " kills, " + reportedCommits + " reported commits (" + reportedRemovals + " removals) all"
-                    + " present; calls under way at the kill: " + underWayKept + " had committed, " + underWayLost
+                    + " present, each with its audit row; calls under way at the kill: " + underWayKept + " had committed, " + underWayLost
                     + " left nothing";
         }
     }
@@ -312,7 +365,7 @@ final class SqliteCrashTest {
 
     /** The organization the child works on, built once per file through the engine. */
     private record World(OrganizationId organization, String admin, List<String> workspaces,
-                         List<String> workspacesWithAdmin, Map<String, UserState> initial) {}
+                         List<String> workspacesWithAdmin, Map<String, UserState> initial, long auditRows) {}
 
     private static World buildWorld(Path file) {
         Fixture f;
@@ -332,81 +385,84 @@ final class SqliteCrashTest {
             workspaces.add(f.workspace(name).value());
         }
         Collections.sort(workspaces);
-        World unread = new World(f.organization("acme"), "alice", workspaces, workspaces, Map.of());
-        return new World(unread.organization, "alice", workspaces, workspaces, storedState(file, unread));
+        World unread = new World(f.organization("acme"), "alice", workspaces, workspaces, Map.of(), 0);
+        try {
+            return new World(unread.organization, "alice", workspaces, workspaces, storedState(file, unread),
+                    auditRows(file));
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     // ---- the child process --------------------------------------------------------------------------
 
-    /** A running {@link CrashingWriter} and the lines it printed. Not thread-safe. */
+    /**
+     * A running {@link CrashingWriter} and its journal. Not thread-safe.
+     *
+     * <p>The child's standard output goes to a file, not a pipe. On Unix, {@code destroyForcibly()}
+     * closes the parent's end of the child's pipes as soon as it has sent the signal, so lines the child
+     * wrote just before the kill but the parent had not yet read were lost: the parent then saw a
+     * committed change that no child had begun. A file keeps every write the child completed before
+     * it died, which is exactly what the check needs.
+     */
     private static final class Child {
         private final Process process;
-        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        private final Path journal;
         private final Path errors;
 
-        private Child(Process process, Path errors) {
+        private Child(Process process, Path journal, Path errors) {
             this.process = process;
+            this.journal = journal;
             this.errors = errors;
-            Thread reader = new Thread(() -> readLines(process.getInputStream()), "crash-child-stdout");
-            reader.setDaemon(true);
-            reader.start();
         }
 
         static Child start(Path file, JdbiStore.Durability durability, long seed, int run, World world, Path directory)
                 throws IOException {
+            Path journal = directory.resolve("child-" + durability + "-" + run + ".out");
             Path errors = directory.resolve("child-" + durability + "-" + run + ".err");
             List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                     "-cp", System.getProperty("java.class.path"), CrashingWriter.class.getName(),
                     file.toString(), durability.name(), Long.toString(seed), Integer.toString(run),
                     world.organization.value(), world.admin, String.join(",", MEMBERS), String.join(",", world.workspaces));
-            Process process = new ProcessBuilder(command).redirectError(errors.toFile()).start();
-            return new Child(process, errors);
+            Process process = new ProcessBuilder(command).redirectOutput(journal.toFile())
+                    .redirectError(errors.toFile()).start();
+            return new Child(process, journal, errors);
         }
 
-        /** Reads stdout by characters, so that a line cut off by the kill is marked as such. */
-        private void readLines(InputStream stdout) {
-            StringBuilder line = new StringBuilder();
-            try (Reader in = new InputStreamReader(stdout, StandardCharsets.UTF_8)) {
-                int c;
-                while ((c = in.read()) >= 0) {
-                    if (c == '\n') {
-                        lines.add(line.toString());
-                        line.setLength(0);
-                    } else {
-                        line.append((char) c);
-                    }
-                }
-            } catch (IOException e) {
-                line.append(" (read failed: ").append(e).append(')');
-            }
-            if (line.length() > 0) {
-                lines.add(PARTIAL + line);
-            }
-            lines.add(EOF);
-        }
-
-        /** Waits until the child has reported {@code count} commits; returns every line so far. */
-        List<String> runUntilCommitted(int count) throws Exception {
-            List<String> seen = new ArrayList<>();
-            int committed = 0;
-            while (committed < count) {
-                String line = lines.poll(GUARD_SECONDS, TimeUnit.SECONDS);
-                if (line == null) {
-                    process.destroyForcibly();
-                    fail("the child printed nothing for " + GUARD_SECONDS + " s (a hang guard, not a timing check)");
-                }
-                if (line.equals(EOF)) {
-                    process.waitFor(GUARD_SECONDS, TimeUnit.SECONDS);
+        /** Waits until the child has reported {@code count} commits. */
+        void runUntilCommitted(int count) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GUARD_SECONDS);
+            while (journal().stream().filter(line -> line.startsWith("committed ")).count() < count) {
+                if (!process.isAlive()) {
                     fail("the child ended on its own with " + process.exitValue() + ": " + readErrors()
-                            + "\nafter " + seen);
+                            + "\nafter " + journal());
                 }
-                seen.add(line);
-                if (line.startsWith("committed ")) {
-                    committed++;
+                if (System.nanoTime() > deadline) {
+                    process.destroyForcibly();
+                    fail("the child reported too little for " + GUARD_SECONDS + " s (a hang guard, not a timing check)");
                 }
+                Thread.sleep(1);
             }
-            return seen;
+        }
+
+        /** Sends SIGKILL; returns every line the child wrote, the one cut off by the kill marked {@link #PARTIAL}. */
+        List<String> kill() throws Exception {
+            process.destroyForcibly();
+            assertTrue(process.waitFor(GUARD_SECONDS, TimeUnit.SECONDS), "the killed child did not end");
+            int exit = process.exitValue();
+            assertEquals(128 + 9, exit, () -> "the child was to die of SIGKILL, not " + exit + ": " + readErrors());
+            return journal();
+        }
+
+        private List<String> journal() throws IOException {
+            String text = Files.readString(journal, StandardCharsets.UTF_8);
+            List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
+            String last = lines.remove(lines.size() - 1);
+            if (!last.isEmpty()) {
+                lines.add(PARTIAL + last);
+            }
+            return lines;
         }
 
         private String readErrors() {
@@ -414,22 +470,6 @@ final class SqliteCrashTest {
                 return Files.readString(errors);
             } catch (IOException e) {
                 return "(its stderr is unreadable: " + e + ")";
-            }
-        }
-
-        /** Sends SIGKILL; returns the lines printed since {@link #runUntilCommitted}. */
-        List<String> kill() throws Exception {
-            process.destroyForcibly();
-            assertTrue(process.waitFor(GUARD_SECONDS, TimeUnit.SECONDS), "the killed child did not end");
-            int exit = process.exitValue();
-            assertEquals(128 + 9, exit, () -> "the child was to die of SIGKILL, not " + exit + ": " + readErrors());
-            List<String> rest = new ArrayList<>();
-            while (true) {
-                String line = lines.poll(GUARD_SECONDS, TimeUnit.SECONDS);
-                if (line == null || line.equals(EOF)) {
-                    return rest;
-                }
-                rest.add(line);
             }
         }
     }
