@@ -41,7 +41,8 @@ import org.membership.tck.Fixture;
  * Kills a child JVM ({@link CrashingWriter}) with SIGKILL at random points while it removes and re-adds
  * members on a SQLite file, many times over the same file, and after every kill checks the file:
  * {@code PRAGMA integrity_check} is ok, the invariants hold, and the stored memberships are exactly
- * what the child reported committed, give or take the one call that was under way when it died.
+ * what the child reported committed, give or take the one call that was under way when it died,
+ * with one audit row per change that committed.
  *
  * <p>Both durability modes must pass: a SIGKILL ends the process but not the operating system, whose
  * page cache still holds every write the process made, so even {@code synchronous=NORMAL} (which
