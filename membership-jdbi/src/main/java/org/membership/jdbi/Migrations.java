@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.JdbiException;
 
 /**
  * Brings a database's schema to the version this library needs, once, even when several stores
@@ -56,7 +57,8 @@ final class Migrations {
      * Applies the missing scripts inside the transaction the caller opened on {@code handle}, after
      * taking the dialect's migration lock.
      *
-     * @throws UnableToMigrateException if an applied script changed or the database is newer
+     * @throws UnableToMigrateException if an applied script changed, the database is newer, or a script
+     *     failed for any reason but a lost race (which is left to the caller's retry)
      */
     static void migrate(Handle handle, Dialect dialect, Statements sql) {
         if (dialect == Dialect.POSTGRESQL) {
@@ -88,7 +90,16 @@ final class Migrations {
         for (Script script : scripts) {
             if (!applied.containsKey(script.version())) {
                 for (String statement : statements(sql.t(script.text()))) {
-                    handle.execute(statement);
+                    try {
+                        handle.execute(statement);
+                    } catch (JdbiException e) {
+                        if (dialect.isRetryable(e)) {
+                            throw e; // another store is starting too: the whole migration runs again
+                        }
+                        throw new UnableToMigrateException("schema script V" + script.version() + " ("
+                                + script.description() + ") failed; nothing of it was applied. The statement: "
+                                + statement, e);
+                    }
                 }
                 handle.createUpdate(sql.t("INSERT INTO ${p}schema_version (version, description, checksum, applied_at)"
                         + " VALUES (?, ?, ?, ?)")).bind(0, script.version()).bind(1, script.description())

@@ -84,6 +84,23 @@ abstract class MigrationContract {
         assertTrue(e.getMessage().contains("99"), e.getMessage());
     }
 
+    @Test
+    void start_scriptFails_isRefusedAsAMigrationAndRecordsNothing() {
+        try (JdbiStore store = open(JdbiStore.Options.defaults())) {
+            // The tables exist but their version is not recorded, as when a host's own tables take the names.
+            store.jdbi().useHandle(h -> h.execute("DELETE FROM schema_version"));
+        }
+        UnableToMigrateException e = assertThrows(UnableToMigrateException.class,
+                () -> open(JdbiStore.Options.defaults()).close());
+        assertTrue(e.getMessage().contains("V1 (schema) failed") && e.getMessage().contains("CREATE TABLE users"),
+                e.getMessage());
+        assertTrue(e.getCause() != null, "the database's own error is the cause");
+        try (JdbiStore store = open(JdbiStore.Options.defaults().tablePrefix("other_"))) {
+            assertEquals(List.of(), store.jdbi().withHandle(h -> h.createQuery("SELECT version FROM schema_version")
+                    .mapTo(Integer.class).list()), "the failed script recorded nothing");
+        }
+    }
+
     @RepeatedTest(10)
     void start_twoStoresAtOnce_bothComeUpWithTheSchemaAppliedOnce() throws Exception {
         CyclicBarrier start = new CyclicBarrier(2);
