@@ -360,11 +360,11 @@ public abstract class RulesContract {
     @Test
     public void rule2_protectedOrganizationAdmins_onlyInstanceAdminsRemoveOrDemoteThem_nothingElseChanges() {
         // Weighted so that an organization-admin actor meets an organization-admin target often.
-        Gen<String> actors = Generate.frequency(List.of(Pair.of(3, Generate.constant("oa")),
-                Pair.of(3, Generate.constant("key")), Pair.of(1, Generate.constant("wa")), Pair.of(1, Generate.constant("m")),
+        Gen<String> actors = Generate.frequency(List.of(Pair.of(4, Generate.constant("oa")),
+                Pair.of(4, Generate.constant("key")), Pair.of(1, Generate.constant("wa")), Pair.of(1, Generate.constant("m")),
                 Pair.of(1, Generate.constant("ia")), Pair.of(1, Generate.constant("instance key"))));
-        Gen<String> targets = Generate.frequency(List.of(Pair.of(2, Generate.constant("oa")),
-                Pair.of(2, Generate.constant("oa2")), Pair.of(1, Generate.constant("wa2")), Pair.of(1, Generate.constant("m")),
+        Gen<String> targets = Generate.frequency(List.of(Pair.of(3, Generate.constant("oa")),
+                Pair.of(3, Generate.constant("oa2")), Pair.of(1, Generate.constant("wa2")), Pair.of(1, Generate.constant("m")),
                 Pair.of(1, Generate.constant("ia"))));
         Gen<Pair<Change, WorkspaceRole>> changes = Generate.enumValues(Change.class).zip(Generators.workspaceRoles(), Pair::of);
         Gen<Pair<WorkspaceRole, WorkspaceRole>> seats = Generators.workspaceRoles().zip(Generators.workspaceRoles(), Pair::of);
