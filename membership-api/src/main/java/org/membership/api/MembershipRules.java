@@ -6,15 +6,16 @@ import java.util.Map;
 
 /**
  * The rules that differ between hosts: the minimum {@link AuthorityLevel} per operation, whether
- * an actor may remove itself, and how long invitations stay acceptable. Everything else (scoping,
- * outranking, last admin, custom-workspace-only removal, invitation matching) always holds.
+ * an actor may remove itself, who may remove or demote an organization admin, and how long
+ * invitations stay acceptable. Everything else (scoping, outranking, last admin,
+ * custom-workspace-only removal, invitation matching) always holds.
  *
  * <p>Presets reproduce the documented APIs:
  * <pre>{@code
  * MembershipRules.flashback()                  // F: workspace admins; no self-removal
  * MembershipRules.paradigmCompany()            // P1: organization admins or higher
  * MembershipRules.paradigmInstance()           // P2: instance admins only
- * MembershipRules.anthropicAdmin()             // A: organization admin keys
+ * MembershipRules.anthropicAdmin()             // A: organization admin keys; organization admins protected
  * MembershipRules.factory()                    // X: organization admins, remove by email
  * MembershipRules.defaults().toBuilder().invitationLifetime(Duration.ofDays(14)).build();
  * }</pre>
@@ -23,10 +24,11 @@ import java.util.Map;
  *
  * @param requiredAuthority the minimum level per operation; every operation has an entry
  * @param selfRemoval whether actors may remove or demote themselves
+ * @param organizationAdminRemoval who may remove an organization admin or change its workspace role
  * @param invitationLifetime how long an invitation stays acceptable
  */
 public record MembershipRules(Map<Operation, AuthorityLevel> requiredAuthority, SelfRemoval selfRemoval,
-                              Duration invitationLifetime) {
+                              OrganizationAdminRemoval organizationAdminRemoval, Duration invitationLifetime) {
 
     /** @throws InvalidInputException naming the first invalid field */
     public MembershipRules {
@@ -41,6 +43,7 @@ public record MembershipRules(Map<Operation, AuthorityLevel> requiredAuthority, 
         }
         requiredAuthority = Map.copyOf(copy);
         Inputs.required("self_removal", selfRemoval);
+        Inputs.required("organization_admin_removal", organizationAdminRemoval);
         Inputs.required("invitation_lifetime", invitationLifetime);
         if (invitationLifetime.isNegative() || invitationLifetime.isZero()) {
             throw new InvalidInputException("invitation_lifetime", "invitation_lifetime must be positive");
@@ -58,7 +61,8 @@ public record MembershipRules(Map<Operation, AuthorityLevel> requiredAuthority, 
     /**
      * The library's defaults: workspace admins manage workspace members, organization admins manage
      * the organization, instance admins manage users and organizations, members read their
-     * workspaces; no self-removal; invitations last 7 days.
+     * workspaces; no self-removal; organization admins may remove or demote one another, as
+     * outranking allows; invitations last 7 days.
      *
      * @return the default rules
      */
@@ -80,7 +84,8 @@ public record MembershipRules(Map<Operation, AuthorityLevel> requiredAuthority, 
         levels.put(Operation.REMOVE_ORGANIZATION_USER, AuthorityLevel.ORGANIZATION_ADMIN);
         levels.put(Operation.LIST_MEMBERSHIPS, AuthorityLevel.INSTANCE_ADMIN);
         levels.put(Operation.LIST_AUDIT_TRAIL, AuthorityLevel.ORGANIZATION_ADMIN);
-        return new MembershipRules(levels, SelfRemoval.FORBIDDEN, Duration.ofDays(7));
+        return new MembershipRules(levels, SelfRemoval.FORBIDDEN, OrganizationAdminRemoval.BY_ORGANIZATION_ADMINS,
+                Duration.ofDays(7));
     }
 
     /** @return Flashback's rules (F): workspace admins remove workspace users; no self-removal */
@@ -104,9 +109,18 @@ public record MembershipRules(Map<Operation, AuthorityLevel> requiredAuthority, 
                 .build();
     }
 
-    /** @return Anthropic's Admin API rules (A): organization admin keys manage workspace members */
+    /**
+     * Anthropic's Admin API rules (A): organization admin keys manage workspace members, and
+     * organization admins are protected
+     * ({@link OrganizationAdminRemoval#BY_INSTANCE_ADMINS_ONLY}): an admin key (or any organization
+     * admin) cannot remove one from a workspace, change its workspace role there, or remove it from
+     * the organization by email; only an instance admin can.
+     *
+     * @return Anthropic's Admin API rules
+     */
     public static MembershipRules anthropicAdmin() {
         return defaults().toBuilder()
+                .organizationAdminRemoval(OrganizationAdminRemoval.BY_INSTANCE_ADMINS_ONLY)
                 .requireAuthority(Operation.ADD_WORKSPACE_MEMBER, AuthorityLevel.ORGANIZATION_ADMIN)
                 .requireAuthority(Operation.CHANGE_WORKSPACE_ROLE, AuthorityLevel.ORGANIZATION_ADMIN)
                 .requireAuthority(Operation.REMOVE_WORKSPACE_MEMBER, AuthorityLevel.ORGANIZATION_ADMIN)
@@ -129,11 +143,13 @@ public record MembershipRules(Map<Operation, AuthorityLevel> requiredAuthority, 
     public static final class Builder {
         private final EnumMap<Operation, AuthorityLevel> levels;
         private SelfRemoval selfRemoval;
+        private OrganizationAdminRemoval organizationAdminRemoval;
         private Duration invitationLifetime;
 
         private Builder(MembershipRules from) {
             this.levels = new EnumMap<>(from.requiredAuthority);
             this.selfRemoval = from.selfRemoval;
+            this.organizationAdminRemoval = from.organizationAdminRemoval;
             this.invitationLifetime = from.invitationLifetime;
         }
 
@@ -157,6 +173,15 @@ public record MembershipRules(Map<Operation, AuthorityLevel> requiredAuthority, 
         }
 
         /**
+         * @param rule who may remove an organization admin or change its workspace role
+         * @return this builder
+         */
+        public Builder organizationAdminRemoval(OrganizationAdminRemoval rule) {
+            this.organizationAdminRemoval = rule;
+            return this;
+        }
+
+        /**
          * @param lifetime how long invitations stay acceptable; positive
          * @return this builder
          */
@@ -170,7 +195,7 @@ public record MembershipRules(Map<Operation, AuthorityLevel> requiredAuthority, 
          * @throws InvalidInputException naming the first invalid field
          */
         public MembershipRules build() {
-            return new MembershipRules(levels, selfRemoval, invitationLifetime);
+            return new MembershipRules(levels, selfRemoval, organizationAdminRemoval, invitationLifetime);
         }
     }
 }

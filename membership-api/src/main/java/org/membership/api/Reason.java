@@ -19,6 +19,12 @@ public enum Reason {
     INSUFFICIENT_AUTHORITY("insufficient_authority", 403, "Forbidden", "Insufficient permissions for this operation"),
     /** The target's authority in this scope is higher than the actor's. */
     OUTRANKED("outranked", 403, "Forbidden", "The target has higher authority than the actor in this scope"),
+    /**
+     * The target is an organization admin and the rules let only instance admins remove it or
+     * change its workspace role ({@link OrganizationAdminRemoval#BY_INSTANCE_ADMINS_ONLY}).
+     */
+    ORGANIZATION_ADMIN_PROTECTED("organization_admin_protected", 403, "Forbidden",
+            "Only an instance admin may remove an organization admin or change its workspace role"),
     /** The actor tried to remove or demote itself and the rules forbid it. */
     SELF_REMOVAL("self_removal", 403, "Forbidden", "Actors may not remove or demote themselves"),
     /** No such organization, or one the actor may not see. */

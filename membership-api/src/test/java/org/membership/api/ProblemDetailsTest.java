@@ -92,7 +92,7 @@ final class ProblemDetailsTest {
             assertFalse(reason.defaultMessage().isBlank());
             assertTrue(List.of(400, 401, 403, 404, 409).contains(reason.status()), reason + " " + reason.status());
         }
-        assertEquals(19, Reason.values().length, "a new reason needs a code, a message and a status here too");
+        assertEquals(20, Reason.values().length, "a new reason needs a code, a message and a status here too");
     }
 
     /** A strict reader of flat JSON objects with string and integer members. */

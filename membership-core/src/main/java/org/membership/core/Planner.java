@@ -163,8 +163,7 @@ final class Planner {
         WorkspaceMember target = tx.workspaceMember(ws.id(), c.user()).orElse(null);
         if ((r = Policies.exists(target, MEMBER_NOT_FOUND)) != null
                 || (r = Policies.noSelfRemoval(rules.selfRemoval(), self)) != null
-                || (!self && (r = Policies.doesNotOutrank(access.level,
-                        Authority.ofMember(tx, ws.organization(), target))) != null)
+                || (!self && (r = mayActOn(access.level, Authority.ofMember(tx, ws.organization(), target))) != null)
                 || (r = keepsWorkspaceAdmin(tx, target)) != null) {
             return Plan.refuse(r);
         }
@@ -187,8 +186,7 @@ final class Planner {
         WorkspaceMember target = tx.workspaceMember(ws.id(), c.user()).orElse(null);
         if ((r = Policies.exists(target, MEMBER_NOT_FOUND)) != null
                 || (r = Policies.noSelfRemoval(rules.selfRemoval(), self && isDemotion(target, c.role()))) != null
-                || (!self && (r = Policies.doesNotOutrank(access.level,
-                        Authority.ofMember(tx, ws.organization(), target))) != null)
+                || (!self && (r = mayActOn(access.level, Authority.ofMember(tx, ws.organization(), target))) != null)
                 || (r = Policies.grantWithinAuthority(access.level, Authority.of(c.role()))) != null) {
             return Plan.refuse(r);
         }
@@ -261,6 +259,15 @@ final class Planner {
         });
     }
 
+    /**
+     * Rule 2, for a change to someone else's membership: the target may not outrank the actor, and
+     * where the host protects organization admins, only an instance admin changes theirs.
+     */
+    private Refusal mayActOn(AuthorityLevel actor, AuthorityLevel target) {
+        Refusal r = Policies.doesNotOutrank(actor, target);
+        return r != null ? r : Policies.organizationAdminProtected(rules.organizationAdminRemoval(), actor, target);
+    }
+
     /** Stepping down from admin is the change that can lock someone out; other role changes cannot. */
     private static boolean isDemotion(WorkspaceMember member, WorkspaceRole to) {
         return member.role() == WorkspaceRole.ADMIN && to != WorkspaceRole.ADMIN;
@@ -318,7 +325,7 @@ final class Planner {
         if (member != null) {
             Refusal r;
             if ((r = Policies.noSelfRemoval(rules.selfRemoval(), self)) != null
-                    || (!self && (r = Policies.doesNotOutrank(access.level, Authority.ofMember(user, member))) != null)
+                    || (!self && (r = mayActOn(access.level, Authority.ofMember(user, member))) != null)
                     || (r = Policies.keepsAnAdmin(member.role() == OrganizationRole.ADMIN,
                             member.role() == OrganizationRole.ADMIN ? tx.countOrganizationAdmins(org) : 0)) != null) {
                 return Plan.refuse(r);

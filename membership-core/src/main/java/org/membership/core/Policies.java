@@ -4,6 +4,7 @@ import java.time.Instant;
 import org.membership.api.AuthorityLevel;
 import org.membership.api.Invitation;
 import org.membership.api.InvitationStatus;
+import org.membership.api.OrganizationAdminRemoval;
 import org.membership.api.Reason;
 import org.membership.api.Refusal;
 import org.membership.api.SelfRemoval;
@@ -22,6 +23,7 @@ final class Policies {
     private static final Refusal NOT_VALIDATED = Refusal.of(Reason.ACCOUNT_NOT_VALIDATED);
     private static final Refusal INSUFFICIENT = Refusal.of(Reason.INSUFFICIENT_AUTHORITY);
     private static final Refusal OUTRANKED = Refusal.of(Reason.OUTRANKED);
+    private static final Refusal ORGANIZATION_ADMIN_PROTECTED = Refusal.of(Reason.ORGANIZATION_ADMIN_PROTECTED);
     private static final Refusal SELF = Refusal.of(Reason.SELF_REMOVAL);
     private static final Refusal LAST_ADMIN = Refusal.of(Reason.LAST_ADMIN);
     private static final Refusal DEFAULT_WORKSPACE = Refusal.of(Reason.DEFAULT_WORKSPACE);
@@ -82,6 +84,17 @@ final class Policies {
     /** Rule 2: nobody removes or demotes someone with more authority in that scope than its own. */
     static Refusal doesNotOutrank(AuthorityLevel actor, AuthorityLevel target) {
         return target.compareTo(actor) > 0 ? OUTRANKED : null;
+    }
+
+    /**
+     * Rule 2, where the host protects organization admins: below instance authority nobody removes
+     * or demotes a target with organization-admin standing, although outranking alone would let an
+     * equal do it. A target at that standing is an organization admin (an instance admin ranks
+     * higher and was already refused by outranking), since no workspace role reaches it.
+     */
+    static Refusal organizationAdminProtected(OrganizationAdminRemoval rule, AuthorityLevel actor, AuthorityLevel target) {
+        return rule == OrganizationAdminRemoval.BY_INSTANCE_ADMINS_ONLY && !actor.atLeast(AuthorityLevel.INSTANCE_ADMIN)
+                && target.atLeast(AuthorityLevel.ORGANIZATION_ADMIN) ? ORGANIZATION_ADMIN_PROTECTED : null;
     }
 
     /** Rule 6: removing or demoting an admin must leave at least one admin. */

@@ -330,9 +330,10 @@ public abstract class DocumentedApisContract {
     private Fixture anthropic() {
         return Fixture.builder(newStore()).rules(MembershipRules.anthropicAdmin())
                 .organization("acme", org -> {
-                    org.admin("alice").member("bob").member("carl");
+                    org.admin("alice").admin("ada").member("bob").member("carl");
                     IntStream.rangeClosed(1, CROWD).forEach(i -> org.member(crowd(i)));
                     org.workspace("research", ws -> ws.admin("alice").member("bob", WorkspaceRole.DEVELOPER));
+                    org.workspace("board", ws -> ws.admin("alice").member("ada", WorkspaceRole.DEVELOPER));
                     org.workspace("crowd", ws -> IntStream.rangeClosed(1, CROWD).forEach(i -> ws.member(crowd(i))));
                 })
                 .organization("globex", org -> org.admin("gina"))
@@ -349,6 +350,26 @@ public abstract class DocumentedApisContract {
                 new Command.GetWorkspaceMember(f.workspace("research"), f.user("bob"))), Reason.MEMBER_NOT_FOUND, 404);
         assertEquals(List.of("alice"), memberNames(f, "research"));
         assertEquals(f.organizationKey("acme").describe(), lastAudit(f, "acme").actor());
+    }
+
+    @Test
+    void a_organizationKey_removingAnOrganizationAdmin_isForbidden_onlyAnInstanceAdminMay() {
+        Fixture f = anthropic();
+        Refusal removal = assertRefused(attempt(f, f.organizationKey("acme"), remove(f, "board", "ada")),
+                Reason.ORGANIZATION_ADMIN_PROTECTED, 403);
+        assertEquals("organization_admin_protected", removal.code());
+        assertRefused(attempt(f, f.organizationKey("acme"),
+                new Command.ChangeWorkspaceRole(f.workspace("board"), f.user("ada"), WorkspaceRole.USER)),
+                Reason.ORGANIZATION_ADMIN_PROTECTED, 403);
+        assertRefused(attempt(f, f.actor("alice"), remove(f, "board", "ada")), Reason.ORGANIZATION_ADMIN_PROTECTED, 403);
+        assertRefused(attempt(f, f.organizationKey("acme"), removeByEmail(f, "acme", "ada@example.com")),
+                Reason.ORGANIZATION_ADMIN_PROTECTED, 403);
+        assertUnchanged(f, "board", List.of("ada", "alice"));
+        assertEquals(WorkspaceRole.DEVELOPER, succeeded(attempt(f, f.organizationKey("acme"),
+                new Command.GetWorkspaceMember(f.workspace("board"), f.user("ada")))).role());
+
+        succeeded(attempt(f, ROOT_KEY, remove(f, "board", "ada")));
+        assertEquals(List.of("alice"), memberNames(f, "board"));
     }
 
     @Test

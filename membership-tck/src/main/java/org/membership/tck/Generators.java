@@ -17,6 +17,7 @@ import org.membership.api.Email;
 import org.membership.api.InvitationId;
 import org.membership.api.MembershipRules;
 import org.membership.api.Operation;
+import org.membership.api.OrganizationAdminRemoval;
 import org.membership.api.OrganizationId;
 import org.membership.api.OrganizationRole;
 import org.membership.api.PageRequest;
@@ -211,6 +212,11 @@ public final class Generators {
         return Generate.enumValues(SelfRemoval.class);
     }
 
+    /** @return who may remove or demote an organization admin: organization admins, or instance admins only */
+    public static Gen<OrganizationAdminRemoval> organizationAdminRemovals() {
+        return Generate.enumValues(OrganizationAdminRemoval.class);
+    }
+
     /** @return the documented presets: defaults, Flashback, Paradigm company and instance, Anthropic, Factory */
     public static Gen<MembershipRules> presets() {
         return Generate.pick(List.of(MembershipRules.defaults(), MembershipRules.flashback(),
@@ -218,17 +224,22 @@ public final class Generators {
                 MembershipRules.anthropicAdmin(), MembershipRules.factory()));
     }
 
-    /** @return rules with a random minimum level for every operation, self-removal setting and 1-30 day invitation lifetime */
+    /**
+     * @return rules with a random minimum level for every operation, self-removal setting,
+     *         organization-admin removal setting and 1-30 day invitation lifetime
+     */
     public static Gen<MembershipRules> rules() {
         Gen<AuthorityLevel> levels = authorityLevels();
         Gen<SelfRemoval> self = selfRemovals();
+        Gen<OrganizationAdminRemoval> organizationAdmins = organizationAdminRemovals();
         Gen<Integer> days = Generate.range(1, 30);
         return in -> {
             MembershipRules.Builder b = MembershipRules.defaults().toBuilder();
             for (Operation op : Operation.values()) {
                 b.requireAuthority(op, levels.generate(in));
             }
-            return b.selfRemoval(self.generate(in)).invitationLifetime(Duration.ofDays(days.generate(in))).build();
+            return b.selfRemoval(self.generate(in)).organizationAdminRemoval(organizationAdmins.generate(in))
+                    .invitationLifetime(Duration.ofDays(days.generate(in))).build();
         };
     }
 

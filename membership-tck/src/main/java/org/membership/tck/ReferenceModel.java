@@ -19,6 +19,7 @@ import org.membership.api.MembershipEvent;
 import org.membership.api.MembershipRules;
 import org.membership.api.Memberships;
 import org.membership.api.Operation;
+import org.membership.api.OrganizationAdminRemoval;
 import org.membership.api.Organization;
 import org.membership.api.OrganizationId;
 import org.membership.api.OrganizationMember;
@@ -54,8 +55,10 @@ final class ReferenceModel {
      * lookup (rule 1, so nothing leaks); the workspace or organization must exist and be in the
      * actor's scope, else not found (rule 3); the actor's level must reach the operation's minimum
      * (rule 1). Removals and demotions go on: custom workspaces only (7), target is a member (8),
-     * no self-removal (5), no outranking (2), last admin (6). A user leaving under
-     * ALLOWED_WHILE_ANOTHER_ADMIN_REMAINS skips the authority checks but not the last-admin one.
+     * no self-removal (5), no outranking (2), then, under BY_INSTANCE_ADMINS_ONLY, nobody below an
+     * instance admin touches an organization admin's memberships (2, again not for oneself), last
+     * admin (6). A user leaving under ALLOWED_WHILE_ANOTHER_ADMIN_REMAINS skips the authority
+     * checks but not the last-admin one.
      */
 
     /** What the model predicts one command does: a success value with the events it publishes, or a refusal reason. */
@@ -279,6 +282,16 @@ final class ReferenceModel {
         return inOrg.atLeast(inWs) ? inOrg : inWs;
     }
 
+    /**
+     * Whether the rules keep this actor from removing or re-roling that user: they protect
+     * organization admins, the user is one in that organization, and the actor is no instance admin.
+     */
+    private boolean protectedFrom(Who who, OrganizationId org, UserId target) {
+        OrganizationMember m = organizationMembers.get(org).get(target);
+        return rules.organizationAdminRemoval() == OrganizationAdminRemoval.BY_INSTANCE_ADMINS_ONLY
+                && !who.instance() && m != null && m.role() == OrganizationRole.ADMIN;
+    }
+
     private static AuthorityLevel level(OrganizationRole role) {
         return role == OrganizationRole.ADMIN ? AuthorityLevel.ORGANIZATION_ADMIN : AuthorityLevel.MEMBER;
     }
@@ -461,6 +474,9 @@ final class ReferenceModel {
         if (!self && !mine.atLeast(standing(ws, target))) {
             return Prediction.refused(Reason.OUTRANKED);
         }
+        if (!self && protectedFrom(who, ws.organization(), c.user())) {
+            return Prediction.refused(Reason.ORGANIZATION_ADMIN_PROTECTED);
+        }
         if (!mine.atLeast(level(c.role()))) {
             return Prediction.refused(Reason.INSUFFICIENT_AUTHORITY);
         }
@@ -497,6 +513,9 @@ final class ReferenceModel {
         }
         if (!self && !inWorkspace(who, ws).atLeast(standing(ws, target))) {
             return Prediction.refused(Reason.OUTRANKED);
+        }
+        if (!self && protectedFrom(who, ws.organization(), c.user())) {
+            return Prediction.refused(Reason.ORGANIZATION_ADMIN_PROTECTED);
         }
         if (target.role() == WorkspaceRole.ADMIN && workspaceAdmins(ws.id()) <= 1) {
             return Prediction.refused(Reason.LAST_ADMIN);
@@ -637,6 +656,9 @@ final class ReferenceModel {
             AuthorityLevel standing = user.get().instanceAdmin() ? AuthorityLevel.INSTANCE_ADMIN : level(member.role());
             if (!self && !inOrganization(who, org).atLeast(standing)) {
                 return Prediction.refused(Reason.OUTRANKED);
+            }
+            if (!self && protectedFrom(who, org, member.user())) {
+                return Prediction.refused(Reason.ORGANIZATION_ADMIN_PROTECTED);
             }
             if (member.role() == OrganizationRole.ADMIN && organizationAdmins(org) <= 1) {
                 return Prediction.refused(Reason.LAST_ADMIN);

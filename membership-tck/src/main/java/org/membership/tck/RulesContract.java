@@ -34,6 +34,7 @@ import org.membership.api.MembershipEvent;
 import org.membership.api.MembershipRules;
 import org.membership.api.Memberships;
 import org.membership.api.Operation;
+import org.membership.api.OrganizationAdminRemoval;
 import org.membership.api.OrganizationId;
 import org.membership.api.OrganizationMember;
 import org.membership.api.OrganizationRole;
@@ -341,6 +342,82 @@ public abstract class RulesContract {
                         assertTrue(memberships(w, target).organizations().isEmpty());
                     }
                 });
+    }
+
+    // ---- rule 2, where the host protects organization admins (OrganizationAdminRemoval) ----------
+
+    /** Rule 2's world with both organization admins seated in the custom workspace "ws", in the given roles. */
+    private static World.Spec protectionWorld(WorkspaceRole oaRole, WorkspaceRole oa2Role) {
+        return spec(List.of(org("acme", List.of("oa", "oa2"), List.of("wa", "wa2", "m", "ia"),
+                        List.of(ws("ws", seat("wa", ADMIN), seat("wa2", ADMIN), seat("m", USER),
+                                seat("oa", oaRole), seat("oa2", oa2Role), seat("ia", USER))), List.of())),
+                List.of(), List.of(), List.of("ia"));
+    }
+
+    /** A change to someone's membership that organization-admin protection may refuse. */
+    private enum Change { REMOVE_FROM_WORKSPACE, CHANGE_WORKSPACE_ROLE, REMOVE_FROM_ORGANIZATION }
+
+    @Test
+    public void rule2_protectedOrganizationAdmins_onlyInstanceAdminsRemoveOrDemoteThem_nothingElseChanges() {
+        // Weighted so that an organization-admin actor meets an organization-admin target often.
+        Gen<String> actors = Generate.frequency(List.of(Pair.of(4, Generate.constant("oa")),
+                Pair.of(4, Generate.constant("key")), Pair.of(1, Generate.constant("wa")), Pair.of(1, Generate.constant("m")),
+                Pair.of(1, Generate.constant("ia")), Pair.of(1, Generate.constant("instance key"))));
+        Gen<String> targets = Generate.frequency(List.of(Pair.of(3, Generate.constant("oa")),
+                Pair.of(3, Generate.constant("oa2")), Pair.of(1, Generate.constant("wa2")), Pair.of(1, Generate.constant("m")),
+                Pair.of(1, Generate.constant("ia"))));
+        Gen<Pair<Change, WorkspaceRole>> changes = Generate.enumValues(Change.class).zip(Generators.workspaceRoles(), Pair::of);
+        Gen<Pair<WorkspaceRole, WorkspaceRole>> seats = Generators.workspaceRoles().zip(Generators.workspaceRoles(), Pair::of);
+        AtomicInteger refusedByProtection = new AtomicInteger();
+        qt().forAll(Generate.oneOf(Generators.presets(), Generators.rules()), seats, actors.zip(targets, Pair::of), changes)
+                .checkAssert((rules, roles, who, change) -> {
+                    String actorName = who._1;
+                    String target = who._2;
+                    // The generated rules' own setting does not matter: each example runs under both.
+                    MembershipRules off = rules.toBuilder()
+                            .organizationAdminRemoval(OrganizationAdminRemoval.BY_ORGANIZATION_ADMINS).build();
+                    MembershipRules on = rules.toBuilder()
+                            .organizationAdminRemoval(OrganizationAdminRemoval.BY_INSTANCE_ADMINS_ONLY).build();
+                    World unprotected = World.build(protectionWorld(roles._1, roles._2), newStore(), off);
+                    World guarded = World.build(protectionWorld(roles._1, roles._2), newStore(), on);
+                    World.State before = guarded.snapshot();
+                    Function<World, Command<?>> command = w -> switch (change._1) {
+                        case REMOVE_FROM_WORKSPACE -> new Command.RemoveWorkspaceMember(w.workspace("ws"), w.user(target), "");
+                        case CHANGE_WORKSPACE_ROLE -> new Command.ChangeWorkspaceRole(w.workspace("ws"), w.user(target), change._2);
+                        case REMOVE_FROM_ORGANIZATION -> new Command.RemoveOrganizationUser(w.organization("acme"),
+                                Fixture.email(target), "");
+                    };
+                    Outcome<?> without = unprotected.membership().execute(outrankingActor(unprotected, actorName),
+                            command.apply(unprotected));
+                    Decision dryRun = guarded.membership().check(outrankingActor(guarded, actorName), command.apply(guarded));
+                    Outcome<?> with = guarded.membership().execute(outrankingActor(guarded, actorName), command.apply(guarded));
+                    assertEquals(dryRun.refusal(), with.refused(), "the dry run decided the same");
+                    assertNotEquals(Optional.of(Reason.ORGANIZATION_ADMIN_PROTECTED), without.refused().map(Refusal::reason),
+                            "without the setting nobody is protected beyond outranking");
+                    boolean organizationAdminTarget = target.equals("oa") || target.equals("oa2");
+                    boolean instanceActor = actorName.equals("ia") || actorName.equals("instance key");
+                    if (organizationAdminTarget && !instanceActor && !actorName.equals(target)) {
+                        assertFalse(with.succeeded(),
+                                () -> "under BY_INSTANCE_ADMINS_ONLY " + actorName + " changed protected " + target + ": " + with);
+                        assertEquals(before, guarded.snapshot(), "a protected admin's memberships stay as they were");
+                        if (with.refused().orElseThrow().reason() == Reason.ORGANIZATION_ADMIN_PROTECTED) {
+                            refusedByProtection.incrementAndGet();
+                            assertEquals(403, with.refused().orElseThrow().status());
+                        } else {
+                            assertEquals(without.refused(), with.refused(), "an earlier rule refused it either way");
+                        }
+                        if (without.succeeded()) {
+                            assertEquals(Optional.of(Refusal.of(Reason.ORGANIZATION_ADMIN_PROTECTED)), with.refused(),
+                                    () -> actorName + " on " + target + " succeeds only without the setting");
+                        }
+                    } else {
+                        assertEquals(without, with, () -> actorName + " on " + target + " is not a protected case");
+                        assertEquals(unprotected.snapshot(), guarded.snapshot());
+                        assertEquals(unprotected.events(), guarded.events());
+                    }
+                });
+        assertTrue(refusedByProtection.get() >= Integer.getInteger("QT_EXAMPLES", examples()) / 20,
+                () -> "the generators refused too few changes by protection to prove anything: " + refusedByProtection);
     }
 
     // ---- rule 3: scope and no existence leak ---------------------------------------------------

@@ -30,7 +30,8 @@ import org.membership.api.WorkspaceRole;
  * </ul>
  * Errors use Anthropic's envelope {@code {"type":"error","error":{"type":…,"message":…}}} with its
  * error types; Anthropic has no 409, so conflicts (already a member, last admin, default workspace)
- * are {@code invalid_request_error} 400.
+ * are {@code invalid_request_error} 400, and every 403 (insufficient authority, outranked, an
+ * organization admin the {@code anthropicAdmin()} rules protect) is {@code permission_error}.
  *
  * <p>Stateless apart from its collaborators; thread-safe.
  */

@@ -127,8 +127,9 @@ final class FlashbackApi {
                     return failure(404, NOT_IN_WORKSPACE);
                 default:
                     Reason reason = refusal.reason();
+                    // Flashback documents one 403 body for missing rights; only self-removal says more.
                     return failure(403, reason == Reason.INSUFFICIENT_AUTHORITY || reason == Reason.OUTRANKED
-                            ? INSUFFICIENT : refusal.message());
+                            || reason == Reason.ORGANIZATION_ADMIN_PROTECTED ? INSUFFICIENT : refusal.message());
             }
         }
 

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 final class AnthropicApiTest {
     private static TestServer server;
     private static Client c;
+    private static final String PROTECTED =
+            "Only an instance admin may remove an organization admin or change its workspace role";
 
     @BeforeAll
     static void start() {
@@ -79,6 +81,16 @@ final class AnthropicApiTest {
         assertEquals("400 " + error("invalid_request_error", "Default workspace membership follows organization membership"),
                 c.delete(members(w.defaultWorkspace) + "/" + w.id("member"), key(w.key)).statusAndBody());
         assertEquals(200, w.member(c, w.workspace, w.id("wsadmin")).status());
+    }
+
+    @Test
+    void delete_organizationAdmin_is403PermissionErrorAndTheAdminStays() {
+        World w = World.create(c, false);
+        World.addMember(c, w.workspace, w.id("admin"), "user");
+        assertEquals("403 " + error("permission_error", PROTECTED),
+                c.delete(members(w.workspace) + "/" + w.id("admin"), key(w.key)).statusAndBody());
+        assertEquals("200 " + member(w.workspace, w.id("admin"), "workspace_user"),
+                w.member(c, w.workspace, w.id("admin")).statusAndBody());
     }
 
     // ---- authentication headers ----------------------------------------------------------------
@@ -260,6 +272,17 @@ final class AnthropicApiTest {
         assertEquals("400 " + error("invalid_request_error", "The last admin cannot be removed or demoted"), r.statusAndBody());
         assertEquals("200 " + member(w.workspace, w.id("wsadmin"), "workspace_admin"),
                 w.member(c, w.workspace, w.id("wsadmin")).statusAndBody());
+    }
+
+    @Test
+    void update_organizationAdminsRole_is403PermissionErrorAndNothingChanges() {
+        World w = World.create(c, false);
+        World.addMember(c, w.workspace, w.id("admin"), "admin");
+        Client.Reply r = c.post(members(w.workspace) + "/" + w.id("admin"), "{\"workspace_role\":\"workspace_user\"}",
+                key(w.key));
+        assertEquals("403 " + error("permission_error", PROTECTED), r.statusAndBody());
+        assertEquals("200 " + member(w.workspace, w.id("admin"), "workspace_admin"),
+                w.member(c, w.workspace, w.id("admin")).statusAndBody());
     }
 
     @Test

@@ -7,6 +7,8 @@ import static org.membership.examples.http.Client.bearer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.membership.api.Reason;
+import org.membership.api.Refusal;
 
 /** F over HTTP: Flashback's removal, with its documented bodies. */
 final class FlashbackApiTest {
@@ -115,6 +117,13 @@ final class FlashbackApiTest {
         World.addMember(c, w.workspace, w.id("admin"), "user");
         assertEquals(INSUFFICIENT, c.delete(path(w.workspace, w.id("admin")), bearer(w.token("wsadmin"))).statusAndBody());
         assertEquals(200, w.member(c, w.workspace, w.id("admin")).status());
+    }
+
+    @Test
+    void organizationAdminProtection_answersTheDocumentedForbiddenBody() {
+        // Flashback's preset leaves organization admins unprotected; a host that protects them keeps the documented body.
+        Response r = FlashbackApi.DIALECT.refusal(Refusal.of(Reason.ORGANIZATION_ADMIN_PROTECTED));
+        assertEquals(INSUFFICIENT, r.status() + " " + r.body());
     }
 
     @Test
