@@ -6,7 +6,8 @@ import java.time.Instant;
  * An invitation to join an organization by email with a role.
  *
  * <p>{@link #status()} is the stored status; a pending invitation whose {@link #expiresAt()} has
- * passed is expired even before anything stores that, so use {@link #statusAt(Instant)}.
+ * passed is expired even before anything stores that (its organization's next invitation does),
+ * so use {@link #statusAt(Instant)}.
  *
  * <p>Immutable and thread-safe.
  *

@@ -361,6 +361,36 @@ final class Planner {
         });
     }
 
+    /*
+     * Recording expiry. An invitation past its expiry is expired in meaning at once (statusAt), but
+     * until something stores that, its row stays in the pending index that listing walks in id
+     * order, skipping it; left alone, those rows would pile up for ever and every listing page
+     * would cost more the longer an organization has been inviting people (SPEC section 6).
+     *
+     * So every invitation sent first expires, in the same locked transaction, every pending
+     * invitation of that organization whose expiry is at or before now. Inviting is the only
+     * change that adds pending rows, which is why this one place bounds them: right after an
+     * invitation is sent, no pending row of its organization is past its expiry; until the next
+     * one is sent, the only rows that can lapse are those that were live at that moment. So at any
+     * time the rows a listing skips are at most the invitations the organization had pending at
+     * its last invitation (those sent within one lifetime before it) -- never its history and
+     * never its membership. Each row is expired once, through an index on (organization, expiry),
+     * so the sweep's own cost is one index probe plus the rows it ends, paid by the invitations
+     * that created them.
+     *
+     * Sweeping elsewhere as well would not change that bound in kind. Accepting, revoking and
+     * removing by email only end pending rows; sweeping there too would add a statement to three
+     * more changes and shorten the stale window only when they happen to follow the last
+     * invitation. Listing is a read: sweeping there would turn every listing into a locked write
+     * (on SQLite, the one write lock of the whole file). What remains is the burst: an
+     * organization that sends N invitations and then none while they all lapse leaves N stale rows
+     * for listing to skip until it invites again -- bounded by what it sent within one lifetime.
+     *
+     * Expiry writes no audit entry and publishes no event: nobody made that change, and the
+     * invitation was already expired for every rule and every reader before its row said so. The
+     * invitation's own audit entry and InvitationSent event are unchanged.
+     */
+
     private Plan<Invitation> invite(StoreTransaction tx, Caller caller, Command.InviteToOrganization c, Instant now) {
         OrganizationAccess access = new OrganizationAccess(tx, caller, c.organization(), c.operation(), true, false);
         Refusal r;
@@ -378,9 +408,8 @@ final class Planner {
             return Plan.refuse(ALREADY_INVITED);
         }
         return Plan.approve((t, change) -> {
-            if (stale != null) {
-                t.updateInvitationStatus(stale.id(), InvitationStatus.EXPIRED);
-            }
+            // Also ends the stale invitation for this email, if any: it expired at or before now.
+            t.expireInvitations(org, change.now);
             Invitation invitation = new Invitation(new InvitationId(change.newId()), org, c.email(), c.role(),
                     InvitationStatus.PENDING, change.now, change.now.plus(rules.invitationLifetime()));
             t.insertInvitation(invitation);

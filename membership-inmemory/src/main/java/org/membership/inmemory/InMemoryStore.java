@@ -70,6 +70,8 @@ public final class InMemoryStore implements MembershipStore {
     private final Map<InvitationId, Invitation> invitations = new HashMap<>();
     private final Map<OrganizationId, TreeMap<String, Invitation>> pendingInvitations = new HashMap<>();
     private final Map<OrganizationId, Map<Email, InvitationId>> pendingByEmail = new HashMap<>();
+    /** Pending invitations of each organization by expiry, so expiring them visits only the lapsed ones. */
+    private final Map<OrganizationId, TreeMap<Expiry, InvitationId>> pendingByExpiry = new HashMap<>();
     private final Map<Optional<OrganizationId>, TreeMap<Long, AuditEntry>> audit = new HashMap<>();
     private long lastSequence;
 
@@ -137,6 +139,19 @@ public final class InMemoryStore implements MembershipStore {
                 admins--;
             }
             return old;
+        }
+    }
+
+    /** Where a pending invitation sits in the expiry index: by expiry, then id (expiries may be equal). */
+    private record Expiry(Instant at, String id) implements Comparable<Expiry> {
+        static Expiry of(Invitation invitation) {
+            return new Expiry(invitation.expiresAt(), invitation.id().value());
+        }
+
+        @Override
+        public int compareTo(Expiry other) {
+            int byTime = at.compareTo(other.at);
+            return byTime != 0 ? byTime : id.compareTo(other.id);
         }
     }
 
@@ -351,7 +366,8 @@ public final class InMemoryStore implements MembershipStore {
             List<Invitation> out = new ArrayList<>();
             Optional<String> after = slice.after();
             Optional<String> before = slice.before();
-            // Expired invitations stay stored as pending until replaced, so skip them while walking.
+            // Expired invitations stay stored as pending until the organization's next invitation
+            // expires them, so skip them while walking.
             while (true) {
                 List<Invitation> batch = sliceOf(pending, after, before, slice.limit() - out.size());
                 if (batch.isEmpty()) {
@@ -541,17 +557,37 @@ public final class InMemoryStore implements MembershipStore {
             }
         }
 
+        @Override
+        public int expireInvitations(OrganizationId organization, Instant now) {
+            checkWritable();
+            TreeMap<Expiry, InvitationId> byExpiry = pendingByExpiry.get(organization);
+            if (byExpiry == null) {
+                return 0;
+            }
+            // No id is empty, so (now + 1 ns, "") sorts after every key at or before now and before every later one.
+            List<InvitationId> lapsed = new ArrayList<>(
+                    byExpiry.headMap(new Expiry(now.plusNanos(1), ""), false).values());
+            for (InvitationId id : lapsed) {
+                updateInvitationStatus(id, InvitationStatus.EXPIRED);
+            }
+            return lapsed.size();
+        }
+
         private void track(Invitation invitation, boolean pending) {
             TreeMap<String, Invitation> byId = pendingInvitations.computeIfAbsent(invitation.organization(),
                     o -> new TreeMap<>());
             Map<Email, InvitationId> byEmail = pendingByEmail.computeIfAbsent(invitation.organization(),
                     o -> new HashMap<>());
+            TreeMap<Expiry, InvitationId> byExpiry = pendingByExpiry.computeIfAbsent(invitation.organization(),
+                    o -> new TreeMap<>());
             if (pending) {
                 put(byId, invitation.id().value(), invitation);
                 put(byEmail, invitation.email(), invitation.id());
+                put(byExpiry, Expiry.of(invitation), invitation.id());
             } else {
                 remove(byId, invitation.id().value());
                 remove(byEmail, invitation.email());
+                remove(byExpiry, Expiry.of(invitation));
             }
         }
 

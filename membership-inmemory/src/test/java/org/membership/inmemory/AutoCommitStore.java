@@ -68,7 +68,7 @@ final class AutoCommitStore implements MembershipStore {
     private static boolean isWrite(Method method) {
         String name = method.getName();
         return name.startsWith("insert") || name.startsWith("update") || name.startsWith("delete")
-                || name.startsWith("append");
+                || name.startsWith("append") || name.startsWith("expire");
     }
 
     private static Object call(StoreTransaction tx, Method method, Object[] args) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.launcher.Launcher;
@@ -30,7 +31,8 @@ final class ContractSelfTest {
     private static final int TRIALS = 25;
 
     private static final List<String> ATOMICITY_RULES = List.of("write_failsAfterDeletes_deletedRowsComeBack",
-            "write_workThrowsMidway_nothingIsVisible", "write_afterAFailedWrite_nextWriteCommits");
+            "write_workThrowsMidway_nothingIsVisible", "write_afterAFailedWrite_nextWriteCommits",
+            "expireInvitations_isRolledBackWithItsTransaction");
     private static final List<String> LOCKING_RULES = List.of("lockOrganization_twoAdminsRemovingEachOther_leavesOne",
             "lockOrganization_serializesTwoWriters_theSecondSeesTheFirst");
     private static final List<String> RACES = List.of("rule6_lastAdminSurvivesRace",
@@ -38,6 +40,12 @@ final class ContractSelfTest {
             "rule6_lastAdminSurvivesRace_organizationAdminsLeavingTogetherByEmail",
             "rule6_lastAdminSurvivesRace_organizationAdminsRemovingEachOtherByEmail", "rule9_acceptVersusRevoke_exactlyOneWins",
             "organizationRemovalVersusWorkspaceAdd");
+    private static final List<String> EXPIRY_RULES = List.of(
+            "expireInvitations_endsExactlyThePendingOnesAtOrPastTheirExpiry",
+            "expireInvitations_neverTouchesAnotherOrganization_unexpiredOrEndedInvitations",
+            "expireInvitations_freesTheEmailAndLeavesNothingForListingToSkip",
+            "expireInvitations_isRolledBackWithItsTransaction",
+            "expireInvitations_manyPendingInvitations_expiresEveryLapsedOneAndNoOther");
     private static final List<String> EMAIL_RULES = List.of("userByEmail_matchesTheNormalizedValue",
             "pendingInvitation_matchesTheNormalizedEmail");
 
@@ -102,6 +110,20 @@ final class ContractSelfTest {
         }
     }
 
+    static final class StoreRulesOnLateExpiryStore extends StoreContract {
+        @Override
+        protected MembershipStore newStore() {
+            return new ShiftedExpiryStore(Duration.ofNanos(-1));
+        }
+    }
+
+    static final class StoreRulesOnEarlyExpiryStore extends StoreContract {
+        @Override
+        protected MembershipStore newStore() {
+            return new ShiftedExpiryStore(Duration.ofSeconds(1));
+        }
+    }
+
     static final class ApisOnInMemoryStore extends DocumentedApisContract {
         @Override
         protected MembershipStore newStore() {
@@ -154,6 +176,17 @@ final class ContractSelfTest {
         assertFail(StoreRulesOnCaseSensitiveEmailStore.class, EMAIL_RULES);
         assertPass(StoreRulesOnInMemoryStore.class, EMAIL_RULES);
         assertPass(StoreRulesOnCaseSensitiveEmailStore.class, List.of("values_roundTripExactly_toTheNanosecond"));
+    }
+
+    // ---- expiry recorded at the wrong instant ---------------------------------------------------------
+
+    @Test
+    void storeContract_failsStoresThatRecordExpiryAtTheWrongInstant() {
+        List<String> rules = List.of("expireInvitations_endsExactlyThePendingOnesAtOrPastTheirExpiry");
+        assertFail(StoreRulesOnLateExpiryStore.class, rules);
+        assertFail(StoreRulesOnEarlyExpiryStore.class, rules);
+        assertPass(StoreRulesOnInMemoryStore.class, EXPIRY_RULES);
+        assertPass(StoreRulesOnLateExpiryStore.class, List.of("expireInvitations_isRolledBackWithItsTransaction"));
     }
 
     @Test

@@ -8,12 +8,15 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.membership.api.Invitation;
+import org.membership.api.InvitationStatus;
 import org.membership.core.spi.MembershipStore;
 import org.membership.core.spi.StoreTransaction;
 import org.membership.tck.ModelBasedContract;
@@ -61,6 +64,30 @@ final class ModelBasedContractSelfTest {
         assertCaught(lying("workspaceMembershipsOf", (real, args) -> List.of()), "memberships of");
     }
 
+    @Test
+    void expiryStoredOnlyWhenTheSameEmailIsInvitedAgain_isCaught() {
+        // The store as it was before invitations swept their organization: a lapsed invitation is
+        // stored as expired only when its own email is invited again. Listing and every refusal
+        // still look right; only the stored rows tell.
+        Supplier<MembershipStore> beforeSweeping = lying(Map.of(
+                "expireInvitations", (real, args) -> 0,
+                "insertInvitation", (real, args) -> {
+                    Invitation sent = (Invitation) args[0];
+                    real.pendingInvitation(sent.organization(), sent.email())
+                            .ifPresent(stale -> real.updateInvitationStatus(stale.id(), InvitationStatus.EXPIRED));
+                    real.insertInvitation(sent);
+                    return null;
+                }));
+        assertCaught(beforeSweeping, "stored invitations differ");
+    }
+
+    @Test
+    void invitationsStoredAsExpiredADayEarly_areCaught() {
+        assertCaught(lying("expireInvitations", (real, args) -> real.expireInvitations(
+                (org.membership.api.OrganizationId) args[0], ((java.time.Instant) args[1]).plus(java.time.Duration.ofDays(1)))),
+                "pending invitations of organization");
+    }
+
     // ---- machinery ----------------------------------------------------------------------------
 
     private static void assertCaught(Supplier<MembershipStore> broken, String expectedInMessage) {
@@ -84,6 +111,11 @@ final class ModelBasedContractSelfTest {
     /** A new in-memory store each time, whose transactions answer {@code method} with {@code lie}. */
     private static Supplier<MembershipStore> lying(String method,
                                                    BiFunction<StoreTransaction, Object[], Object> lie) {
+        return lying(Map.of(method, lie));
+    }
+
+    /** A new in-memory store each time, whose transactions answer each method named in {@code lies} with its lie. */
+    private static Supplier<MembershipStore> lying(Map<String, BiFunction<StoreTransaction, Object[], Object>> lies) {
         return () -> {
             InMemoryStore real = new InMemoryStore();
             return new MembershipStore() {
@@ -103,7 +135,8 @@ final class ModelBasedContractSelfTest {
                 }
 
                 private Object invoke(StoreTransaction tx, Method m, Object[] args) throws Throwable {
-                    if (m.getName().equals(method)) {
+                    BiFunction<StoreTransaction, Object[], Object> lie = lies.get(m.getName());
+                    if (lie != null) {
                         return lie.apply(tx, args);
                     }
                     try {

@@ -78,7 +78,7 @@ final class WriteSkewStore implements MembershipStore {
     private static boolean isWrite(Method method) {
         String name = method.getName();
         return name.startsWith("insert") || name.startsWith("update") || name.startsWith("delete")
-                || name.startsWith("append");
+                || name.startsWith("append") || name.startsWith("expire");
     }
 
     private static Object call(StoreTransaction tx, Method method, Object[] args) {

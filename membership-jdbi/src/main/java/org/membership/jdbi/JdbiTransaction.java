@@ -337,6 +337,11 @@ final class JdbiTransaction implements StoreTransaction {
     }
 
     @Override
+    public int expireInvitations(OrganizationId organization, Instant now) {
+        return write(() -> bind(handle.createUpdate(sql.expireInvitations), organization.value(), nanos(now)).execute());
+    }
+
+    @Override
     public AuditEntry appendAudit(AuditEntry entry) {
         if (entry.organization().isEmpty() && sql.lockInstanceTrail != null && writable) {
             run(() -> handle.createQuery(sql.lockInstanceTrail).mapTo(Integer.class).one());

@@ -71,6 +71,8 @@ final class Statements {
     final String deleteWorkspaceMembershipsIn;
     final String insertInvitation;
     final String updateInvitationStatus;
+    // invitations_pending_expiry
+    final String expireInvitations;
     final String appendAudit;
 
     Statements(Dialect dialect, String prefix) {
@@ -113,6 +115,8 @@ final class Statements {
         this.insertInvitation = t("INSERT INTO ${p}invitations"
                 + " (id, organization_id, email, role, status, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
         this.updateInvitationStatus = t("UPDATE ${p}invitations SET status = ? WHERE id = ?");
+        this.expireInvitations = t("UPDATE ${p}invitations SET status = 'EXPIRED'"
+                + " WHERE organization_id = ? AND status = 'PENDING' AND expires_at <= ?");
         this.appendAudit = t("INSERT INTO ${p}audit_trail"
                 + " (organization_id, happened_at, actor, operation, target, reason, cascade_lines)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING seq");

@@ -1,6 +1,7 @@
 package org.membership.jdbi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,7 +43,45 @@ abstract class MigrationContract {
                 assertTrue(objects.contains(table), table + " in " + objects);
             }
             assertTrue(objects.contains("invitations_pending_email"), "the partial unique index");
-            assertEquals(List.of("1 schema " + Migrations.scripts(dialect()).get(0).checksum()), versions(store, ""));
+            assertTrue(objects.contains("invitations_pending_expiry"), "version 2's index");
+            List<Migrations.Script> scripts = Migrations.scripts(dialect());
+            assertEquals(List.of("1 schema " + scripts.get(0).checksum(), "2 invitation_expiry " + scripts.get(1).checksum()),
+                    versions(store, ""));
+        }
+    }
+
+    @Test
+    void version1_isByteForByteTheScriptDatabasesAlreadyRecorded() {
+        // Databases created by earlier releases recorded this checksum; an edit to V1 would stop them all.
+        String released = dialect() == Dialect.SQLITE
+                ? "f35b1be902795607fc93bd807b58d6de6dab4e9f91a55107d2916a2f89298367"
+                : "bc960e63870d1581a6ed59b22f5be532a16f9e89671679ebc7773c6eac0a373b";
+        Migrations.Script v1 = Migrations.scripts(dialect()).get(0);
+        assertEquals(1, v1.version());
+        assertEquals(released, v1.checksum());
+    }
+
+    @Test
+    void start_databaseAtVersion1_appliesVersion2AndKeepsRowsAndVersion1() {
+        List<String> version1AppliedAt;
+        try (JdbiStore store = open(JdbiStore.Options.defaults())) {
+            store.write(tx -> {
+                tx.insertUser(ANN);
+                return null;
+            });
+            // Version 2 only adds an index: without it and its row, the database is as version 1 left it.
+            store.jdbi().useHandle(h -> {
+                h.execute("DROP INDEX invitations_pending_expiry");
+                h.execute("DELETE FROM schema_version WHERE version = 2");
+            });
+            assertFalse(schemaObjects(store).contains("invitations_pending_expiry"));
+            version1AppliedAt = appliedAt(store);
+        }
+        try (JdbiStore store = open(JdbiStore.Options.defaults())) {
+            assertTrue(schemaObjects(store).contains("invitations_pending_expiry"), "version 2 applied on start");
+            assertEquals(2, versions(store, "").size());
+            assertTrue(appliedAt(store).containsAll(version1AppliedAt), "version 1 is not applied again");
+            assertEquals(Optional.of(ANN), store.read(tx -> tx.user(ANN.id())));
         }
     }
 
@@ -121,7 +160,7 @@ abstract class MigrationContract {
             for (CompletableFuture<JdbiStore> store : opening) {
                 stores.add(store.get(60, TimeUnit.SECONDS));
             }
-            assertEquals(1, versions(stores.get(0), "").size(), "one schema_version row");
+            assertEquals(Migrations.SCRIPTS.size(), versions(stores.get(0), "").size(), "one schema_version row per script");
             stores.get(0).write(tx -> {
                 tx.insertUser(ANN);
                 return null;
@@ -155,8 +194,8 @@ abstract class MigrationContract {
                     "every table and index carries its prefix: " + objects);
             assertTrue(objects.contains("a_workspace_members_organization_user")
                     && objects.contains("tenant_b_workspace_members_organization_user"), objects.toString());
-            assertEquals(1, versions(a, "a_").size());
-            assertEquals(1, versions(b, "tenant_b_").size());
+            assertEquals(2, versions(a, "a_").size());
+            assertEquals(2, versions(b, "tenant_b_").size());
         }
     }
 

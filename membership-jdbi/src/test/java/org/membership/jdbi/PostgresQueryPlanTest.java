@@ -66,4 +66,13 @@ final class PostgresQueryPlanTest extends QueryPlanContract {
         }
         return null;
     }
+
+    @Override
+    String notARange(List<String> plan, String index, String column) {
+        boolean usesIndex = plan.stream().anyMatch(line -> line.contains(" using " + index + " ")
+                || line.contains(" on " + index) && line.contains("Bitmap Index Scan"));
+        boolean range = plan.stream().anyMatch(line -> line.contains("Index Cond:")
+                && (line.contains("(" + column + " <") || line.contains("(" + column + " >")));
+        return usesIndex && range ? null : "not a range of " + column + " in " + index;
+    }
 }

@@ -63,4 +63,11 @@ final class SqliteQueryPlanTest extends QueryPlanContract {
         }
         return null;
     }
+
+    @Override
+    String notARange(List<String> plan, String index, String column) {
+        boolean range = plan.stream().anyMatch(line -> line.startsWith("SEARCH ") && line.contains(" INDEX " + index + " (")
+                && (line.contains(column + "<") || line.contains(column + ">")));
+        return range ? null : "not a range of " + column + " in " + index;
+    }
 }

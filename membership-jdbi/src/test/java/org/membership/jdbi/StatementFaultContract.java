@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -93,11 +94,20 @@ abstract class StatementFaultContract extends AtomicityContract {
 
     @TestFactory
     Stream<DynamicTest> inviteReplacingAnExpiredInvitation_failsAtEveryStatement_leavesDatabaseUnchanged() {
+        // Both of acme's invitations (dora's and bob's) have lapsed: the invite's first write, the sweep,
+        // changes two rows, so failing after it must bring both back.
         return everyStatement(w -> w.f().clock().advance(MembershipRules.factory().invitationLifetime().plusDays(1)),
                 w -> w.f().membership().execute(w.f().actor("alice"), new Command.InviteToOrganization(
                         w.f().organization("acme"), Email.of("dora@example.com"), OrganizationRole.MEMBER)),
-                w -> assertTrue(w.f().store().read(tx -> tx.pendingInvitation(w.f().organization("acme"),
-                        Email.of("dora@example.com"))).isPresent()));
+                (w, store) -> {
+                    assertTrue(w.f().store().read(tx -> tx.pendingInvitation(w.f().organization("acme"),
+                            Email.of("dora@example.com"))).isPresent());
+                    assertEquals(List.of("ACCEPTED 2", "EXPIRED 2", "PENDING 1"), rows(store, "SELECT status, count(*)"
+                            + " FROM ${p}invitations WHERE organization_id = ? GROUP BY status ORDER BY status",
+                            w.f().organization("acme").value()),
+                            "bob's and carl's accepted invitations as they were, both lapsed ones expired, the new one pending");
+                },
+                sql -> sql.expireInvitations);
     }
 
     @TestFactory
@@ -113,6 +123,15 @@ abstract class StatementFaultContract extends AtomicityContract {
 
     private Stream<DynamicTest> everyStatement(Consumer<Acme> setUp, Function<Acme, Outcome<?>> call,
                                                Consumer<Acme> thenHolds) {
+        return everyStatement(setUp, call, (w, store) -> thenHolds.accept(w), null);
+    }
+
+    /**
+     * @param mustRun a statement the dry pass must have run, so that it is among those failed in turn; or null
+     */
+    private Stream<DynamicTest> everyStatement(Consumer<Acme> setUp, Function<Acme, Outcome<?>> call,
+                                               BiConsumer<Acme, JdbiStore> thenHolds,
+                                               Function<Statements, String> mustRun) {
         JdbiStore probeStore = (JdbiStore) newStore();
         Acme probe = world(probeStore);
         setUp.accept(probe);
@@ -124,8 +143,12 @@ abstract class StatementFaultContract extends AtomicityContract {
             TRAP.disarm();
         }
         assertTrue(done.succeeded(), () -> "the dry pass succeeds: " + done);
-        thenHolds.accept(probe);
+        thenHolds.accept(probe, probeStore);
         List<String> statements = unprefixed(probeStore, TRAP.statements());
+        if (mustRun != null) {
+            String expected = unprefixed(probeStore, List.of(mustRun.apply(probeStore.statements()))).get(0);
+            assertTrue(statements.contains(expected), () -> "the dry pass ran " + expected + ": " + statements);
+        }
         assertTrue(statements.size() >= 4, () -> "a multi-statement change: " + statements);
         assertEquals("COMMIT", statements.get(statements.size() - 1), statements::toString);
         assertEquals(new TreeSet<>(TABLES), tablesOf(probeStore), "the dump covers every table");
@@ -168,7 +191,7 @@ abstract class StatementFaultContract extends AtomicityContract {
                     }
                     assertTrue(retried.succeeded(), () -> "the same call then succeeds: " + retried);
                     assertEquals(statements, unprefixed(store, TRAP.statements()), "and runs the same statements as the dry pass");
-                    thenHolds.accept(w);
+                    thenHolds.accept(w, store);
                     assertNotEquals(before, dump(store));
                 }));
             }
@@ -204,6 +227,23 @@ abstract class StatementFaultContract extends AtomicityContract {
             }
         });
         return dump;
+    }
+
+    /** @return each row of {@code select} (the table prefix applied), in its order, as its columns joined by spaces */
+    private static List<String> rows(JdbiStore store, String select, Object... args) {
+        return store.jdbi().withHandle(handle -> {
+            var query = handle.createQuery(store.statements().t(select));
+            for (int i = 0; i < args.length; i++) {
+                query.bind(i, args[i]);
+            }
+            return query.map((rs, ctx) -> {
+                StringBuilder row = new StringBuilder();
+                for (int column = 1; column <= rs.getMetaData().getColumnCount(); column++) {
+                    row.append(column > 1 ? " " : "").append(rs.getString(column));
+                }
+                return row.toString();
+            }).list();
+        });
     }
 
     private static List<String> rows(Handle handle, String select) {

@@ -13,7 +13,7 @@ import org.membership.core.spi.StoreTransaction;
  * that racing commands really overlap there; without it, a command on a fast store often finishes before its rival
  * thread has even started, and a race test would pass on a store that does not isolate
  * transactions at all. Write calls are the {@link StoreTransaction} methods whose names start with
- * {@code insert}, {@code update}, {@code delete} or {@code append}.
+ * {@code insert}, {@code update}, {@code delete}, {@code append} or {@code expire}.
  *
  * <p>Thread-safe.
  */
@@ -44,7 +44,7 @@ final class DawdlingStore implements MembershipStore {
 
     private static boolean isWrite(String method) {
         return method.startsWith("insert") || method.startsWith("update") || method.startsWith("delete")
-                || method.startsWith("append");
+                || method.startsWith("append") || method.startsWith("expire");
     }
 
     private StoreTransaction dawdle(StoreTransaction tx) {

@@ -351,6 +351,14 @@ public final class FailingStore implements MembershipStore {
         }
 
         @Override
+        public int expireInvitations(OrganizationId organization, Instant now) {
+            before("expireInvitations");
+            int expired = tx.expireInvitations(organization, now);
+            after("expireInvitations");
+            return expired;
+        }
+
+        @Override
         public AuditEntry appendAudit(AuditEntry entry) {
             before("appendAudit");
             AuditEntry stored = tx.appendAudit(entry);

@@ -57,6 +57,10 @@ import org.membership.core.spi.MembershipStore;
  *   <li>the observable state, read page by page through the library's own list commands as an
  *       instance key, equals the model's: members of every organization and workspace, pending
  *       invitations of every organization, and every user's memberships;</li>
+ *   <li>every invitation the model knows, read from the store by id (no command shows an
+ *       invitation once it has ended), equals the model's, stored status included: an
+ *       invitation whose expiry has come stays stored as pending until its organization's next
+ *       invitation is sent, and is stored as expired from then on;</li>
  *   <li>the invariants hold: every organization has an admin; every custom workspace that has
  *       ever had an admin still has one (a new custom workspace starts empty, see below); every
  *       workspace member belongs to the workspace's organization; an organization lists at most
@@ -182,6 +186,7 @@ public abstract class ModelBasedContract {
         private final MembershipEngine engine;
         private final ReferenceModel model;
         private final List<String> history = new ArrayList<>();
+        private final MembershipStore store;
         private final Set<WorkspaceId> hadAdmin = new HashSet<>();
         private final List<String> userNames = List.of("root", "ann", "bob", "cat", "dan", "eve", "fay", "gus", "ghost");
 
@@ -197,6 +202,7 @@ public abstract class ModelBasedContract {
             MembershipRules base = preset(preset);
             this.rules = random.nextBoolean() ? base
                     : base.toBuilder().invitationLifetime(Duration.ofDays(1 + random.nextInt(21))).build();
+            this.store = store;
             this.engine = MembershipEngine.builder(store).rules(rules).clock(clock)
                     .ids(() -> Long.toString(ids.incrementAndGet())).listener(events::add).build();
             this.model = new ReferenceModel(rules, START);
@@ -220,6 +226,7 @@ public abstract class ModelBasedContract {
                 for (int i = 0; i < steps; i++) {
                     randomStep();
                 }
+                tally.merge("(invitations stored as expired by a later one)", model.expiredBySweeps, Integer::sum);
                 return history.size();
             } catch (AssertionError e) {
                 throw e;
@@ -568,6 +575,13 @@ public abstract class ModelBasedContract {
             }
             compare("instance audit trail", model.audit.getOrDefault(Optional.empty(), List.of()),
                     auditLines(Optional.empty()));
+            compare("stored invitations", model.invitations, store.read(tx -> {
+                TreeMap<InvitationId, Invitation> stored = new TreeMap<>();
+                for (InvitationId id : model.invitations.keySet()) {
+                    tx.invitation(id).ifPresent(i -> stored.put(id, i));
+                }
+                return stored;
+            }));
             for (Workspace ws : customWorkspaces()) {
                 List<WorkspaceMember> members = readAll(p -> new Command.ListWorkspaceMembers(ws.id(), p),
                         m -> m.user().value());

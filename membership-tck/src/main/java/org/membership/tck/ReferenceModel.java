@@ -95,8 +95,13 @@ final class ReferenceModel {
     final TreeMap<OrganizationId, TreeMap<UserId, OrganizationMember>> organizationMembers = new TreeMap<>();
     /** Explicit members of custom workspaces by workspace, then user. Default workspaces have none. */
     final TreeMap<WorkspaceId, TreeMap<UserId, WorkspaceMember>> workspaceMembers = new TreeMap<>();
-    /** Every invitation ever sent, with its stored status. */
+    /**
+     * Every invitation ever sent, with its stored status: pending until accepted, revoked, or
+     * expired by the organization's next invitation once its expiry has come.
+     */
     final TreeMap<InvitationId, Invitation> invitations = new TreeMap<>();
+    /** How many invitations a later invitation to their organization stored as expired. */
+    int expiredBySweeps;
     /** Audit lines ("at actor action reason") per trail; the empty key is the instance-level trail. */
     final Map<Optional<OrganizationId>, List<String>> audit = new HashMap<>();
 
@@ -568,8 +573,15 @@ final class ReferenceModel {
         if (stale.isPresent() && livePending(stale.get())) {
             return Prediction.refused(Reason.ALREADY_INVITED);
         }
-        // An expired invitation still stored as pending is marked expired when a new one replaces it.
-        stale.ifPresent(s -> invitations.put(s.id(), s.withStatus(InvitationStatus.EXPIRED)));
+        // Sending an invitation stores as expired every pending invitation of the organization whose
+        // expiry has come (the stale one for this email among them): no audit line, no event.
+        for (Invitation i : List.copyOf(invitations.values())) {
+            if (i.organization().equals(c.organization()) && i.status() == InvitationStatus.PENDING
+                    && !now.isBefore(i.expiresAt())) {
+                invitations.put(i.id(), i.withStatus(InvitationStatus.EXPIRED));
+                expiredBySweeps++;
+            }
+        }
         Invitation sent = new Invitation(InvitationId.of(nextId()), c.organization(), c.email(), c.role(),
                 InvitationStatus.PENDING, now, now.plus(rules.invitationLifetime()));
         invitations.put(sent.id(), sent);

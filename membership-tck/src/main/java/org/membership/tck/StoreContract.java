@@ -11,7 +11,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
@@ -202,6 +204,7 @@ public abstract class StoreContract {
             assertThrows(IllegalStateException.class, () -> tx.appendAudit(audit(Optional.empty(), "x")));
             assertThrows(IllegalStateException.class,
                     () -> tx.deleteWorkspaceMembershipsIn(OrganizationId.of("acme"), UserId.of("ann")));
+            assertThrows(IllegalStateException.class, () -> tx.expireInvitations(OrganizationId.of("acme"), T0));
             return null;
         });
         assertEquals(Optional.empty(), store.read(tx -> tx.user(UserId.of("ann"))));
@@ -422,6 +425,163 @@ public abstract class StoreContract {
                     Email.of("carol@example.com")).map(Invitation::id));
             assertEquals(List.of("inv-carol-2"), tx.pendingInvitations(OrganizationId.of("acme"), T0, first(10))
                     .stream().map(i -> i.id().value()).toList());
+            return null;
+        });
+    }
+
+    // ---- recording expiry ------------------------------------------------------------------
+
+    /** An instant a day after {@link #T0}, at which the rules below expire invitations. */
+    private static final Instant SWEEP = T0.plus(Duration.ofDays(1));
+
+    /**
+     * Stores in acme: {@code lapsed-*} pending invitations at or before {@link #SWEEP} (one exactly
+     * at it, one a nanosecond before, one long before), {@code live-*} pending ones after it (one a
+     * nanosecond after), and ended ones whose expiry has passed; in globex, a lapsed pending one.
+     */
+    private void invitationsAroundTheSweep() {
+        store.write(tx -> {
+            organization(tx, "acme");
+            organization(tx, "globex");
+            tx.insertInvitation(invitation("lapsed-at", "acme", "a@example.com", InvitationStatus.PENDING, SWEEP));
+            tx.insertInvitation(invitation("lapsed-just", "acme", "b@example.com", InvitationStatus.PENDING,
+                    SWEEP.minusNanos(1)));
+            tx.insertInvitation(invitation("lapsed-long", "acme", "c@example.com", InvitationStatus.PENDING,
+                    T0.plusSeconds(1)));
+            tx.insertInvitation(invitation("live-just", "acme", "d@example.com", InvitationStatus.PENDING,
+                    SWEEP.plusNanos(1)));
+            tx.insertInvitation(invitation("live-long", "acme", "e@example.com", InvitationStatus.PENDING,
+                    SWEEP.plus(Duration.ofDays(6))));
+            tx.insertInvitation(invitation("revoked", "acme", "f@example.com", InvitationStatus.REVOKED, T0.plusSeconds(1)));
+            tx.insertInvitation(invitation("accepted", "acme", "g@example.com", InvitationStatus.ACCEPTED, T0.plusSeconds(1)));
+            tx.insertInvitation(invitation("expired", "acme", "h@example.com", InvitationStatus.EXPIRED, T0.plusSeconds(1)));
+            tx.insertInvitation(invitation("elsewhere", "globex", "a@example.com", InvitationStatus.PENDING,
+                    T0.plusSeconds(1)));
+            return null;
+        });
+    }
+
+    private Map<String, Invitation> invitationsById(List<String> ids) {
+        return store.read(tx -> {
+            Map<String, Invitation> out = new TreeMap<>();
+            for (String id : ids) {
+                out.put(id, tx.invitation(InvitationId.of(id)).orElseThrow(() -> new AssertionError("no invitation " + id)));
+            }
+            return out;
+        });
+    }
+
+    /** @return what {@link StoreTransaction#expireInvitations} returned, in a committed transaction of its own */
+    private int expire(String organization, Instant now) {
+        return store.write(tx -> tx.expireInvitations(OrganizationId.of(organization), now));
+    }
+
+    private static final List<String> AROUND_THE_SWEEP = List.of("lapsed-at", "lapsed-just", "lapsed-long",
+            "live-just", "live-long", "revoked", "accepted", "expired", "elsewhere");
+
+    @Test
+    void expireInvitations_endsExactlyThePendingOnesAtOrPastTheirExpiry() {
+        invitationsAroundTheSweep();
+        Map<String, Invitation> before = invitationsById(AROUND_THE_SWEEP);
+
+        int expired = expire("acme", SWEEP);
+
+        assertEquals(3, expired, "lapsed-at, lapsed-just and lapsed-long");
+        Map<String, Invitation> after = invitationsById(AROUND_THE_SWEEP);
+        for (String id : AROUND_THE_SWEEP) {
+            Invitation expected = id.startsWith("lapsed-") ? before.get(id).withStatus(InvitationStatus.EXPIRED)
+                    : before.get(id);
+            assertEquals(expected, after.get(id), id + ": only the status of a lapsed one changes, nothing else");
+            if (!id.equals("elsewhere")) {
+                assertEquals(before.get(id).statusAt(SWEEP), after.get(id).status(),
+                        id + ": in acme the stored status is now what statusAt already said");
+            }
+        }
+    }
+
+    @Test
+    void expireInvitations_neverTouchesAnotherOrganization_unexpiredOrEndedInvitations() {
+        invitationsAroundTheSweep();
+        Map<String, Invitation> before = invitationsById(AROUND_THE_SWEEP);
+
+        assertEquals(0, expire("acme", T0),
+                "at T0 nothing in acme has lapsed");
+        assertEquals(0, expire("no-such-org", SWEEP));
+        assertEquals(before, invitationsById(AROUND_THE_SWEEP), "nothing changed");
+
+        assertEquals(1, expire("globex", SWEEP));
+        Map<String, Invitation> after = invitationsById(AROUND_THE_SWEEP);
+        assertEquals(InvitationStatus.EXPIRED, after.get("elsewhere").status());
+        for (String id : AROUND_THE_SWEEP) {
+            if (!id.equals("elsewhere")) {
+                assertEquals(before.get(id), after.get(id), id + " belongs to acme, which was not swept");
+            }
+        }
+        assertEquals(0, expire("globex", SWEEP),
+                "a second sweep at the same instant finds nothing left");
+    }
+
+    @Test
+    void expireInvitations_freesTheEmailAndLeavesNothingForListingToSkip() {
+        invitationsAroundTheSweep();
+        OrganizationId acme = OrganizationId.of("acme");
+        expire("acme", SWEEP);
+        store.write(tx -> {
+            tx.insertInvitation(invitation("again", "acme", "a@example.com", InvitationStatus.PENDING,
+                    SWEEP.plus(Duration.ofDays(7))));
+            return null;
+        });
+        store.read(tx -> {
+            assertEquals(Optional.of(InvitationId.of("again")), tx.pendingInvitation(acme, Email.of("a@example.com"))
+                    .map(Invitation::id), "the lapsed invitation's email is free for a new pending one");
+            assertEquals(Optional.empty(), tx.pendingInvitation(acme, Email.of("c@example.com")));
+            assertEquals(List.of("again", "live-just", "live-long"), tx.pendingInvitations(acme, T0, first(10)).stream()
+                    .map(i -> i.id().value()).toList(), "listed even at an earlier instant: only stored-pending rows");
+            return null;
+        });
+    }
+
+    @Test
+    void expireInvitations_isRolledBackWithItsTransaction() {
+        invitationsAroundTheSweep();
+        Map<String, Invitation> before = invitationsById(AROUND_THE_SWEEP);
+        assertThrows(RuntimeException.class, () -> store.write(tx -> {
+            tx.expireInvitations(OrganizationId.of("acme"), SWEEP);
+            tx.insertInvitation(invitation("again", "acme", "b@example.com", InvitationStatus.PENDING,
+                    SWEEP.plus(Duration.ofDays(7))));
+            throw new IllegalStateException("fails after the sweep");
+        }));
+        assertEquals(before, invitationsById(AROUND_THE_SWEEP), "every lapsed invitation is pending again");
+        store.read(tx -> {
+            assertEquals(Optional.of(InvitationId.of("lapsed-just")), tx.pendingInvitation(OrganizationId.of("acme"),
+                    Email.of("b@example.com")).map(Invitation::id));
+            assertEquals(Optional.empty(), tx.invitation(InvitationId.of("again")));
+            return null;
+        });
+        expire("acme", SWEEP);
+        assertEquals(InvitationStatus.EXPIRED, invitationsById(List.of("lapsed-just")).get("lapsed-just").status(),
+                "the rolled-back sweep left the store able to sweep again");
+    }
+
+    @Test
+    void expireInvitations_manyPendingInvitations_expiresEveryLapsedOneAndNoOther() {
+        OrganizationId acme = OrganizationId.of("acme");
+        int count = 300;
+        store.write(tx -> {
+            organization(tx, "acme");
+            for (int i = 0; i < count; i++) {
+                // expiries one minute apart, ids not in expiry order
+                tx.insertInvitation(invitation("inv-" + ((i * 7) % count), "acme", "user" + i + "@example.com",
+                        InvitationStatus.PENDING, T0.plus(Duration.ofMinutes(1 + i))));
+            }
+            return null;
+        });
+        Instant now = T0.plus(Duration.ofMinutes(100));
+        assertEquals(100, expire("acme", now), "expiries 1 to 100 minutes after T0");
+        store.read(tx -> {
+            List<Invitation> listed = tx.pendingInvitations(acme, T0, first(1000));
+            assertEquals(count - 100, listed.size());
+            assertTrue(listed.stream().allMatch(i -> i.expiresAt().isAfter(now)), "only unexpired ones stay pending");
             return null;
         });
     }

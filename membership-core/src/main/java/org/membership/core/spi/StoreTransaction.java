@@ -125,6 +125,17 @@ public interface StoreTransaction {
     void updateInvitationStatus(InvitationId invitation, org.membership.api.InvitationStatus status);
 
     /**
+     * Stores as expired every invitation of the organization whose stored status is pending and
+     * whose expiry is at or before {@code now} (exactly those {@link Invitation#statusAt} already
+     * calls expired), reaching them through an index on expiry rather than walking every pending
+     * row; expiry is the clock's doing, not anyone's change, so the engine writes no audit entry
+     * and publishes no event for it.
+     *
+     * @return how many invitations it marked expired
+     */
+    int expireInvitations(OrganizationId organization, Instant now);
+
+    /**
      * Appends to the audit trail.
      *
      * @return the entry with the sequence number the store assigned: greater than every earlier one
