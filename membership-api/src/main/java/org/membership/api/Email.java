@@ -44,6 +44,9 @@ public record Email(String value) {
                 throw invalid("email contains a character that is not allowed in an address");
             }
         }
+        if (Inputs.hasLoneSurrogate(stripped)) {
+            throw invalid("email must be valid Unicode text (it has half of a surrogate pair)");
+        }
         String v = stripped.toLowerCase(Locale.ROOT);
         if (v.isEmpty()) {
             throw invalid("email must not be blank");

@@ -49,7 +49,26 @@ final class Inputs {
         if (stripped.chars().anyMatch(Character::isISOControl)) {
             throw new InvalidInputException(field, field + " must not contain control characters");
         }
+        if (hasLoneSurrogate(stripped)) {
+            throw new InvalidInputException(field, field + " must be valid Unicode text (it has half of a surrogate pair)");
+        }
         return stripped;
+    }
+
+    /**
+     * Whether a UTF-16 surrogate in {@code value} lacks its other half. Such a string has no UTF-8 form,
+     * so a database would store something else (SQLite stores '?'), and two inputs could become one.
+     */
+    static boolean hasLoneSurrogate(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -79,4 +79,47 @@ final class TextInputTest {
         assertEquals("reason", assertThrows(InvalidInputException.class,
                 () -> new Command.RevokeInvitation(InvitationId.of("1"), "r".repeat(1001))).field());
     }
+
+    // ---- surrogates ---------------------------------------------------------------------------
+
+    /** A lone high or low surrogate, placed first, in the middle or last. */
+    private static Gen<String> withLoneSurrogate(String text) {
+        Gen<Integer> surrogate = Generate.range(0xD800, 0xDFFF);
+        Gen<Integer> at = Generate.range(0, text.length());
+        return in -> {
+            int where = at.generate(in);
+            return text.substring(0, where) + (char) (int) surrogate.generate(in) + text.substring(where);
+        };
+    }
+
+    @Test
+    void name_withLoneSurrogate_isRefused_becauseNoDatabaseCouldStoreIt() {
+        qt().forAll(withLoneSurrogate("Research")).checkAssert(name -> {
+            InvalidInputException e = assertThrows(InvalidInputException.class,
+                    () -> new Command.CreateWorkspace(OrganizationId.of("1"), name));
+            assertEquals("name", e.field());
+            assertEquals("name must be valid Unicode text (it has half of a surrogate pair)", e.getMessage());
+        });
+    }
+
+    @Test
+    void reason_withLoneSurrogate_isRefused() {
+        qt().forAll(withLoneSurrogate("left")).checkAssert(reason -> assertEquals("reason",
+                assertThrows(InvalidInputException.class, () -> new Command.RevokeInvitation(InvitationId.of("1"), reason))
+                        .field()));
+    }
+
+    @Test
+    void email_withLoneSurrogate_isRefused_soTwoAddressesCannotBecomeOne() {
+        qt().forAll(withLoneSurrogate("ann")).checkAssert(local -> {
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> Email.of(local + "@example.com"));
+            assertEquals("email", e.field());
+        });
+    }
+
+    @Test
+    void surrogatePairs_areText_andKept() {
+        assertEquals("Lab \uD83D\uDE80", new Command.CreateWorkspace(OrganizationId.of("1"), "Lab \uD83D\uDE80").name());
+        assertEquals("\uD83D\uDE80@example.com", Email.of("\uD83D\uDE80@example.com").value());
+    }
 }

@@ -573,6 +573,13 @@ public final class Generators {
         return in -> word.generate(in) + (char) (int) control.generate(in) + word.generate(in);
     }
 
+    /** @return short words with half of a UTF-16 surrogate pair inside: no UTF-8 form, so no database could store them */
+    public static Gen<String> withLoneSurrogates() {
+        Gen<Integer> surrogate = Generate.range(0xD800, 0xDFFF);
+        Gen<String> word = Generate.pick(List.of("ann", "x", "user_01", "42", "Research"));
+        return in -> word.generate(in) + (char) (int) surrogate.generate(in) + word.generate(in);
+    }
+
     /** @return SQL and shell metacharacter payloads such as {@code '; DROP TABLE users; --} */
     public static Gen<String> sqlMetacharacters() {
         return Generate.pick(List.of("'; DROP TABLE users; --", "' OR '1'='1", "\"; DELETE FROM memberships; --",
@@ -598,18 +605,18 @@ public final class Generators {
 
     /**
      * Strings no id, email or role accepts: blank, white space only, 10,000 characters, control
-     * characters, SQL metacharacters.
+     * characters, lone surrogates, SQL metacharacters.
      *
      * @return hostile strings
      */
     public static Gen<String> hostileStrings() {
         return Generate.oneOf(blankStrings(), whitespaceOnly(), overlongStrings(), withControlCharacters(),
-                sqlMetacharacters());
+                withLoneSurrogates(), sqlMetacharacters());
     }
 
-    /** @return hostile strings plus malformed addresses: no email accepts any of them */
+    /** @return hostile strings plus malformed addresses (one with a lone surrogate in its local part): no email accepts any of them */
     public static Gen<String> hostileEmails() {
-        return Generate.oneOf(hostileStrings(), malformedEmails());
+        return Generate.oneOf(hostileStrings(), malformedEmails(), withLoneSurrogates().map(local -> local + "@example.com"));
     }
 
     /** @return hostile strings plus unknown role names: no role or status parser accepts any of them */
@@ -617,13 +624,20 @@ public final class Generators {
         return Generate.oneOf(hostileStrings(), unknownRoleNames());
     }
 
-    /** @return hostile strings no display name accepts: blank, white space only, 10,000 characters, control characters */
+    /**
+     * @return hostile strings no display name accepts: blank, white space only, 10,000 characters, control
+     *     characters, lone surrogates
+     */
     public static Gen<String> invalidNames() {
-        return Generate.oneOf(blankStrings(), whitespaceOnly(), overlongStrings(), withControlCharacters());
+        return Generate.oneOf(blankStrings(), whitespaceOnly(), overlongStrings(), withControlCharacters(),
+                withLoneSurrogates());
     }
 
-    /** @return hostile strings no audit reason accepts (a reason may be empty): 10,000 characters, control characters */
+    /**
+     * @return hostile strings no audit reason accepts (a reason may be empty): 10,000 characters, control
+     *     characters, lone surrogates
+     */
     public static Gen<String> invalidReasons() {
-        return Generate.oneOf(overlongStrings(), withControlCharacters());
+        return Generate.oneOf(overlongStrings(), withControlCharacters(), withLoneSurrogates());
     }
 }

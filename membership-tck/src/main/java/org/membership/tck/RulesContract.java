@@ -1159,6 +1159,21 @@ public abstract class RulesContract {
         });
     }
 
+    @Test
+    public void rule12_unicodeText_isStoredVerbatim_surrogatePairsIncluded() {
+        Gen<String> texts = Generate.pick(List.of("Équipe d'été", "研究チーム", "Lab \uD83D\uDE80 launch", "Ωmega ß",
+                "\uD835\uDD38lgebra", "ﬁle naïve café", "emoji \uD83D\uDC69\u200D\uD83D\uDCBB pair"));
+        qt().forAll(texts).checkAssert(reason -> {
+            World w = World.build(twoOrganizations(), newStore(), MembershipRules.defaults());
+            Actor key = Actor.organizationKey(w.organization("acme"), "key");
+            assertTrue(w.membership().execute(key, new Command.RemoveWorkspaceMember(w.workspace("aw"), w.user("m"),
+                    reason)).succeeded());
+            List<AuditEntry> trail = w.membership().execute(OBSERVER, Command.ListAuditTrail.of(w.organization("acme"),
+                    PageRequest.first(PageRequest.MAX_LIMIT))).success().orElseThrow().items();
+            assertEquals(reason, trail.get(trail.size() - 1).reason(), "the store kept every character");
+        });
+    }
+
     // ---- rule 13: determinism ------------------------------------------------------------------
 
     @Test
