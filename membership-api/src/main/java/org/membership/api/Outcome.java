@@ -10,7 +10,7 @@ import java.util.Optional;
  * <pre>{@code
  * Outcome<WorkspaceMember> outcome = membership.execute(actor, command);
  * if (outcome instanceof Outcome.Success<WorkspaceMember> s) { ... s.value() ... }
- * else if (outcome instanceof Outcome.Refused<WorkspaceMember> r) { ... r.refusal().status() ... }
+ * else if (outcome instanceof Outcome.Refused<WorkspaceMember> r) { ... r.why().status() ... }
  * }</pre>
  *
  * <p>Immutable and thread-safe.
@@ -21,11 +21,11 @@ public sealed interface Outcome<R> {
     /** @return whether the command succeeded */
     boolean succeeded();
 
-    /** @return the result if the command succeeded */
-    Optional<R> success();
+    /** @return the result, if the command succeeded */
+    Optional<R> result();
 
-    /** @return the refusal if the command was refused */
-    Optional<Refusal> refused();
+    /** @return the refusal, if the command was refused (the same accessor as {@link Decision#refusal()}) */
+    Optional<Refusal> refusal();
 
     /**
      * The command was carried out and committed.
@@ -45,12 +45,12 @@ public sealed interface Outcome<R> {
         }
 
         @Override
-        public Optional<R> success() {
+        public Optional<R> result() {
             return Optional.of(value);
         }
 
         @Override
-        public Optional<Refusal> refused() {
+        public Optional<Refusal> refusal() {
             return Optional.empty();
         }
     }
@@ -58,13 +58,13 @@ public sealed interface Outcome<R> {
     /**
      * The command was refused; nothing changed.
      *
-     * @param refusal why
+     * @param why the refusal
      * @param <R> the result type the command would have had
      */
-    record Refused<R>(Refusal refusal) implements Outcome<R> {
-        /** @throws NullPointerException if refusal is null */
+    record Refused<R>(Refusal why) implements Outcome<R> {
+        /** @throws NullPointerException if why is null */
         public Refused {
-            Objects.requireNonNull(refusal, "refusal");
+            Objects.requireNonNull(why, "why");
         }
 
         @Override
@@ -73,13 +73,13 @@ public sealed interface Outcome<R> {
         }
 
         @Override
-        public Optional<R> success() {
+        public Optional<R> result() {
             return Optional.empty();
         }
 
         @Override
-        public Optional<Refusal> refused() {
-            return Optional.of(refusal);
+        public Optional<Refusal> refusal() {
+            return Optional.of(why);
         }
     }
 }

@@ -109,7 +109,7 @@ public final class World {
             Outcome<?> o = fixture.membership().execute(Actor.instanceKey("world-builder"),
                     new Command.ChangeUserStatus(UserId.of(user), UserStatus.DISABLED));
             if (!o.succeeded()) {
-                throw new IllegalStateException("could not disable " + user + ": " + o.refused().orElseThrow());
+                throw new IllegalStateException("could not disable " + user + ": " + o.refusal().orElseThrow());
             }
         }
         return new World(spec, fixture, rules);
@@ -185,7 +185,7 @@ public final class World {
         for (String user : users) {
             Outcome<Memberships> memberships = m.execute(OBSERVER, new Command.ListMemberships(UserId.of(user)));
             views.put("memberships of " + user, memberships);
-            memberships.success().ifPresent(ms -> ms.organizations().stream()
+            memberships.result().ifPresent(ms -> ms.organizations().stream()
                     .map(OrganizationMember::organization).forEach(organizations::add));
         }
         for (OrganizationId org : organizations) {
@@ -215,7 +215,7 @@ public final class World {
             if (!outcome.succeeded()) {
                 return outcome;
             }
-            Page<T> page = outcome.success().orElseThrow();
+            Page<T> page = outcome.result().orElseThrow();
             items.addAll(page.items());
             if (!page.hasMore() || page.lastId().isEmpty()) {
                 return List.copyOf(items);
