@@ -12,6 +12,7 @@ import org.membership.api.Refusal;
 import org.membership.api.UserId;
 import org.membership.api.WorkspaceId;
 import org.membership.api.WorkspaceMember;
+import org.membership.api.WorkspaceRole;
 
 /**
  * Flashback's removal endpoint (F), {@code DELETE /workspace/{id}/users/{userId}} with a bearer
@@ -24,7 +25,9 @@ import org.membership.api.WorkspaceMember;
  *
  * <p>Also {@code GET /workspace/{id}/access}, this host's own check "may this token use this
  * workspace?", answered from the {@link AccessCache} that removal events empty — the check a real
- * host runs on every request to the workspace.
+ * host runs on every request to the workspace. An explicit member gets its role; an organization or
+ * instance admin who is no member gets {@code admin}, the authority it holds in every workspace of
+ * the organization.
  *
  * <p>Stateless apart from its collaborators; thread-safe.
  */
@@ -89,6 +92,9 @@ final class FlashbackApi {
             Outcome<WorkspaceMember> outcome = engines.flashback().execute(caller.get(),
                     new Command.GetWorkspaceMember(workspace.get(), user));
             if (outcome instanceof Outcome.Refused<WorkspaceMember> refused) {
+                if (refused.why().reason() == Reason.MEMBER_NOT_FOUND && holdsAdminAuthority(caller.get(), workspace.get())) {
+                    return Optional.of(WorkspaceRole.ADMIN);
+                }
                 refusal[0] = refused.why();
                 return Optional.empty();
             }
@@ -102,6 +108,17 @@ final class FlashbackApi {
                 .string("workspace_id", workspace.get().value())
                 .string("user_id", user.value())
                 .string("role", grant.get().role().name().toLowerCase(Locale.ROOT)).toString());
+    }
+
+    /**
+     * Whether the caller, though no explicit member, administers the workspace: an organization or
+     * instance admin has admin authority in every workspace of the organization. The library is asked
+     * rather than the rule restated here: a dry run of the caller adding itself as admin is allowed
+     * exactly when its authority there reaches workspace admin.
+     */
+    private boolean holdsAdminAuthority(Actor.UserActor caller, WorkspaceId workspace) {
+        return engines.flashback().check(caller, new Command.AddWorkspaceMember(workspace, caller.id(), WorkspaceRole.ADMIN))
+                .allowed();
     }
 
     private static Optional<String> id(String raw) {

@@ -116,6 +116,32 @@ final class AccessRevocationTest {
                 access(w.workspace, TestServer.field(fresh.body(), "token")).statusAndBody());
     }
 
+    // ---- who is granted what ------------------------------------------------------------------------
+
+    @Test
+    void organizationAdmin_noMemberOfTheWorkspace_isGrantedAdmin_asItsAuthorityThereIs() {
+        World w = World.create(c, false);
+        assertEquals(granted(w.workspace, w.id("admin"), "admin"), access(w.workspace, w.token("admin")).statusAndBody());
+        assertEquals(200, c.delete("/workspace/" + w.workspace + "/users/" + w.id("dev"), bearer(w.token("admin"))).status(),
+                "the same token may manage the workspace's members");
+    }
+
+    @Test
+    void organizationMember_noMemberOfTheWorkspace_hasNoAccess() {
+        World w = World.create(c, false);
+        assertEquals(NO_ACCESS, access(w.workspace, w.token("member")).statusAndBody());
+        assertEquals(granted(w.defaultWorkspace, w.id("member"), "user"), access(w.defaultWorkspace, w.token("member"))
+                .statusAndBody());
+    }
+
+    @Test
+    void outsider_isAnsweredAsForAWorkspaceThatDoesNotExist() {
+        World mine = World.create(c, false);
+        World theirs = World.create(c, false);
+        assertEquals(access(mine.workspace + "x", mine.token("admin")).statusAndBody(),
+                access(theirs.workspace, mine.token("admin")).statusAndBody());
+    }
+
     // ---- under concurrency --------------------------------------------------------------------------
 
     @Test
