@@ -10,7 +10,7 @@ import java.util.Optional;
  *
  * <pre>{@code
  * if (outcome instanceof Outcome.Refused<?> refused) {
- *     Refusal r = refused.refusal();
+ *     Refusal r = refused.why();
  *     respond(r.status(), r.toProblemDetails().toJson());
  * }
  * }</pre>

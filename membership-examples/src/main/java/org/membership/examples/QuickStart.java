@@ -70,15 +70,15 @@ public final class QuickStart {
     }
 
     private static <R> R ok(Outcome<R> outcome) {
-        return outcome.success().orElseThrow(() -> new IllegalStateException(outcome.refused().orElseThrow().message()));
+        return outcome.result().orElseThrow(() -> new IllegalStateException(outcome.refusal().orElseThrow().message()));
     }
 
     private static void show(String what, Outcome<?> outcome) {
         System.out.println(what);
         if (outcome instanceof Outcome.Refused<?> refused) {
-            System.out.println("  -> " + refused.refusal().status() + " " + refused.refusal().toProblemDetails().toJson());
+            System.out.println("  -> " + refused.why().status() + " " + refused.why().toProblemDetails().toJson());
         } else {
-            System.out.println("  -> ok: " + outcome.success().orElseThrow());
+            System.out.println("  -> ok: " + outcome.result().orElseThrow());
         }
     }
 }

@@ -28,13 +28,13 @@ final class InMemoryFixtureTest {
     @Test
     void build_createsDeclaredMembers() {
         var page = f.membership().execute(f.actor("alice"),
-                new Command.ListWorkspaceMembers(f.workspace("research"), PageRequest.first())).success().orElseThrow();
+                new Command.ListWorkspaceMembers(f.workspace("research"), PageRequest.first())).result().orElseThrow();
         assertEquals(List.of("alice", "bob"), page.items().stream().map(m -> m.user().value()).toList());
         var defaults = f.membership().execute(f.actor("bob"),
-                new Command.ListWorkspaceMembers(f.workspace("acme"), PageRequest.first())).success().orElseThrow();
+                new Command.ListWorkspaceMembers(f.workspace("acme"), PageRequest.first())).result().orElseThrow();
         assertEquals(List.of("alice", "bob", "erin"), defaults.items().stream().map(m -> m.user().value()).toList());
         var invitations = f.membership().execute(f.actor("alice"),
-                new Command.ListInvitations(f.organization("acme"), PageRequest.first())).success().orElseThrow();
+                new Command.ListInvitations(f.organization("acme"), PageRequest.first())).result().orElseThrow();
         assertEquals("carol@example.com", invitations.items().get(0).email().value());
         assertTrue(f.events().isEmpty(), "building publishes nothing the test sees");
     }
@@ -43,13 +43,13 @@ final class InMemoryFixtureTest {
     void remove_byWorkspaceAdmin_removesAndPublishes() {
         var outcome = f.membership().execute(f.actor("alice"),
                 new Command.RemoveWorkspaceMember(f.workspace("research"), f.user("bob"), "left"));
-        WorkspaceMember removed = outcome.success().orElseThrow();
+        WorkspaceMember removed = outcome.result().orElseThrow();
         assertEquals(f.user("bob"), removed.user());
         assertEquals(List.of(new MembershipEvent.WorkspaceMemberRemoved(f.organization("acme"),
                 f.workspace("research"), f.user("bob"), f.clock().instant())), f.events());
         var again = f.membership().execute(f.actor("alice"),
                 new Command.RemoveWorkspaceMember(f.workspace("research"), f.user("bob"), "left"));
-        assertEquals(Reason.MEMBER_NOT_FOUND, again.refused().orElseThrow().reason());
+        assertEquals(Reason.MEMBER_NOT_FOUND, again.refusal().orElseThrow().reason());
     }
 
     @Test

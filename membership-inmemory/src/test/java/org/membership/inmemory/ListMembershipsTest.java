@@ -28,7 +28,7 @@ final class ListMembershipsTest {
     @Test
     void listMemberships_listsOrganizationsAndCustomWorkspaces_defaultWorkspacesImplied() {
         Memberships bob = f.membership().execute(Actor.instanceKey("ops"), new Command.ListMemberships(f.user("bob")))
-                .success().orElseThrow();
+                .result().orElseThrow();
 
         assertEquals(List.of(f.organization("acme"), f.organization("globex")),
                 bob.organizations().stream().map(m -> m.organization()).toList());
@@ -42,11 +42,11 @@ final class ListMembershipsTest {
     @Test
     void listMemberships_afterRemovalByEmail_dropsTheOrganizationAndItsWorkspaces() {
         f.membership().execute(f.actor("alice"),
-                new Command.RemoveOrganizationUser(f.organization("acme"), Fixture.email("bob"), "left")).success()
+                new Command.RemoveOrganizationUser(f.organization("acme"), Fixture.email("bob"), "left")).result()
                 .orElseThrow();
 
         Memberships bob = f.membership().execute(f.actor("bob"), new Command.ListMemberships(f.user("bob")))
-                .success().orElseThrow();
+                .result().orElseThrow();
 
         assertEquals(List.of(), bob.workspaces());
         assertEquals(List.of(f.organization("globex")), bob.organizations().stream().map(m -> m.organization()).toList());
@@ -73,7 +73,7 @@ final class ListMembershipsTest {
                 .build();
 
         Memberships seenByAlice = open.membership().execute(open.actor("alice"),
-                new Command.ListMemberships(open.user("bob"))).success().orElseThrow();
+                new Command.ListMemberships(open.user("bob"))).result().orElseThrow();
         assertEquals(List.of(open.organization("acme")),
                 seenByAlice.organizations().stream().map(m -> m.organization()).toList());
         assertEquals(List.of(open.workspace("research")),
@@ -82,7 +82,7 @@ final class ListMembershipsTest {
         var strangerView = open.membership().execute(open.actor("ivan"), new Command.ListMemberships(open.user("bob")));
         var absentView = open.membership().execute(open.actor("ivan"),
                 new Command.ListMemberships(org.membership.api.UserId.of("nobody")));
-        assertEquals(absentView.refused(), strangerView.refused(), "a user in none of my organizations is not found");
-        assertEquals(org.membership.api.Reason.USER_NOT_FOUND, strangerView.refused().orElseThrow().reason());
+        assertEquals(absentView.refusal(), strangerView.refusal(), "a user in none of my organizations is not found");
+        assertEquals(org.membership.api.Reason.USER_NOT_FOUND, strangerView.refusal().orElseThrow().reason());
     }
 }

@@ -52,7 +52,7 @@ final class EngineOnSqliteTest {
     void removeWorkspaceMember_deletesTheRowAndAudits() {
         var outcome = f.membership().execute(f.actor("alice"),
                 new Command.RemoveWorkspaceMember(f.workspace("research"), f.user("bob"), "left the project"));
-        assertTrue(outcome.success().isPresent(), outcome.toString());
+        assertTrue(outcome.result().isPresent(), outcome.toString());
         assertEquals(List.of("alice"), rows("SELECT user_id FROM workspace_members WHERE workspace_id = ?",
                 f.workspace("research").value()));
         assertEquals(java.util.stream.Stream.of(f.workspace("design").value(), f.workspace("labs").value()).sorted()
@@ -62,7 +62,7 @@ final class EngineOnSqliteTest {
                 + " AND operation = 'REMOVE_WORKSPACE_MEMBER'", f.organization("acme").value()));
         var again = f.membership().execute(f.actor("alice"),
                 new Command.RemoveWorkspaceMember(f.workspace("research"), f.user("bob"), ""));
-        assertEquals(Reason.MEMBER_NOT_FOUND, again.refused().orElseThrow().reason());
+        assertEquals(Reason.MEMBER_NOT_FOUND, again.refusal().orElseThrow().reason());
     }
 
     // ---- removal from an organization by email ----------------------------------------------
@@ -71,7 +71,7 @@ final class EngineOnSqliteTest {
     void removeOrganizationUser_member_cascadesInOneTransactionAndOnlyInThatOrganization() {
         var outcome = f.membership().execute(f.organizationKey("acme"),
                 new Command.RemoveOrganizationUser(f.organization("acme"), Email.of(" BOB@Example.COM "), "offboarded"));
-        OrganizationUserRemoval removal = outcome.success().orElseThrow();
+        OrganizationUserRemoval removal = outcome.result().orElseThrow();
         assertEquals(List.of(f.workspace("design"), f.workspace("research")).stream().sorted().toList(),
                 removal.removedFromWorkspaces());
         assertEquals(List.of(f.organization("globex").value()),
@@ -92,12 +92,12 @@ final class EngineOnSqliteTest {
     void removeOrganizationUser_pendingInvitationOnly_revokesIt() {
         var outcome = f.membership().execute(f.organizationKey("acme"),
                 new Command.RemoveOrganizationUser(f.organization("acme"), Email.of("Carol@example.com"), ""));
-        assertTrue(outcome.success().orElseThrow().revokedInvitation().isPresent());
+        assertTrue(outcome.result().orElseThrow().revokedInvitation().isPresent());
         assertEquals(List.of("REVOKED"), rows("SELECT status FROM invitations WHERE id = ?",
                 f.invitation("carol@example.com").value()));
         var again = f.membership().execute(f.organizationKey("acme"),
                 new Command.RemoveOrganizationUser(f.organization("acme"), Email.of("carol@example.com"), ""));
-        assertEquals(404, again.refused().orElseThrow().status());
+        assertEquals(404, again.refusal().orElseThrow().status());
     }
 
     private List<String> rows(String sql, Object... args) {

@@ -325,10 +325,10 @@ public abstract class AtomicityContract {
 
         Outcome<OrganizationUserRemoval> refused = membership.execute(w.f().actor("alice"),
                 new Command.RemoveOrganizationUser(w.f().organization("acme"), Email.of("zed@example.com"), ""));
-        assertEquals(Reason.NEITHER_MEMBER_NOR_INVITATION, refused.refused().orElseThrow().reason());
+        assertEquals(Reason.NEITHER_MEMBER_NOR_INVITATION, refused.refusal().orElseThrow().reason());
         Outcome<WorkspaceMember> forbidden = membership.execute(w.f().actor("carl"),
                 new Command.RemoveWorkspaceMember(w.f().workspace("design"), w.f().user("bob"), ""));
-        assertEquals(Reason.INSUFFICIENT_AUTHORITY, forbidden.refused().orElseThrow().reason());
+        assertEquals(Reason.INSUFFICIENT_AUTHORITY, forbidden.refusal().orElseThrow().reason());
 
         int last = probeWrites();
         w.store().failNextWriteTransactionAt(last, FailingStore.When.AFTER);
@@ -432,7 +432,7 @@ public abstract class AtomicityContract {
     }
 
     private static <R> R succeeded(Outcome<R> outcome) {
-        return outcome.success().orElseThrow(() -> new AssertionError("expected success, got " + outcome));
+        return outcome.result().orElseThrow(() -> new AssertionError("expected success, got " + outcome));
     }
 
     private static List<String> memberIds(Fixture f, String workspace) {

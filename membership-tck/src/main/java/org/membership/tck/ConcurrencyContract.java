@@ -424,11 +424,11 @@ public abstract class ConcurrencyContract {
     }
 
     private static void assertRefusedWith(Outcome<?> outcome, Reason reason, int trial) {
-        assertEquals(Optional.of(reason), outcome.refused().map(r -> r.reason()), () -> "trial " + trial + ": " + outcome);
+        assertEquals(Optional.of(reason), outcome.refusal().map(r -> r.reason()), () -> "trial " + trial + ": " + outcome);
     }
 
     private static <R> R succeeded(Outcome<R> outcome, int trial) {
-        return outcome.success().orElseThrow(() -> new AssertionError("trial " + trial + ": expected success, got " + outcome));
+        return outcome.result().orElseThrow(() -> new AssertionError("trial " + trial + ": expected success, got " + outcome));
     }
 
     // ---- reading the state back ----------------------------------------------------------------------

@@ -695,18 +695,18 @@ public abstract class DocumentedApisContract {
     private static <R> Outcome<R> attempt(Fixture f, Actor actor, Command<R> command) {
         Decision dryRun = f.membership().check(actor, command);
         Outcome<R> outcome = f.membership().execute(actor, command);
-        assertEquals(dryRun.refusal(), outcome.refused(), () -> "the dry run decided differently for " + command);
+        assertEquals(dryRun.refusal(), outcome.refusal(), () -> "the dry run decided differently for " + command);
         return outcome;
     }
 
     private static <R> R succeeded(Outcome<R> outcome) {
         assertTrue(outcome.succeeded(), () -> "expected success, got " + outcome);
-        return outcome.success().orElseThrow();
+        return outcome.result().orElseThrow();
     }
 
     /** Asserts the refusal's reason and status, and its problem-details document; returns it. */
     private static Refusal assertRefused(Outcome<?> outcome, Reason reason, int status) {
-        Refusal refusal = outcome.refused().orElseThrow(() -> new AssertionError("expected " + reason + ", got " + outcome));
+        Refusal refusal = outcome.refusal().orElseThrow(() -> new AssertionError("expected " + reason + ", got " + outcome));
         assertEquals(reason, refusal.reason(), refusal::message);
         assertProblem(refusal, reason, status);
         return refusal;

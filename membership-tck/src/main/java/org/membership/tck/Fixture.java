@@ -324,8 +324,8 @@ public final class Fixture {
 
         private <R> R run(Actor actor, Command<R> command) {
             Outcome<R> outcome = membership.execute(actor, command);
-            return outcome.success().orElseThrow(() -> new IllegalStateException(
-                    "fixture step " + command + " was refused: " + outcome.refused().orElseThrow().message()));
+            return outcome.result().orElseThrow(() -> new IllegalStateException(
+                    "fixture step " + command + " was refused: " + outcome.refusal().orElseThrow().message()));
         }
 
         /** Declares one organization's people, workspaces and invitations. Not thread-safe. */

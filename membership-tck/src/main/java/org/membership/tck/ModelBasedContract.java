@@ -263,7 +263,7 @@ public abstract class ModelBasedContract {
                         OrganizationRole role = random.nextInt(3) == 0 ? OrganizationRole.ADMIN : OrganizationRole.MEMBER;
                         Outcome<?> sent = step(ROOT_KEY, new Command.InviteToOrganization(org, emailOf(name), role));
                         if (sent.succeeded()) {
-                            Invitation invitation = (Invitation) sent.success().orElseThrow();
+                            Invitation invitation = (Invitation) sent.result().orElseThrow();
                             step(actor(name), new Command.AcceptInvitation(invitation.id()));
                         }
                     }
@@ -518,8 +518,8 @@ public abstract class ModelBasedContract {
             Outcome<R> outcome = engine.execute(actor, command);
             ReferenceModel.Prediction predicted = model.apply(actor, command);
             history.set(index, history.get(index) + " -> " + describe(outcome));
-            tally.merge(outcome.refused().map(r -> r.reason().code()).orElse("success"), 1, Integer::sum);
-            if (!decision.refusal().equals(outcome.refused())) {
+            tally.merge(outcome.refusal().map(r -> r.reason().code()).orElse("success"), 1, Integer::sum);
+            if (!decision.refusal().equals(outcome.refusal())) {
                 throw failure("the dry run said " + decision + " but the call returned " + describe(outcome), null);
             }
             compareOutcome(predicted, outcome);
@@ -535,16 +535,16 @@ public abstract class ModelBasedContract {
 
         private static String describe(Outcome<?> outcome) {
             if (outcome instanceof Outcome.Refused<?> r) {
-                return "refused " + r.refusal().reason();
+                return "refused " + r.why().reason();
             }
-            Object value = outcome.success().orElseThrow();
+            Object value = outcome.result().orElseThrow();
             return "success " + (value instanceof Page<?> p ? p.items() : value);
         }
 
         private void compareOutcome(ReferenceModel.Prediction predicted, Outcome<?> outcome) {
             if (predicted.refusal().isPresent()) {
                 Reason expected = predicted.refusal().get();
-                Optional<Refusal> actual = outcome.refused();
+                Optional<Refusal> actual = outcome.refusal();
                 if (actual.isEmpty() || actual.get().reason() != expected) {
                     throw failure("expected refusal " + expected + " but the library answered " + describe(outcome), null);
                 }
@@ -557,7 +557,7 @@ public abstract class ModelBasedContract {
             if (!outcome.succeeded()) {
                 throw failure("expected " + predicted + " but the library answered " + describe(outcome), null);
             }
-            Object value = outcome.success().orElseThrow();
+            Object value = outcome.result().orElseThrow();
             Object comparable = value instanceof Page<?> page ? page.items() : value;
             if (value instanceof Page<?> page && page.hasMore()) {
                 throw failure("a page of " + PageRequest.MAX_LIMIT + " in a tiny universe says it has more", null);
@@ -637,7 +637,7 @@ public abstract class ModelBasedContract {
                 UserId user = UserId.of(name);
                 Outcome<Memberships> read = engine.execute(ROOT_KEY, new Command.ListMemberships(user));
                 Object expected = model.users.containsKey(user) ? model.membershipsOf(user) : Reason.USER_NOT_FOUND;
-                Object actual = read.success().isPresent() ? read.success().get() : read.refused().orElseThrow().reason();
+                Object actual = read.result().isPresent() ? read.result().get() : read.refusal().orElseThrow().reason();
                 compare("memberships of " + name, expected, actual);
             }
         }
@@ -677,7 +677,7 @@ public abstract class ModelBasedContract {
                     throw failure("an instance key could not read " + command.apply(request) + ": "
                             + describe(outcome), null);
                 }
-                Page<T> page = outcome.success().orElseThrow();
+                Page<T> page = outcome.result().orElseThrow();
                 all.addAll(page.items());
                 if (page.items().size() > limit || (page.hasMore() && page.items().size() != limit)
                         || !page.firstId().equals(page.items().stream().findFirst().map(key))
@@ -702,7 +702,7 @@ public abstract class ModelBasedContract {
             int pivot = random.nextInt(all.size());
             int limit = 1 + random.nextInt(3);
             Command<Page<T>> before = command.apply(PageRequest.before(key.apply(all.get(pivot)), limit));
-            Page<T> page = engine.execute(ROOT_KEY, before).success().orElse(null);
+            Page<T> page = engine.execute(ROOT_KEY, before).result().orElse(null);
             List<T> expected = all.subList(Math.max(0, pivot - limit), pivot);
             if (page == null || !page.items().equals(expected) || page.hasMore() != (pivot > limit)) {
                 throw failure(before + " answered " + page + " but the items before it are " + expected

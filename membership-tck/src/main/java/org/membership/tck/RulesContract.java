@@ -217,16 +217,16 @@ public abstract class RulesContract {
                     Outcome<?> outcome = w.membership().execute(who.in(w), command);
                     AuthorityLevel required = rules.requiredAuthority(probe.operation());
                     if (!probe.level(who).atLeast(required)) {
-                        assertEquals(Optional.of(Refusal.of(Reason.INSUFFICIENT_AUTHORITY)), outcome.refused(),
+                        assertEquals(Optional.of(Refusal.of(Reason.INSUFFICIENT_AUTHORITY)), outcome.refusal(),
                                 who + " at " + probe.level(who) + " below " + required);
-                        assertEquals(403, outcome.refused().orElseThrow().status());
+                        assertEquals(403, outcome.refusal().orElseThrow().status());
                         assertEquals(before, w.snapshot(), "a refusal changes nothing");
                     } else {
                         assertNotEquals(Optional.of(Reason.INSUFFICIENT_AUTHORITY),
-                                outcome.refused().map(Refusal::reason),
+                                outcome.refusal().map(Refusal::reason),
                                 who + " at " + probe.level(who) + " reaches " + required);
                     }
-                    assertEquals(decision.refusal(), outcome.refused(), "the dry run decided the same");
+                    assertEquals(decision.refusal(), outcome.refusal(), "the dry run decided the same");
                 });
     }
 
@@ -250,9 +250,9 @@ public abstract class RulesContract {
                     if (who.inWorkspace.atLeast(documented)) {
                         assertTrue(outcome.succeeded(), () -> api + ": " + who + " may remove; got " + outcome);
                         assertEquals(Optional.of(Refusal.of(Reason.MEMBER_NOT_FOUND)), w.membership().execute(OBSERVER,
-                                new Command.GetWorkspaceMember(w.workspace("ws"), w.user("t"))).refused());
+                                new Command.GetWorkspaceMember(w.workspace("ws"), w.user("t"))).refusal());
                     } else {
-                        assertEquals(Optional.of(403), outcome.refused().map(Refusal::status), () -> api + ": " + who);
+                        assertEquals(Optional.of(403), outcome.refusal().map(Refusal::status), () -> api + ": " + who);
                     }
                 });
     }
@@ -303,7 +303,7 @@ public abstract class RulesContract {
                     AuthorityLevel actorLevel = levelInOutrankingWorld(who, false);
                     AuthorityLevel targetLevel = levelInOutrankingWorld(target, false);
                     if (targetLevel.compareTo(actorLevel) > 0) {
-                        assertEquals(Optional.of(Refusal.of(Reason.OUTRANKED)), outcome.refused(),
+                        assertEquals(Optional.of(Refusal.of(Reason.OUTRANKED)), outcome.refusal(),
                                 who + " (" + actorLevel + ") acting on " + target + " (" + targetLevel + ")");
                         assertEquals(before, w.snapshot(), "an outranked change changes nothing");
                     } else {
@@ -311,9 +311,9 @@ public abstract class RulesContract {
                         Outcome<WorkspaceMember> now = w.membership().execute(OBSERVER,
                                 new Command.GetWorkspaceMember(ws, w.user(target)));
                         if (demoteTo.isPresent()) {
-                            assertEquals(demoteTo.get(), now.success().orElseThrow().role());
+                            assertEquals(demoteTo.get(), now.result().orElseThrow().role());
                         } else {
-                            assertEquals(Optional.of(Refusal.of(Reason.MEMBER_NOT_FOUND)), now.refused());
+                            assertEquals(Optional.of(Refusal.of(Reason.MEMBER_NOT_FOUND)), now.refusal());
                         }
                     }
                 });
@@ -334,11 +334,11 @@ public abstract class RulesContract {
                     AuthorityLevel actorLevel = levelInOutrankingWorld(who, true);
                     AuthorityLevel targetLevel = levelInOutrankingWorld(target, true);
                     if (targetLevel.compareTo(actorLevel) > 0) {
-                        assertEquals(Optional.of(Refusal.of(Reason.OUTRANKED)), outcome.refused(), who + " on " + target);
+                        assertEquals(Optional.of(Refusal.of(Reason.OUTRANKED)), outcome.refusal(), who + " on " + target);
                         assertEquals(before, w.snapshot());
                     } else {
                         assertEquals(w.user(target),
-                                outcome.success().orElseThrow().removedMember().orElseThrow().user());
+                                outcome.result().orElseThrow().removedMember().orElseThrow().user());
                         assertTrue(memberships(w, target).organizations().isEmpty());
                     }
                 });
@@ -391,8 +391,8 @@ public abstract class RulesContract {
                             command.apply(unprotected));
                     Decision dryRun = guarded.membership().check(outrankingActor(guarded, actorName), command.apply(guarded));
                     Outcome<?> with = guarded.membership().execute(outrankingActor(guarded, actorName), command.apply(guarded));
-                    assertEquals(dryRun.refusal(), with.refused(), "the dry run decided the same");
-                    assertNotEquals(Optional.of(Reason.ORGANIZATION_ADMIN_PROTECTED), without.refused().map(Refusal::reason),
+                    assertEquals(dryRun.refusal(), with.refusal(), "the dry run decided the same");
+                    assertNotEquals(Optional.of(Reason.ORGANIZATION_ADMIN_PROTECTED), without.refusal().map(Refusal::reason),
                             "without the setting nobody is protected beyond outranking");
                     boolean organizationAdminTarget = target.equals("oa") || target.equals("oa2");
                     boolean instanceActor = actorName.equals("ia") || actorName.equals("instance key");
@@ -400,14 +400,14 @@ public abstract class RulesContract {
                         assertFalse(with.succeeded(),
                                 () -> "under BY_INSTANCE_ADMINS_ONLY " + actorName + " changed protected " + target + ": " + with);
                         assertEquals(before, guarded.snapshot(), "a protected admin's memberships stay as they were");
-                        if (with.refused().orElseThrow().reason() == Reason.ORGANIZATION_ADMIN_PROTECTED) {
+                        if (with.refusal().orElseThrow().reason() == Reason.ORGANIZATION_ADMIN_PROTECTED) {
                             refusedByProtection.incrementAndGet();
-                            assertEquals(403, with.refused().orElseThrow().status());
+                            assertEquals(403, with.refusal().orElseThrow().status());
                         } else {
-                            assertEquals(without.refused(), with.refused(), "an earlier rule refused it either way");
+                            assertEquals(without.refusal(), with.refusal(), "an earlier rule refused it either way");
                         }
                         if (without.succeeded()) {
-                            assertEquals(Optional.of(Refusal.of(Reason.ORGANIZATION_ADMIN_PROTECTED)), with.refused(),
+                            assertEquals(Optional.of(Refusal.of(Reason.ORGANIZATION_ADMIN_PROTECTED)), with.refusal(),
                                     () -> actorName + " on " + target + " succeeds only without the setting");
                         }
                     } else {
@@ -512,8 +512,8 @@ public abstract class RulesContract {
             assertFalse(foreign.succeeded(), () -> who + " reached into another organization: " + foreign);
             assertEquals(before, w.snapshot(), "a refused probe changes nothing");
             Outcome<?> missing = w.membership().execute(actor, probe.missing().apply(w));
-            assertEquals(missing.refused(), foreign.refused(), "reason, message and status are identical");
-            assertEquals(missing.refused(), w.membership().check(actor, probe.foreign().apply(w)).refusal());
+            assertEquals(missing.refusal(), foreign.refusal(), "reason, message and status are identical");
+            assertEquals(missing.refusal(), w.membership().check(actor, probe.foreign().apply(w)).refusal());
         });
     }
 
@@ -541,7 +541,7 @@ public abstract class RulesContract {
             World.State before = w.snapshot();
             Command<?> command = scenario._2.in(w);
             assertEquals(Optional.of(expected), w.membership().check(actor, command).refusal());
-            assertEquals(Optional.of(expected), w.membership().execute(actor, command).refused());
+            assertEquals(Optional.of(expected), w.membership().execute(actor, command).refusal());
             assertEquals(kind.equals("pending user") ? 400 : 401, expected.status());
             assertEquals(before, w.snapshot());
             assertEquals(List.of(), w.events());
@@ -576,7 +576,7 @@ public abstract class RulesContract {
                     }
                     Reason expected = kind == 2 && who.equals("wa") ? Reason.INSUFFICIENT_AUTHORITY : Reason.SELF_REMOVAL;
                     assertEquals(Optional.of(Refusal.of(expected)),
-                            w.membership().execute(Actor.user(w.user(who)), command).refused(), command.toString());
+                            w.membership().execute(Actor.user(w.user(who)), command).refusal(), command.toString());
                     assertEquals(before, w.snapshot());
                 });
     }
@@ -614,7 +614,7 @@ public abstract class RulesContract {
                         assertTrue(memberships(leaveWorkspace, "me").workspaces().stream()
                                 .noneMatch(m -> m.workspace().equals(leaveWorkspace.workspace("ws"))));
                     } else {
-                        assertEquals(Optional.of(Refusal.of(Reason.LAST_ADMIN)), left.refused());
+                        assertEquals(Optional.of(Refusal.of(Reason.LAST_ADMIN)), left.refusal());
                         assertEquals(before, leaveWorkspace.snapshot());
                     }
 
@@ -627,7 +627,7 @@ public abstract class RulesContract {
                         assertTrue(gone.succeeded(), gone::toString);
                         assertEquals(List.of(), memberships(leaveOrganization, "me").organizations());
                     } else {
-                        assertEquals(Optional.of(Refusal.of(Reason.LAST_ADMIN)), gone.refused());
+                        assertEquals(Optional.of(Refusal.of(Reason.LAST_ADMIN)), gone.refusal());
                         assertEquals(before, leaveOrganization.snapshot());
                     }
                 });
@@ -669,13 +669,13 @@ public abstract class RulesContract {
                 if (i < count - 1) {
                     assertTrue(outcome.succeeded(), outcome::toString);
                 } else {
-                    assertEquals(Optional.of(Refusal.of(Reason.LAST_ADMIN)), outcome.refused());
-                    assertEquals(409, outcome.refused().orElseThrow().status());
+                    assertEquals(Optional.of(Refusal.of(Reason.LAST_ADMIN)), outcome.refusal());
+                    assertEquals(409, outcome.refusal().orElseThrow().status());
                     assertEquals(before, w.snapshot(), "a last-admin conflict changes nothing");
                 }
             }
             List<WorkspaceMember> left = w.membership().execute(OBSERVER,
-                    new Command.ListWorkspaceMembers(ws, PageRequest.first())).success().orElseThrow().items();
+                    new Command.ListWorkspaceMembers(ws, PageRequest.first())).result().orElseThrow().items();
             assertEquals(1, left.stream().filter(m -> m.role() == ADMIN).count(), left::toString);
         });
     }
@@ -694,7 +694,7 @@ public abstract class RulesContract {
                     World.State before = w.snapshot();
                     Outcome<OrganizationUserRemoval> outcome = w.membership().execute(outrankingActor(w, who),
                             new Command.RemoveOrganizationUser(w.organization("acme"), Email.of(email), ""));
-                    assertEquals(Optional.of(Refusal.of(Reason.LAST_ADMIN)), outcome.refused());
+                    assertEquals(Optional.of(Refusal.of(Reason.LAST_ADMIN)), outcome.refusal());
                     assertEquals(before, w.snapshot());
                 });
     }
@@ -803,7 +803,7 @@ public abstract class RulesContract {
                 assertTrue(outcome.succeeded(), () -> "another usable admin remains: " + outcome);
                 assertEquals(status, w.fixture().store().read(tx -> tx.user(w.user(target))).orElseThrow().status());
             } else {
-                assertEquals(Optional.of(Refusal.of(Reason.LAST_ADMIN)), outcome.refused(),
+                assertEquals(Optional.of(Refusal.of(Reason.LAST_ADMIN)), outcome.refusal(),
                         () -> target + " is the last usable admin beside " + companion);
                 assertEquals(UserStatus.VALIDATED,
                         w.fixture().store().read(tx -> tx.user(w.user(target))).orElseThrow().status());
@@ -833,12 +833,12 @@ public abstract class RulesContract {
             };
             World.State before = w.snapshot();
             Outcome<?> last = w.membership().execute(actor, command.apply("ann"));
-            assertEquals(Optional.of(Refusal.of(Reason.LAST_ADMIN)), last.refused(),
+            assertEquals(Optional.of(Refusal.of(Reason.LAST_ADMIN)), last.refusal(),
                     "ann is the last usable admin although dee is an admin too");
             assertEquals(before, w.snapshot());
             Outcome<?> unusableOne = w.membership().execute(actor, command.apply("dee"));
             assertTrue(unusableOne.succeeded(), () -> "dee cannot act, so losing dee keeps every usable admin: " + unusableOne);
-            assertEquals(Optional.of(Refusal.of(Reason.LAST_ADMIN)), w.membership().execute(actor, command.apply("ann")).refused());
+            assertEquals(Optional.of(Refusal.of(Reason.LAST_ADMIN)), w.membership().execute(actor, command.apply("ann")).refusal());
             assertTrue(scopesWithAUsableAdmin(w).containsAll(List.of("acme", "ws")));
         });
     }
@@ -854,8 +854,8 @@ public abstract class RulesContract {
             }
             World.State before = w.snapshot();
             Outcome<?> outcome = w.membership().execute(INSTANCE_KEY, new Command.CreateOrganization("Initech", w.user("u")));
-            assertEquals(Optional.of(Reason.ACCOUNT_NOT_VALIDATED), outcome.refused().map(Refusal::reason));
-            assertEquals(400, outcome.refused().orElseThrow().status());
+            assertEquals(Optional.of(Reason.ACCOUNT_NOT_VALIDATED), outcome.refusal().map(Refusal::reason));
+            assertEquals(400, outcome.refusal().orElseThrow().status());
             assertEquals(before, w.snapshot());
             assertEquals(List.of(), w.events());
         });
@@ -872,7 +872,7 @@ public abstract class RulesContract {
             o.workspaces().forEach(x -> scopes.add(x.name()));
             for (String scope : scopes) {
                 List<WorkspaceMember> members = w.membership().execute(OBSERVER, new Command.ListWorkspaceMembers(
-                        w.workspace(scope), PageRequest.first(PageRequest.MAX_LIMIT))).success().orElseThrow().items();
+                        w.workspace(scope), PageRequest.first(PageRequest.MAX_LIMIT))).result().orElseThrow().items();
                 boolean usable = members.stream().anyMatch(m -> m.role() == ADMIN && w.fixture().store()
                         .read(tx -> tx.user(m.user())).map(u -> u.status() == UserStatus.VALIDATED).orElse(false));
                 if (usable) {
@@ -907,8 +907,8 @@ public abstract class RulesContract {
                     };
                     World.State before = w.snapshot();
                     Outcome<?> outcome = w.membership().execute(actor, command);
-                    assertEquals(Optional.of(Refusal.of(Reason.DEFAULT_WORKSPACE)), outcome.refused());
-                    assertEquals(409, outcome.refused().orElseThrow().status());
+                    assertEquals(Optional.of(Refusal.of(Reason.DEFAULT_WORKSPACE)), outcome.refusal());
+                    assertEquals(409, outcome.refusal().orElseThrow().status());
                     assertEquals(before, w.snapshot());
                 });
     }
@@ -936,11 +936,11 @@ public abstract class RulesContract {
                     World.State before = w.snapshot();
                     Refusal notFound = Refusal.of(Reason.MEMBER_NOT_FOUND);
                     assertEquals(Optional.of(notFound),
-                            w.membership().execute(actor, new Command.RemoveWorkspaceMember(ws, target, "")).refused());
+                            w.membership().execute(actor, new Command.RemoveWorkspaceMember(ws, target, "")).refusal());
                     assertEquals(Optional.of(notFound),
-                            w.membership().execute(actor, new Command.ChangeWorkspaceRole(ws, target, role)).refused());
+                            w.membership().execute(actor, new Command.ChangeWorkspaceRole(ws, target, role)).refusal());
                     assertEquals(Optional.of(notFound),
-                            w.membership().execute(actor, new Command.GetWorkspaceMember(ws, target)).refused());
+                            w.membership().execute(actor, new Command.GetWorkspaceMember(ws, target)).refusal());
                     assertEquals(404, notFound.status());
                     assertEquals(before, w.snapshot());
                 });
@@ -959,20 +959,20 @@ public abstract class RulesContract {
                     UserId target = w.user(name);
                     Outcome<WorkspaceMember> removed = w.membership().execute(actor,
                             new Command.RemoveWorkspaceMember(ws, target, "gone"));
-                    assertEquals(role, removed.success().orElseThrow().role());
+                    assertEquals(role, removed.result().orElseThrow().role());
                     World.State afterRemoval = w.snapshot();
                     assertEquals(Optional.of(Refusal.of(Reason.MEMBER_NOT_FOUND)), w.membership().execute(actor,
-                            new Command.RemoveWorkspaceMember(ws, target, "gone")).refused(), "the same call again");
+                            new Command.RemoveWorkspaceMember(ws, target, "gone")).refusal(), "the same call again");
                     assertEquals(Optional.of(Refusal.of(Reason.MEMBER_NOT_FOUND)),
-                            w.membership().execute(OBSERVER, new Command.GetWorkspaceMember(ws, target)).refused());
+                            w.membership().execute(OBSERVER, new Command.GetWorkspaceMember(ws, target)).refusal());
                     assertEquals(afterRemoval, w.snapshot());
                     assertTrue(memberships(w, name).workspaces().stream().noneMatch(m -> m.workspace().equals(ws)));
 
                     Outcome<WorkspaceMember> readded = w.membership().execute(actor,
                             new Command.AddWorkspaceMember(ws, target, again));
-                    assertEquals(again, readded.success().orElseThrow().role());
+                    assertEquals(again, readded.result().orElseThrow().role());
                     assertEquals(again, w.membership().execute(OBSERVER, new Command.GetWorkspaceMember(ws, target))
-                            .success().orElseThrow().role());
+                            .result().orElseThrow().role());
                     assertEquals(List.of(MembershipEvent.WorkspaceMemberRemoved.class, MembershipEvent.WorkspaceMemberAdded.class),
                             w.events().stream().map(Object::getClass).toList());
                 });
@@ -993,10 +993,10 @@ public abstract class RulesContract {
                     World.State before = w.snapshot();
                     assertEquals(Optional.of(Refusal.of(Reason.ALREADY_INVITED)), w.membership().execute(key,
                             new Command.InviteToOrganization(w.organization("acme"), Email.of(spellings.get(1)), role))
-                            .refused());
+                            .refusal());
                     assertEquals(before, w.snapshot());
                     OrganizationUserRemoval removal = w.membership().execute(key, new Command.RemoveOrganizationUser(
-                            w.organization("acme"), Email.of(spellings.get(2)), "")).success().orElseThrow();
+                            w.organization("acme"), Email.of(spellings.get(2)), "")).result().orElseThrow();
                     assertEquals(Optional.empty(), removal.removedMember());
                     assertEquals(w.invitation(spellings.get(0)), removal.revokedInvitation().orElseThrow().id());
                     assertEquals(List.of(), invitations(w, "acme"));
@@ -1016,7 +1016,7 @@ public abstract class RulesContract {
                     World.State before = w.snapshot();
                     assertEquals(Optional.of(Refusal.of(Reason.LAST_ADMIN)), w.membership().execute(
                             Actor.organizationKey(w.organization("acme"), "key"),
-                            new Command.RemoveOrganizationUser(w.organization("acme"), Fixture.email("oa"), "")).refused());
+                            new Command.RemoveOrganizationUser(w.organization("acme"), Fixture.email("oa"), "")).refusal());
                     assertEquals(before, w.snapshot());
                     assertEquals(count, invitations(w, "acme").size());
                 });
@@ -1064,9 +1064,9 @@ public abstract class RulesContract {
                         case EXPIRED -> Optional.of(Reason.INVITATION_EXPIRED);
                         case REVOKED, ALREADY_ACCEPTED -> Optional.of(Reason.INVITATION_NOT_PENDING);
                     };
-                    assertEquals(expected, outcome.refused().map(Refusal::reason), () -> acceptance + " after " + w.fixture().clock().instant());
+                    assertEquals(expected, outcome.refusal().map(Refusal::reason), () -> acceptance + " after " + w.fixture().clock().instant());
                     if (outcome.succeeded()) {
-                        assertEquals(invite._2, outcome.success().get().role());
+                        assertEquals(invite._2, outcome.result().get().role());
                         assertTrue(memberships(w, "invitee").organizations().stream()
                                 .anyMatch(m -> m.organization().equals(w.organization("acme")) && m.role() == invite._2));
                         assertEquals(List.of(), invitations(w, "acme"));
@@ -1095,7 +1095,7 @@ public abstract class RulesContract {
                             new Command.RemoveOrganizationUser(w.organization("acme"), Email.of(caseFlipped(email)), "x"));
                     switch (kind) {
                         case 0 -> {
-                            OrganizationUserRemoval r = outcome.success().orElseThrow();
+                            OrganizationUserRemoval r = outcome.result().orElseThrow();
                             assertEquals(w.user("ann"), r.removedMember().orElseThrow().user());
                             assertEquals(ws.stream().map(s -> w.workspace(s.name())).sorted().toList(),
                                     r.removedFromWorkspaces().stream().sorted().toList());
@@ -1107,15 +1107,15 @@ public abstract class RulesContract {
                                     w.fixture().clock().instant())), w.events());
                         }
                         case 1 -> {
-                            Invitation revoked = outcome.success().orElseThrow().revokedInvitation().orElseThrow();
+                            Invitation revoked = outcome.result().orElseThrow().revokedInvitation().orElseThrow();
                             assertEquals(Email.of("ann@example.com"), revoked.email());
                             assertEquals(List.of(), invitations(w, "acme"));
                             assertEquals(List.of(new MembershipEvent.InvitationRevoked(revoked,
                                     w.fixture().clock().instant())), w.events());
                         }
                         default -> {
-                            assertEquals(Optional.of(Refusal.of(Reason.NEITHER_MEMBER_NOR_INVITATION)), outcome.refused());
-                            assertEquals(404, outcome.refused().orElseThrow().status());
+                            assertEquals(Optional.of(Refusal.of(Reason.NEITHER_MEMBER_NOR_INVITATION)), outcome.refusal());
+                            assertEquals(404, outcome.refusal().orElseThrow().status());
                             assertEquals(before, w.snapshot());
                         }
                     }
@@ -1173,7 +1173,7 @@ public abstract class RulesContract {
             case INVITE_TO_ORGANIZATION -> List.of(MembershipEvent.InvitationSent.class);
             case ACCEPT_INVITATION -> List.of(MembershipEvent.InvitationAccepted.class);
             case REVOKE_INVITATION -> List.of(MembershipEvent.InvitationRevoked.class);
-            case REMOVE_ORGANIZATION_USER -> ((OrganizationUserRemoval) outcome.success().orElseThrow()).removedMember().isPresent()
+            case REMOVE_ORGANIZATION_USER -> ((OrganizationUserRemoval) outcome.result().orElseThrow()).removedMember().isPresent()
                     ? List.of(MembershipEvent.OrganizationMemberRemoved.class)
                     : List.of(MembershipEvent.InvitationRevoked.class);
             default -> List.of();
@@ -1195,7 +1195,7 @@ public abstract class RulesContract {
                 .checkAssert((s, rules) -> {
                     World w = World.build(s.spec(), newStore(), rules);
                     Outcome<?> outcome = w.membership().execute(s.actor().in(w), s.command().in(w));
-                    outcome.refused().ifPresent(RulesContract::assertWellFormed);
+                    outcome.refusal().ifPresent(RulesContract::assertWellFormed);
                 });
         for (Reason reason : Reason.values()) {
             assertWellFormed(Refusal.of(reason));
@@ -1331,14 +1331,14 @@ public abstract class RulesContract {
             World w = World.build(twoOrganizations(), newStore(), MembershipRules.defaults());
             Actor key = Actor.organizationKey(w.organization("acme"), "key");
             assertEquals(name, w.membership().execute(key, new Command.CreateWorkspace(w.organization("acme"), name))
-                    .success().orElseThrow().name());
+                    .result().orElseThrow().name());
             assertTrue(w.membership().execute(key, new Command.RemoveWorkspaceMember(w.workspace("aw"), w.user("m"),
                     reason)).succeeded());
             List<AuditEntry> trail = w.membership().execute(OBSERVER, Command.ListAuditTrail.of(w.organization("acme"),
-                    PageRequest.first(PageRequest.MAX_LIMIT))).success().orElseThrow().items();
+                    PageRequest.first(PageRequest.MAX_LIMIT))).result().orElseThrow().items();
             assertEquals(reason, trail.get(trail.size() - 1).reason());
             assertEquals(List.of("m", "wa"), w.membership().execute(OBSERVER, new Command.ListWorkspaceMembers(
-                    w.workspace("acme"), PageRequest.first())).success().orElseThrow().items().stream()
+                    w.workspace("acme"), PageRequest.first())).result().orElseThrow().items().stream()
                     .map(m -> m.user().value()).filter(u -> !u.equals("a")).toList(), "no row was dropped");
         });
     }
@@ -1382,7 +1382,7 @@ public abstract class RulesContract {
                     assertEquals(before, w.snapshot(), "a dry run changes no state and writes no audit entry");
                     assertEquals(List.of(), w.events(), "a dry run publishes nothing");
                     Outcome<?> outcome = w.membership().execute(actor, command);
-                    assertEquals(decision.refusal(), outcome.refused());
+                    assertEquals(decision.refusal(), outcome.refusal());
                     assertEquals(decision.allowed(), outcome.succeeded());
                 });
     }
@@ -1421,12 +1421,12 @@ public abstract class RulesContract {
     }
 
     private static Memberships memberships(World w, String user) {
-        return w.membership().execute(OBSERVER, new Command.ListMemberships(w.user(user))).success().orElseThrow();
+        return w.membership().execute(OBSERVER, new Command.ListMemberships(w.user(user))).result().orElseThrow();
     }
 
     private static List<Invitation> invitations(World w, String organization) {
         return w.membership().execute(OBSERVER, new Command.ListInvitations(w.organization(organization),
-                PageRequest.first(PageRequest.MAX_LIMIT))).success().orElseThrow().items();
+                PageRequest.first(PageRequest.MAX_LIMIT))).result().orElseThrow().items();
     }
 
     private static String caseFlipped(String text) {

@@ -118,7 +118,7 @@ public final class World {
         Outcome<?> o = fixture.membership().execute(Actor.instanceKey("world-builder"),
                 new Command.ChangeUserStatus(UserId.of(user), status));
         if (!o.succeeded()) {
-            throw new IllegalStateException("could not set " + user + " to " + status + ": " + o.refused().orElseThrow());
+            throw new IllegalStateException("could not set " + user + " to " + status + ": " + o.refusal().orElseThrow());
         }
     }
 
@@ -192,7 +192,7 @@ public final class World {
         for (String user : users) {
             Outcome<Memberships> memberships = m.execute(OBSERVER, new Command.ListMemberships(UserId.of(user)));
             views.put("memberships of " + user, memberships);
-            memberships.success().ifPresent(ms -> ms.organizations().stream()
+            memberships.result().ifPresent(ms -> ms.organizations().stream()
                     .map(OrganizationMember::organization).forEach(organizations::add));
         }
         for (OrganizationId org : organizations) {
@@ -222,7 +222,7 @@ public final class World {
             if (!outcome.succeeded()) {
                 return outcome;
             }
-            Page<T> page = outcome.success().orElseThrow();
+            Page<T> page = outcome.result().orElseThrow();
             items.addAll(page.items());
             if (!page.hasMore() || page.lastId().isEmpty()) {
                 return List.copyOf(items);

@@ -210,9 +210,9 @@ final class AdminApi {
 
     private static <T> Response answer(int status, Outcome<T> outcome, java.util.function.Function<T, String> body) {
         if (outcome instanceof Outcome.Refused<T> refused) {
-            return DIALECT.refusal(refused.refusal());
+            return DIALECT.refusal(refused.why());
         }
-        return Response.json(status, body.apply(outcome.success().orElseThrow()));
+        return Response.json(status, body.apply(outcome.result().orElseThrow()));
     }
 
     static Response problem(int status, String title, String detail) {

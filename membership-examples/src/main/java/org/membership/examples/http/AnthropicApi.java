@@ -95,9 +95,9 @@ final class AnthropicApi {
         Outcome<Page<WorkspaceMember>> outcome = engines.anthropic().execute(key,
                 new Command.ListWorkspaceMembers(workspace, page));
         if (outcome instanceof Outcome.Refused<Page<WorkspaceMember>> refused) {
-            return DIALECT.refusal(refused.refusal());
+            return DIALECT.refusal(refused.why());
         }
-        Page<WorkspaceMember> result = outcome.success().orElseThrow();
+        Page<WorkspaceMember> result = outcome.result().orElseThrow();
         List<String> data = new ArrayList<>();
         result.items().forEach(m -> data.add(member(m)));
         return Response.json(200, Json.object()
@@ -134,7 +134,7 @@ final class AnthropicApi {
         Outcome<WorkspaceMember> outcome = engines.anthropic().execute(key,
                 new Command.RemoveWorkspaceMember(workspace, user, "via admin API"));
         if (outcome instanceof Outcome.Refused<WorkspaceMember> refused) {
-            return DIALECT.refusal(refused.refusal());
+            return DIALECT.refusal(refused.why());
         }
         return Response.json(200, Json.object()
                 .string("type", "workspace_member_deleted")
@@ -144,9 +144,9 @@ final class AnthropicApi {
 
     private static Response answer(Outcome<WorkspaceMember> outcome) {
         if (outcome instanceof Outcome.Refused<WorkspaceMember> refused) {
-            return DIALECT.refusal(refused.refusal());
+            return DIALECT.refusal(refused.why());
         }
-        return Response.json(200, member(outcome.success().orElseThrow()));
+        return Response.json(200, member(outcome.result().orElseThrow()));
     }
 
     static String member(WorkspaceMember m) {

@@ -171,8 +171,8 @@ final class DemoData {
     }
 
     private static <R> R ok(Outcome<R> outcome) {
-        return outcome.success().orElseThrow(() ->
-                new IllegalStateException("demo data refused: " + outcome.refused().orElseThrow().message()));
+        return outcome.result().orElseThrow(() ->
+                new IllegalStateException("demo data refused: " + outcome.refusal().orElseThrow().message()));
     }
 
     private static void expect(String actual, String expected) {

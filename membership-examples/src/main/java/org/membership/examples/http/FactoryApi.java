@@ -58,7 +58,7 @@ final class FactoryApi {
         Outcome<OrganizationUserRemoval> outcome = engines.factory().execute(actor.get(),
                 new Command.RemoveOrganizationUser(organization.id, email, "via factory API"));
         return outcome instanceof Outcome.Refused<OrganizationUserRemoval> refused
-                ? DIALECT.refusal(refused.refusal())
+                ? DIALECT.refusal(refused.why())
                 : Response.noContent();
     }
 
@@ -71,9 +71,9 @@ final class FactoryApi {
         if (actor instanceof Actor.UserActor user) {
             Outcome<Memberships> outcome = engines.factory().execute(actor, new Command.ListMemberships(user.id()));
             if (outcome instanceof Outcome.Refused<Memberships> refused) {
-                return new Organization(null, refused.refusal());
+                return new Organization(null, refused.why());
             }
-            List<OrganizationMember> organizations = outcome.success().orElseThrow().organizations();
+            List<OrganizationMember> organizations = outcome.result().orElseThrow().organizations();
             if (organizations.size() == 1) {
                 return new Organization(organizations.get(0).organization(), null);
             }

@@ -70,7 +70,7 @@ final class FlashbackApi {
         Outcome<WorkspaceMember> outcome = engines.flashback().execute(caller.get(),
                 new Command.RemoveWorkspaceMember(workspace.get(), user.get(), "via flashback API"));
         return outcome instanceof Outcome.Refused<WorkspaceMember> refused
-                ? DIALECT.refusal(refused.refusal())
+                ? DIALECT.refusal(refused.why())
                 : Response.json(200, Json.object().bool("success", true).toString());
     }
 
@@ -89,10 +89,10 @@ final class FlashbackApi {
             Outcome<WorkspaceMember> outcome = engines.flashback().execute(caller.get(),
                     new Command.GetWorkspaceMember(workspace.get(), user));
             if (outcome instanceof Outcome.Refused<WorkspaceMember> refused) {
-                refusal[0] = refused.refusal();
+                refusal[0] = refused.why();
                 return Optional.empty();
             }
-            WorkspaceMember member = outcome.success().orElseThrow();
+            WorkspaceMember member = outcome.result().orElseThrow();
             return Optional.of(member.role());
         });
         if (grant.isEmpty()) {

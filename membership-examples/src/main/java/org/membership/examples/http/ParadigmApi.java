@@ -63,7 +63,7 @@ final class ParadigmApi {
         Outcome<WorkspaceMember> outcome = membership.execute(actor.get(),
                 new Command.RemoveWorkspaceMember(WorkspaceId.of(workspace), UserId.of(user), "via " + via));
         return outcome instanceof Outcome.Refused<WorkspaceMember> refused
-                ? DIALECT.refusal(refused.refusal())
+                ? DIALECT.refusal(refused.why())
                 : Response.noContent();
     }
 
