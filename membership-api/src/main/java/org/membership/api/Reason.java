@@ -13,7 +13,7 @@ public enum Reason {
     INVALID_INPUT("invalid_input", 400, "Bad Request", "The request has an invalid field"),
     /** The actor is unknown or disabled. */
     UNAUTHENTICATED("unauthenticated", 401, "Unauthorized", "The actor is unknown or disabled"),
-    /** The actor's account is not validated yet. */
+    /** The actor's account is not validated yet; or, creating an organization, its first admin's account. */
     ACCOUNT_NOT_VALIDATED("account_not_validated", 400, "Bad Request", "User not found or account is not validated"),
     /** The actor's authority level is below the one the operation needs. */
     INSUFFICIENT_AUTHORITY("insufficient_authority", 403, "Forbidden", "Insufficient permissions for this operation"),

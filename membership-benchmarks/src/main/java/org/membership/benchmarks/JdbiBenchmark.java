@@ -210,12 +210,12 @@ public class JdbiBenchmark {
             + " LEFT JOIN organization_members om ON om.organization_id = w.organization_id AND om.user_id = u.id"
             + " LEFT JOIN workspace_members wm ON wm.workspace_id = w.id AND wm.user_id = u.id"
             + " WHERE w.id = ?";
-    private static final String TARGET = "SELECT wm.role, om.role, u.instance_admin FROM workspace_members wm"
+    private static final String TARGET = "SELECT wm.role, om.role, u.instance_admin, u.status FROM workspace_members wm"
             + " JOIN organization_members om ON om.organization_id = wm.organization_id AND om.user_id = wm.user_id"
             + " JOIN users u ON u.id = wm.user_id"
             + " WHERE wm.workspace_id = ? AND wm.user_id = ?";
-    private static final String COUNT_ADMINS =
-            "SELECT count(*) FROM workspace_members WHERE workspace_id = ? AND role = 'ADMIN'";
+    private static final String COUNT_ADMINS = "SELECT count(*) FROM workspace_members m JOIN users u ON u.id = m.user_id"
+            + " WHERE m.workspace_id = ? AND m.role = 'ADMIN' AND u.status = 'VALIDATED'";
     private static final String DELETE = "DELETE FROM workspace_members WHERE workspace_id = ? AND user_id = ?";
     private static final String AUDIT = "INSERT INTO audit_trail"
             + " (organization_id, happened_at, actor, operation, target, reason, cascade_lines)"
@@ -272,6 +272,7 @@ public class JdbiBenchmark {
                 return rollback(c);
             }
             String role;
+            boolean usable;
             try (PreparedStatement ps = c.prepareStatement(TARGET)) {
                 ps.setString(1, workspace);
                 ps.setString(2, user);
@@ -280,6 +281,7 @@ public class JdbiBenchmark {
                         return rollback(c);
                     }
                     role = rs.getString(1);
+                    usable = "VALIDATED".equals(rs.getString(4));
                     int level = rs.getBoolean(3) ? INSTANCE_ADMIN
                             : "ADMIN".equals(rs.getString(2)) ? ORGANIZATION_ADMIN
                             : "ADMIN".equals(role) ? WORKSPACE_ADMIN : MEMBER;
@@ -296,7 +298,7 @@ public class JdbiBenchmark {
                     admins = rs.getInt(1);
                 }
             }
-            if ("ADMIN".equals(role) && admins <= 1) {
+            if ("ADMIN".equals(role) && usable && admins <= 1) {
                 return rollback(c);
             }
             try (PreparedStatement ps = c.prepareStatement(DELETE)) {

@@ -28,6 +28,7 @@ import org.membership.api.Reason;
 import org.membership.api.Refusal;
 import org.membership.api.SelfRemoval;
 import org.membership.api.User;
+import org.membership.api.UserId;
 import org.membership.api.UserStatus;
 import org.membership.api.Workspace;
 import org.membership.api.WorkspaceId;
@@ -273,9 +274,19 @@ final class Planner {
         return member.role() == WorkspaceRole.ADMIN && to != WorkspaceRole.ADMIN;
     }
 
+    /** Rule 6 for a workspace membership about to go or lose its admin role. */
     private static Refusal keepsWorkspaceAdmin(StoreTransaction tx, WorkspaceMember target) {
-        boolean admin = target.role() == WorkspaceRole.ADMIN;
-        return Policies.keepsAnAdmin(admin, admin ? tx.countWorkspaceAdmins(target.workspace()) : 0);
+        return keepsWorkspaceAdmin(tx, target, target.role() == WorkspaceRole.ADMIN && usable(tx, target.user()));
+    }
+
+    private static Refusal keepsWorkspaceAdmin(StoreTransaction tx, WorkspaceMember target, boolean targetUsable) {
+        boolean usableAdmin = targetUsable && target.role() == WorkspaceRole.ADMIN;
+        return Policies.keepsAUsableAdmin(usableAdmin, usableAdmin ? tx.countWorkspaceAdmins(target.workspace()) : 0);
+    }
+
+    /** @return whether the user's account is validated: only such an admin can act, so only it counts for rule 6 */
+    private static boolean usable(StoreTransaction tx, UserId user) {
+        return tx.user(user).map(u -> u.status() == UserStatus.VALIDATED).orElse(false);
     }
 
     // ---- organizations -------------------------------------------------------------------------
@@ -326,12 +337,13 @@ final class Planner {
             Refusal r;
             if ((r = Policies.noSelfRemoval(rules.selfRemoval(), self)) != null
                     || (!self && (r = mayActOn(access.level, Authority.ofMember(user, member))) != null)
-                    || (r = Policies.keepsAnAdmin(member.role() == OrganizationRole.ADMIN,
-                            member.role() == OrganizationRole.ADMIN ? tx.countOrganizationAdmins(org) : 0)) != null) {
+                    || (r = Policies.keepsAUsableAdmin(usableAdmin(user, member),
+                            usableAdmin(user, member) ? tx.countOrganizationAdmins(org) : 0)) != null) {
                 return Plan.refuse(r);
             }
+            boolean usable = user.status() == UserStatus.VALIDATED;
             for (WorkspaceMember inWorkspace : tx.workspaceMembershipsIn(org, user.id())) {
-                if ((r = keepsWorkspaceAdmin(tx, inWorkspace)) != null) {
+                if ((r = keepsWorkspaceAdmin(tx, inWorkspace, usable)) != null) {
                     return Plan.refuse(r);
                 }
             }
@@ -359,6 +371,10 @@ final class Planner {
             }
             return new OrganizationUserRemoval(Optional.ofNullable(member), workspaces, revoked);
         });
+    }
+
+    private static boolean usableAdmin(User user, OrganizationMember member) {
+        return member.role() == OrganizationRole.ADMIN && user.status() == UserStatus.VALIDATED;
     }
 
     /*
@@ -491,8 +507,10 @@ final class Planner {
 
     private Plan<Organization> createOrganization(StoreTransaction tx, Caller caller, Command.CreateOrganization c) {
         Refusal r;
+        User firstAdmin = null;
         if ((r = instanceLevelAuthority(caller, c.operation())) != null
-                || (r = Policies.exists(tx.user(c.firstAdmin()).orElse(null), USER_NOT_FOUND)) != null) {
+                || (r = Policies.exists(firstAdmin = tx.user(c.firstAdmin()).orElse(null), USER_NOT_FOUND)) != null
+                || (r = Policies.usableFirstAdmin(firstAdmin)) != null) {
             return Plan.refuse(r);
         }
         return Plan.approve((t, change) -> {
@@ -565,6 +583,9 @@ final class Planner {
         if (before.status() == c.status()) {
             return Plan.approve((t, change) -> before);
         }
+        if (before.status() == UserStatus.VALIDATED && (r = keepsUsableAdminsWithout(tx, before.id())) != null) {
+            return Plan.refuse(r);
+        }
         return Plan.approve((t, change) -> {
             t.updateUserStatus(before.id(), c.status());
             change.audit(t, Optional.empty(), "user:" + before.id().value(), "",
@@ -572,6 +593,52 @@ final class Planner {
             change.publish(new MembershipEvent.UserStatusChanged(before.id(), before.status(), c.status(), change.now));
             return before.withStatus(c.status());
         });
+    }
+
+    /*
+     * Disabling a user (or setting it back to pending validation) is rule 6's third way to lose an
+     * admin: the account stays an admin in name but can no longer act. So it is refused where the
+     * user is the last usable admin of an organization, or of a custom workspace that has a usable
+     * admin only because of the user. The counts must not race with removals and demotions in those
+     * organizations, which count under the organization's lock; so this takes the same lock on every
+     * organization involved before counting, in id order, so that two such changes (or one and a
+     * removal that locks one organization) never wait on each other in a cycle. The memberships are
+     * read again once the locks are held, and any organization that appeared in between is locked
+     * too, until a read finds nothing new: the counts are then taken with every lock held.
+     */
+
+    /**
+     * @return LAST_ADMIN if the user is the last usable admin of an organization, or of a custom
+     *         workspace, it is an admin of; null otherwise. Locks every such organization.
+     */
+    private static Refusal keepsUsableAdminsWithout(StoreTransaction tx, UserId user) {
+        java.util.Set<OrganizationId> locked = new java.util.HashSet<>();
+        while (true) {
+            List<OrganizationMember> organizations = tx.organizationMembershipsOf(user).stream()
+                    .filter(m -> m.role() == OrganizationRole.ADMIN).toList();
+            List<WorkspaceMember> workspaces = tx.workspaceMembershipsOf(user).stream()
+                    .filter(m -> m.role() == WorkspaceRole.ADMIN).toList();
+            java.util.SortedSet<OrganizationId> involved = new java.util.TreeSet<>();
+            organizations.forEach(m -> involved.add(m.organization()));
+            for (WorkspaceMember m : workspaces) {
+                tx.workspace(m.workspace()).ifPresent(w -> involved.add(w.organization()));
+            }
+            involved.removeAll(locked);
+            if (involved.isEmpty()) {
+                Refusal r = null;
+                for (int i = 0; r == null && i < organizations.size(); i++) {
+                    r = Policies.keepsAUsableAdmin(true, tx.countOrganizationAdmins(organizations.get(i).organization()));
+                }
+                for (int i = 0; r == null && i < workspaces.size(); i++) {
+                    r = keepsWorkspaceAdmin(tx, workspaces.get(i), true);
+                }
+                return r;
+            }
+            for (OrganizationId organization : involved) {
+                tx.lockOrganization(organization);
+                locked.add(organization);
+            }
+        }
     }
 
     private Plan<Memberships> listMemberships(StoreTransaction tx, Caller caller, Command.ListMemberships c) {

@@ -97,9 +97,21 @@ final class Policies {
                 && target.atLeast(AuthorityLevel.ORGANIZATION_ADMIN) ? ORGANIZATION_ADMIN_PROTECTED : null;
     }
 
-    /** Rule 6: removing or demoting an admin must leave at least one admin. */
-    static Refusal keepsAnAdmin(boolean targetIsAdmin, int adminCount) {
-        return targetIsAdmin && adminCount <= 1 ? LAST_ADMIN : null;
+    /**
+     * Rule 6: removing, demoting or disabling a usable admin (an admin whose account is validated)
+     * must leave at least one usable admin. A target that is not usable counts for nothing, so
+     * losing it never breaks the rule.
+     *
+     * @param targetIsUsableAdmin whether the target is an admin of the scope and its account is validated
+     * @param usableAdmins how many usable admins the scope has, the target included
+     */
+    static Refusal keepsAUsableAdmin(boolean targetIsUsableAdmin, int usableAdmins) {
+        return targetIsUsableAdmin && usableAdmins <= 1 ? LAST_ADMIN : null;
+    }
+
+    /** Rule 6: an organization starts with a usable admin, so its first admin's account must be validated. */
+    static Refusal usableFirstAdmin(User firstAdmin) {
+        return firstAdmin.status() == UserStatus.VALIDATED ? null : NOT_VALIDATED;
     }
 
     /** Rule 9: only a pending, unexpired invitation can be accepted or revoked. */

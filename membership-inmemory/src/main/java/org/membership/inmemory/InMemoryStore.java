@@ -109,13 +109,14 @@ public final class InMemoryStore implements MembershipStore {
 
     /**
      * Members of one organization or workspace: a hash index for point lookups (constant cost
-     * whatever the roster's size), a sorted index for keyset pages, and the admin count.
+     * whatever the roster's size), a sorted index for keyset pages, and the admins, so that
+     * counting the usable ones looks up only the admins' accounts, never the whole roster's.
      */
     private static final class Roster<M> {
         private final Map<String, M> byUser = new HashMap<>();
         final TreeMap<String, M> ordered = new TreeMap<>();
         private final Predicate<M> isAdmin;
-        int admins;
+        final java.util.Set<String> admins = new java.util.HashSet<>();
 
         Roster(Predicate<M> isAdmin) {
             this.isAdmin = isAdmin;
@@ -128,16 +129,18 @@ public final class InMemoryStore implements MembershipStore {
         M put(String user, M member) {
             M old = byUser.put(user, member);
             ordered.put(user, member);
-            admins += (isAdmin.test(member) ? 1 : 0) - (old != null && isAdmin.test(old) ? 1 : 0);
+            if (isAdmin.test(member)) {
+                admins.add(user);
+            } else {
+                admins.remove(user);
+            }
             return old;
         }
 
         M remove(String user) {
             M old = byUser.remove(user);
             ordered.remove(user);
-            if (old != null && isAdmin.test(old)) {
-                admins--;
-            }
+            admins.remove(user);
             return old;
         }
     }
@@ -318,14 +321,25 @@ public final class InMemoryStore implements MembershipStore {
         public int countOrganizationAdmins(OrganizationId organization) {
             checkOpen();
             Roster<OrganizationMember> roster = organizationMembers.get(organization);
-            return roster == null ? 0 : roster.admins;
+            return roster == null ? 0 : usable(roster.admins);
         }
 
         @Override
         public int countWorkspaceAdmins(WorkspaceId workspace) {
             checkOpen();
             Roster<WorkspaceMember> roster = workspaceMembers.get(workspace);
-            return roster == null ? 0 : roster.admins;
+            return roster == null ? 0 : usable(roster.admins);
+        }
+
+        /** @return how many of these users have a validated account */
+        private int usable(java.util.Set<String> userIds) {
+            int count = 0;
+            for (String id : userIds) {
+                if (users.get(UserId.of(id)).status() == UserStatus.VALIDATED) {
+                    count++;
+                }
+            }
+            return count;
         }
 
         @Override

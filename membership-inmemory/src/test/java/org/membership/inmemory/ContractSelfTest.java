@@ -39,7 +39,10 @@ final class ContractSelfTest {
             "rule6_lastAdminSurvivesRace_workspaceAdminsLeavingTogether",
             "rule6_lastAdminSurvivesRace_organizationAdminsLeavingTogetherByEmail",
             "rule6_lastAdminSurvivesRace_organizationAdminsRemovingEachOtherByEmail", "rule9_acceptVersusRevoke_exactlyOneWins",
-            "organizationRemovalVersusWorkspaceAdd");
+            "organizationRemovalVersusWorkspaceAdd", "rule6_usableAdminSurvivesRace_disablingOneAdminWhileRemovingTheOther");
+    private static final List<String> USABLE_ADMIN_RULES = List.of(
+            "countOrganizationAdmins_countsOnlyAdminsWithAValidatedAccount",
+            "countWorkspaceAdmins_countsOnlyAdminsWithAValidatedAccount");
     private static final List<String> EXPIRY_RULES = List.of(
             "expireInvitations_endsExactlyThePendingOnesAtOrPastTheirExpiry",
             "expireInvitations_neverTouchesAnotherOrganization_unexpiredOrEndedInvitations",
@@ -167,6 +170,36 @@ final class ContractSelfTest {
     void concurrencyContract_failsEveryRaceOnAStoreWhoseTransactionsDoNotLockTheOrganization() {
         assertFail(RacesOnWriteSkewStore.class, RACES);
         assertPass(RacesOnInMemoryStore.class, RACES);
+    }
+
+    // ---- admins counted whatever their account status ------------------------------------------------
+
+    static final class StoreRulesOnStatusBlindStore extends StoreContract {
+        @Override
+        protected MembershipStore newStore() {
+            return new StatusBlindAdminCountStore();
+        }
+    }
+
+    static final class RacesOnStatusBlindStore extends ConcurrencyContract {
+        @Override
+        protected MembershipStore newStore() {
+            return new StatusBlindAdminCountStore();
+        }
+
+        @Override
+        protected int trials() {
+            return TRIALS;
+        }
+    }
+
+    @Test
+    void contracts_failAStoreThatCountsAdminsWhoCannotAct() {
+        assertFail(StoreRulesOnStatusBlindStore.class, USABLE_ADMIN_RULES);
+        assertPass(StoreRulesOnInMemoryStore.class, USABLE_ADMIN_RULES);
+        assertPass(StoreRulesOnStatusBlindStore.class, List.of("countWorkspaceAdmins_followsRoleChanges"));
+        assertFail(RacesOnStatusBlindStore.class, List.of("rule6_usableAdminSurvivesRace_disablingOneAdminWhileRemovingTheOther"));
+        assertPass(RacesOnStatusBlindStore.class, List.of("rule6_lastAdminSurvivesRace"));
     }
 
     // ---- emails matched case-sensitively -------------------------------------------------------------

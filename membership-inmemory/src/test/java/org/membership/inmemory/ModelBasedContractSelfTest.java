@@ -54,6 +54,12 @@ final class ModelBasedContractSelfTest {
     }
 
     @Test
+    void adminCountsBlindToAccountStatus_areCaught() {
+        // Disabled and unvalidated admins counted as if they could act: the last usable admin can go.
+        assertCaught(StatusBlindAdminCountStore::new, "LAST_ADMIN");
+    }
+
+    @Test
     void removalByEmailWithoutCascade_isCaught() {
         // The organization membership goes, the custom-workspace memberships stay behind.
         assertCaught(lying("deleteWorkspaceMembershipsIn", (real, args) -> List.of()), "removedFromWorkspaces=[]");

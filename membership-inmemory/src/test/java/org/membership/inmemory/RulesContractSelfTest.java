@@ -125,6 +125,32 @@ final class RulesContractSelfTest {
         assertFalsified(contract::rule9_pendingInvitations_neverCountAsAdmins);
     }
 
+    /** The contract over a store that counts every admin, whatever its account status. */
+    static final class StatusBlind extends RulesContract {
+        @Override
+        protected MembershipStore newStore() {
+            return new StatusBlindAdminCountStore();
+        }
+
+        @Override
+        protected int examples() {
+            return 30;
+        }
+
+        @Override
+        protected QuickTheory configure(QuickTheory qt) {
+            return qt.withShrinkCycles(0);
+        }
+    }
+
+    @Test
+    void storeCountingAdminsWhoCannotAct_failsRule6() {
+        StatusBlind contract = new StatusBlind();
+        assertFalsified(contract::rule6_disablingOrUnvalidatingTheLastUsableAdmin_isConflict);
+        assertFalsified(contract::rule6_anAdminWhoCannotAct_canBeRemovedOrDemoted_theLastUsableOneCannot);
+        assertFalsified(contract::rule6_noChangeLeavesAnOrganizationOrAWorkspaceWithoutAUsableAdmin);
+    }
+
     @Test
     void storeLosingAuditEntries_failsRule10() {
         Broken contract = new Broken("auditTrail", entries -> List.<AuditEntry>of());

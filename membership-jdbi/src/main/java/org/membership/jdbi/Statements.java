@@ -44,7 +44,7 @@ final class Statements {
     final String workspaceMember;
     // users_email
     final String userByEmail;
-    // organization_members_role, workspace_members_role
+    // organization_members_role, workspace_members_role, then each admin's account by the users primary key
     final String countOrganizationAdmins;
     final String countWorkspaceAdmins;
     // invitations_pending_email
@@ -87,8 +87,12 @@ final class Statements {
         this.organizationMember = t(ORGANIZATION_MEMBER + " WHERE organization_id = ? AND user_id = ?");
         this.workspaceMember = t(WORKSPACE_MEMBER + " WHERE workspace_id = ? AND user_id = ?");
         this.userByEmail = t(USER + " WHERE email = ?");
-        this.countOrganizationAdmins = t("SELECT count(*) FROM ${p}organization_members WHERE organization_id = ? AND role = 'ADMIN'");
-        this.countWorkspaceAdmins = t("SELECT count(*) FROM ${p}workspace_members WHERE workspace_id = ? AND role = 'ADMIN'");
+        this.countOrganizationAdmins = t("SELECT count(*) FROM ${p}organization_members m"
+                + " JOIN ${p}users u ON u.id = m.user_id"
+                + " WHERE m.organization_id = ? AND m.role = 'ADMIN' AND u.status = 'VALIDATED'");
+        this.countWorkspaceAdmins = t("SELECT count(*) FROM ${p}workspace_members m"
+                + " JOIN ${p}users u ON u.id = m.user_id"
+                + " WHERE m.workspace_id = ? AND m.role = 'ADMIN' AND u.status = 'VALIDATED'");
         this.pendingInvitation = t(INVITATION + " WHERE organization_id = ? AND email = ? AND status = 'PENDING'");
         this.organizationMembers = sliced(ORGANIZATION_MEMBER + " WHERE organization_id = ?", "user_id");
         this.workspaceMembers = sliced(WORKSPACE_MEMBER + " WHERE workspace_id = ?", "user_id");

@@ -157,6 +157,27 @@ public abstract class ConcurrencyContract {
     // ---- rule 9: accept versus revoke ----------------------------------------------------------------
 
     @Test
+    void rule6_usableAdminSurvivesRace_disablingOneAdminWhileRemovingTheOther() throws Exception {
+        // an instance operator disables admin a while the organization's key removes admin b: each
+        // change alone is fine, both together would leave only a disabled admin, who cannot act
+        Fixture f = world(MembershipRules.factory(), (org, i) -> org.admin(a(i)).admin(b(i)).member(m(i)));
+        for (int trial = 0; trial < trials(); trial++) {
+            int i = trial;
+            OrganizationId org = f.organization(org(i));
+            List<Outcome<?>> outcomes = this.<Outcome<?>>race(
+                    () -> f.membership().execute(ROOT_KEY, new Command.ChangeUserStatus(f.user(a(i)), UserStatus.DISABLED)),
+                    () -> f.membership().execute(f.organizationKey(org(i)),
+                            new Command.RemoveOrganizationUser(org, Fixture.email(b(i)), "")));
+            int winner = exactlyOneWinner(outcomes, i);
+            assertRefusedWith(outcomes.get(1 - winner), Reason.LAST_ADMIN, i);
+            List<String> usable = organizationAdmins(f, i).stream()
+                    .filter(admin -> status(admin, f) == UserStatus.VALIDATED).toList();
+            assertEquals(List.of(winner == 0 ? b(i) : a(i)), usable,
+                    "trial " + i + ": exactly one usable admin stays, the one the winner left alone");
+        }
+    }
+
+    @Test
     void rule9_acceptVersusRevoke_exactlyOneWins() throws Exception {
         Fixture.Builder builder = builder(MembershipRules.defaults());
         for (int trial = 0; trial < trials(); trial++) {
@@ -437,7 +458,12 @@ public abstract class ConcurrencyContract {
         return admins;
     }
 
-    private static List<InvitationId> pendingInvitations(Fixture f, OrganizationId org) {
+    /** @return the user's account status, read from the store (the engine offers no lookup of one user) */
+    private UserStatus status(String user, Fixture f) {
+        return store.read(tx -> tx.user(f.user(user))).orElseThrow().status();
+    }
+
+        private static List<InvitationId> pendingInvitations(Fixture f, OrganizationId org) {
         return succeeded(f.membership().execute(ROOT_KEY, new Command.ListInvitations(org, PageRequest.first())), -1)
                 .items().stream().map(i -> i.id()).toList();
     }

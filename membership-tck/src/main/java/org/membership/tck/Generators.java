@@ -250,8 +250,10 @@ public final class Generators {
      * with an earlier organization), 0-3 custom workspaces whose members have random roles (some
      * with no admin at all), and 0-2 pending invitations in mixed-case emails and random roles;
      * plus, sometimes, users pending validation, disabled users, an instance admin (sometimes a
-     * member) and a member disabled after joining (never an admin anywhere, so every organization
-     * keeps a usable first admin). User names are ids of every shape.
+     * member), and often one or two members disabled or set back to pending validation after
+     * joining: organization and workspace admins among them (never an organization's first admin,
+     * so properties can act as it), as long as every organization and every custom workspace with
+     * a usable admin (one whose account is validated) keeps one, as the library requires. User names are ids of every shape.
      *
      * @return world descriptions, to build with {@link World#build}
      */
@@ -322,16 +324,45 @@ public final class Generators {
                 disabled.add(fresh(names, taken, in));
             }
             List<String> disabledMembers = new ArrayList<>();
-            Set<String> admins = new HashSet<>();
-            organizations.forEach(o -> admins.addAll(o.admins()));
-            instanceAdmin.ifPresent(admins::add);
-            List<String> plainMembers = organizations.stream().flatMap(o -> o.members().stream())
-                    .filter(m -> !admins.contains(m)).distinct().toList();
-            if (!plainMembers.isEmpty() && small.generate(in) == 0) {
-                disabledMembers.add(plainMembers.get(Generate.range(0, plainMembers.size() - 1).generate(in)));
+            List<String> unvalidatedMembers = new ArrayList<>();
+            // every organization's first admin stays usable, so that properties can act as it
+            Set<String> firstAdmins = new HashSet<>();
+            organizations.forEach(o -> firstAdmins.add(o.admins().get(0)));
+            List<String> candidates = everyone.stream()
+                    .filter(p -> !instanceAdmin.equals(Optional.of(p)) && !firstAdmins.contains(p)).toList();
+            Set<String> unusable = new HashSet<>();
+            for (int i = Generate.range(0, 2).generate(in); i > 0 && !candidates.isEmpty(); i--) {
+                String person = candidates.get(Generate.range(0, candidates.size() - 1).generate(in));
+                if (!unusable.contains(person) && everyScopeKeepsAUsableAdmin(organizations, unusable, person)) {
+                    unusable.add(person);
+                    (coin.generate(in) ? disabledMembers : unvalidatedMembers).add(person);
+                }
             }
-            return new World.Spec(organizations, pending, disabled, instanceAdmin.stream().toList(), disabledMembers);
+            return new World.Spec(organizations, pending, disabled, instanceAdmin.stream().toList(), disabledMembers,
+                    unvalidatedMembers);
         };
+    }
+
+    /**
+     * @return whether every organization, and every custom workspace that has a usable admin, still
+     *         has one once {@code person} joins the {@code unusable}
+     */
+    private static boolean everyScopeKeepsAUsableAdmin(List<World.Org> organizations, Set<String> unusable,
+                                                       String person) {
+        for (World.Org o : organizations) {
+            if (o.admins().contains(person)
+                    && o.admins().stream().allMatch(a -> a.equals(person) || unusable.contains(a))) {
+                return false;
+            }
+            for (World.Ws w : o.workspaces()) {
+                List<String> wsAdmins = w.seats().stream().filter(s -> s.role() == WorkspaceRole.ADMIN)
+                        .map(World.Seat::user).toList();
+                if (wsAdmins.contains(person) && wsAdmins.stream().allMatch(a -> a.equals(person) || unusable.contains(a))) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static String fresh(Gen<String> names, Set<String> taken, org.quicktheories.core.RandomnessSource in) {

@@ -61,8 +61,10 @@ import org.membership.core.spi.MembershipStore;
  *       invitation once it has ended), equals the model's, stored status included: an
  *       invitation whose expiry has come stays stored as pending until its organization's next
  *       invitation is sent, and is stored as expired from then on;</li>
- *   <li>the invariants hold: every organization has an admin; every custom workspace that has
- *       ever had an admin still has one (a new custom workspace starts empty, see below); every
+ *   <li>every user's stored account status equals the model's;</li>
+ *   <li>the invariants hold: every organization has a usable admin (an admin whose account is
+ *       validated); every custom workspace that has ever had a usable admin still has one (a new
+ *       custom workspace starts empty, see below); every
  *       workspace member belongs to the workspace's organization; an organization lists at most
  *       one pending invitation per email (and the model stores at most one).</li>
  * </ul>
@@ -101,9 +103,13 @@ public abstract class ModelBasedContract {
      * workspace starts with no members at all (CreateWorkspace adds nobody), so "at least one admin"
      * can only hold from the first explicit admin on. From then on every path that could take the
      * last explicit admin away -- removal, demotion, and removal from the organization by email
-     * with its cascade -- refuses with LAST_ADMIN. Disabling the account of a workspace's only
-     * admin is not such a path: the membership stays, so the invariant (about memberships) holds
-     * although nobody can use that admin role until the account is enabled again.
+     * with its cascade -- refuses with LAST_ADMIN. Only usable admins count, those whose account is
+     * validated, since nobody else can act: disabling an account (or setting it back to pending)
+     * is a third such path and is refused where it would take the last usable admin away, while
+     * removing or demoting an admin who cannot act is never refused for it. So the invariant is
+     * about usable admins: a workspace whose only admins are disabled may lose them, and does not
+     * count as having had an admin until one of them is validated. The sequences disable and
+     * unvalidate admins often, and target admins with status changes, so these paths are walked.
      */
 
     /** @return a new, empty store; called once per sequence */
@@ -270,6 +276,12 @@ public abstract class ModelBasedContract {
                     }
                 }
             }
+            // Often an admin starts out unable to act: disabled, or back to pending validation
+            // (refused, as it should be, where that admin is the last usable one).
+            for (int i = random.nextInt(3); i > 0; i--) {
+                step(ROOT_KEY, new Command.ChangeUserStatus(anyAdmin(),
+                        chance(50) ? UserStatus.DISABLED : UserStatus.PENDING_VALIDATION));
+            }
         }
 
         private static User user(String name, UserStatus status, boolean instanceAdmin) {
@@ -429,27 +441,38 @@ public abstract class ModelBasedContract {
                 UserId target = anyUser();
                 step(chance(30) ? Actor.user(target) : actorFor(Optional.empty(), Optional.empty(), Optional.empty()),
                         new Command.ListMemberships(target));
-            } else if (roll < 88) {
+            } else if (roll < 87) {
                 OrganizationId org = anyOrganization();
                 step(actorFor(Optional.of(org), Optional.empty(), Optional.empty()),
                         new Command.CreateWorkspace(org, "ws " + history.size()));
-            } else if (roll < 91) {
-                UserId target = UserId.of(pick(List.of("eve", "fay", "cat", "dan", "ann", "root", "ghost")));
+            } else if (roll < 93) {
+                UserId target = chance(60) ? anyAdmin()
+                        : UserId.of(pick(List.of("eve", "fay", "cat", "dan", "ann", "root", "ghost")));
                 Actor actor = chance(70) ? ROOT_KEY : chance(50) ? actor("root") : actor(pick(userNames));
                 step(actor, new Command.ChangeUserStatus(target,
-                        chance(60) ? UserStatus.VALIDATED : pick(UserStatus.values())));
-            } else if (roll < 93) {
+                        chance(45) ? UserStatus.VALIDATED : pick(UserStatus.values())));
+            } else if (roll < 95) {
                 // gus joins late; the others collide on id or on an email typed differently.
                 String name = pick(List.of("gus", "gus", "ann", "cat"));
                 UserId id = chance(50) ? UserId.of(name) : UserId.of(name + "2");
                 step(chance(85) ? ROOT_KEY : actor(pick(userNames)),
                         new Command.RegisterUser(new User(id, emailOf(name), UserStatus.VALIDATED, false)));
-            } else if (roll < 94) {
+            } else if (roll < 96) {
                 step(chance(80) ? ROOT_KEY : actor(pick(userNames)),
                         new Command.CreateOrganization("Initech", anyUser()));
             } else {
                 advanceClock();
             }
+        }
+
+        /** @return an admin of some organization or custom workspace, whatever its account status; or anyone */
+        private UserId anyAdmin() {
+            List<UserId> admins = new ArrayList<>();
+            model.organizationMembers.values().forEach(members -> members.values().stream()
+                    .filter(m -> m.role() == OrganizationRole.ADMIN).forEach(m -> admins.add(m.user())));
+            model.workspaceMembers.values().forEach(members -> members.values().stream()
+                    .filter(m -> m.role() == WorkspaceRole.ADMIN).forEach(m -> admins.add(m.user())));
+            return admins.isEmpty() ? anyUser() : pick(admins);
         }
 
         private InvitationId anyInvitation() {
@@ -558,8 +581,9 @@ public abstract class ModelBasedContract {
                 if (pending.stream().map(Invitation::email).distinct().count() != pending.size()) {
                     throw failure("invariant: two pending invitations for one email in " + org + ": " + pending, null);
                 }
-                if (model.membersOf(defaultWs).stream().noneMatch(m -> m.role() == WorkspaceRole.ADMIN)) {
-                    throw failure("invariant: organization " + org + " has no admin", null);
+                if (model.membersOf(defaultWs).stream()
+                        .noneMatch(m -> m.role() == WorkspaceRole.ADMIN && storedUsable(m.user()))) {
+                    throw failure("invariant: organization " + org + " has no usable admin", null);
                 }
                 Set<Email> emails = new HashSet<>();
                 model.invitations.values().forEach(i -> {
@@ -586,11 +610,11 @@ public abstract class ModelBasedContract {
                 List<WorkspaceMember> members = readAll(p -> new Command.ListWorkspaceMembers(ws.id(), p),
                         m -> m.user().value());
                 compare("members of workspace " + ws.id(), model.membersOf(ws.id()), members);
-                boolean hasAdmin = members.stream().anyMatch(m -> m.role() == WorkspaceRole.ADMIN);
+                boolean hasAdmin = members.stream().anyMatch(m -> m.role() == WorkspaceRole.ADMIN && storedUsable(m.user()));
                 if (hasAdmin) {
                     hadAdmin.add(ws.id());
                 } else if (hadAdmin.contains(ws.id())) {
-                    throw failure("invariant: custom workspace " + ws.id() + " lost its last admin", null);
+                    throw failure("invariant: custom workspace " + ws.id() + " lost its last usable admin", null);
                 }
                 Set<UserId> inOrganization = model.organizationMembers.get(ws.organization()).keySet();
                 for (WorkspaceMember m : members) {
@@ -600,6 +624,15 @@ public abstract class ModelBasedContract {
                     }
                 }
             }
+            compare("stored users", new TreeMap<>(model.users), store.read(tx -> {
+                TreeMap<UserId, User> stored = new TreeMap<>();
+                Set<UserId> asked = new HashSet<>(model.users.keySet());
+                userNames.forEach(name -> asked.add(UserId.of(name)));
+                for (UserId id : asked) {
+                    tx.user(id).ifPresent(u -> stored.put(u.id(), u));
+                }
+                return stored;
+            }));
             for (String name : userNames) {
                 UserId user = UserId.of(name);
                 Outcome<Memberships> read = engine.execute(ROOT_KEY, new Command.ListMemberships(user));
@@ -607,6 +640,11 @@ public abstract class ModelBasedContract {
                 Object actual = read.result().isPresent() ? read.result().get() : read.refusal().orElseThrow().reason();
                 compare("memberships of " + name, expected, actual);
             }
+        }
+
+        /** @return whether the store holds the user's account as validated: only such an admin can act */
+        private boolean storedUsable(UserId user) {
+            return store.read(tx -> tx.user(user)).map(u -> u.status() == UserStatus.VALIDATED).orElse(false);
         }
 
         /** A trail as read so far: only the entries after the last one seen are read again, keeping each step cheap. */

@@ -58,7 +58,10 @@ final class ReferenceModel {
      * no self-removal (5), no outranking (2), then, under BY_INSTANCE_ADMINS_ONLY, nobody below an
      * instance admin touches an organization admin's memberships (2, again not for oneself), last
      * admin (6). A user leaving under ALLOWED_WHILE_ANOTHER_ADMIN_REMAINS skips the authority
-     * checks but not the last-admin one.
+     * checks but not the last-admin one. Rule 6 counts usable admins only, those whose account is
+     * validated: removing or demoting an admin who cannot act is never refused by it; disabling a
+     * user (or setting it back to pending) is refused where the user is the last usable admin of an
+     * organization or custom workspace; an organization's first admin must be validated.
      */
 
     /** What the model predicts one command does: a success value with the events it publishes, or a refusal reason. */
@@ -341,12 +344,25 @@ final class ReferenceModel {
         return null;
     }
 
+    /** @return the workspace's usable admins: admins whose account is validated, the only ones who can act */
     private long workspaceAdmins(WorkspaceId ws) {
-        return workspaceMembers.get(ws).values().stream().filter(m -> m.role() == WorkspaceRole.ADMIN).count();
+        return workspaceMembers.get(ws).values().stream()
+                .filter(m -> m.role() == WorkspaceRole.ADMIN && usable(m.user())).count();
     }
 
+    /** @return the organization's usable admins: admins whose account is validated */
     private long organizationAdmins(OrganizationId org) {
-        return organizationMembers.get(org).values().stream().filter(m -> m.role() == OrganizationRole.ADMIN).count();
+        return organizationMembers.get(org).values().stream()
+                .filter(m -> m.role() == OrganizationRole.ADMIN && usable(m.user())).count();
+    }
+
+    private boolean usable(UserId user) {
+        return users.get(user).status() == UserStatus.VALIDATED;
+    }
+
+    /** Rule 6: losing this workspace admin would leave the workspace, which had a usable admin, without one. */
+    private boolean lastUsableAdmin(WorkspaceMember m) {
+        return m.role() == WorkspaceRole.ADMIN && usable(m.user()) && workspaceAdmins(m.workspace()) <= 1;
     }
 
     private String nextId() {
@@ -391,11 +407,23 @@ final class ReferenceModel {
         if (user.status() == c.status()) {
             return Prediction.success(user);
         }
+        if (user.status() == UserStatus.VALIDATED && lastUsableAdminAnywhere(user.id())) {
+            return Prediction.refused(Reason.LAST_ADMIN);
+        }
         User changed = user.withStatus(c.status());
         users.put(user.id(), changed);
         audit(who, Optional.empty(), c.operation(), "");
         return Prediction.success(changed,
                 new MembershipEvent.UserStatusChanged(user.id(), user.status(), c.status(), now));
+    }
+
+    /** Rule 6: the user is the last usable admin of an organization or of a custom workspace. */
+    private boolean lastUsableAdminAnywhere(UserId user) {
+        boolean organization = organizationMembers.values().stream().map(members -> members.get(user))
+                .anyMatch(m -> m != null && m.role() == OrganizationRole.ADMIN && organizationAdmins(m.organization()) <= 1);
+        boolean workspace = workspaceMembers.values().stream().map(members -> members.get(user))
+                .anyMatch(m -> m != null && lastUsableAdmin(m));
+        return organization || workspace;
     }
 
     private Prediction createOrganization(Who who, Command.CreateOrganization c) {
@@ -404,6 +432,9 @@ final class ReferenceModel {
         }
         if (!users.containsKey(c.firstAdmin())) {
             return Prediction.refused(Reason.USER_NOT_FOUND);
+        }
+        if (!usable(c.firstAdmin())) {
+            return Prediction.refused(Reason.ACCOUNT_NOT_VALIDATED);
         }
         OrganizationId id = OrganizationId.of(nextId());
         WorkspaceId defaultWs = WorkspaceId.of(nextId());
@@ -488,7 +519,7 @@ final class ReferenceModel {
         if (target.role() == c.role()) {
             return Prediction.success(target);
         }
-        if (target.role() == WorkspaceRole.ADMIN && workspaceAdmins(ws.id()) <= 1) {
+        if (lastUsableAdmin(target)) {
             return Prediction.refused(Reason.LAST_ADMIN);
         }
         WorkspaceMember changed = target.withRole(c.role());
@@ -522,7 +553,7 @@ final class ReferenceModel {
         if (!self && protectedFrom(who, ws.organization(), c.user())) {
             return Prediction.refused(Reason.ORGANIZATION_ADMIN_PROTECTED);
         }
-        if (target.role() == WorkspaceRole.ADMIN && workspaceAdmins(ws.id()) <= 1) {
+        if (lastUsableAdmin(target)) {
             return Prediction.refused(Reason.LAST_ADMIN);
         }
         workspaceMembers.get(ws.id()).remove(c.user());
@@ -672,7 +703,7 @@ final class ReferenceModel {
             if (!self && protectedFrom(who, org, member.user())) {
                 return Prediction.refused(Reason.ORGANIZATION_ADMIN_PROTECTED);
             }
-            if (member.role() == OrganizationRole.ADMIN && organizationAdmins(org) <= 1) {
+            if (member.role() == OrganizationRole.ADMIN && usable(member.user()) && organizationAdmins(org) <= 1) {
                 return Prediction.refused(Reason.LAST_ADMIN);
             }
             workspaceMembers.forEach((ws, members) -> {
@@ -681,7 +712,7 @@ final class ReferenceModel {
                 }
             });
             for (WorkspaceMember m : cascade) {
-                if (m.role() == WorkspaceRole.ADMIN && workspaceAdmins(m.workspace()) <= 1) {
+                if (lastUsableAdmin(m)) {
                     return Prediction.refused(Reason.LAST_ADMIN);
                 }
             }

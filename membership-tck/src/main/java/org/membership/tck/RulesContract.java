@@ -523,7 +523,7 @@ public abstract class RulesContract {
     public void rule4_unknownOrDisabledActor_isUnauthenticated_unvalidatedIsRefused() {
         Gen<World.Spec> worlds = Generators.worlds().map(s -> new World.Spec(s.organizations(),
                 append(s.pendingUsers(), "pending_01"), append(s.disabledUsers(), "disabled_01"), s.instanceAdmins(),
-                s.disabledMembers()));
+                s.disabledMembers(), s.unvalidatedMembers()));
         Gen<Pair<World.Spec, World.CommandRef>> scenarios = worlds.flatMap(s -> Generators.commands(s).map(c -> Pair.of(s, c)));
         Gen<String> invalid = Generate.pick(List.of("unknown user", "disabled user", "disabled member",
                 "pending user", "key of a missing organization"));
@@ -697,6 +697,190 @@ public abstract class RulesContract {
                     assertEquals(Optional.of(Refusal.of(Reason.LAST_ADMIN)), outcome.refusal());
                     assertEquals(before, w.snapshot());
                 });
+    }
+
+    /*
+     * Rule 6 counts usable admins: an admin whose account is validated. A disabled or unvalidated
+     * admin cannot act (rule 4), so an organization or workspace left with only such admins is as
+     * locked out as one with none. Removing or demoting an admin who cannot act never breaks the
+     * rule (it takes no usable admin away), so it is never refused for it.
+     */
+
+    @Test
+    public void rule6_noChangeLeavesAnOrganizationOrAWorkspaceWithoutAUsableAdmin() {
+        qt(3).forAll(Generators.worlds().flatMap(RulesContract::adminLosses), Generate.oneOf(Generators.presets(), Generators.rules()))
+                .checkAssert((scenario, rules) -> {
+                    World w = World.build(scenario.spec(), newStore(), rules);
+                    Set<String> before = scopesWithAUsableAdmin(w);
+                    for (World.Org o : scenario.spec().organizations()) {
+                        assertTrue(before.contains(o.name()), () -> "a generated organization starts with a usable admin: " + o.name());
+                    }
+                    Outcome<?> outcome = w.membership().execute(scenario.actor().in(w), scenario.command().in(w));
+                    Set<String> after = scopesWithAUsableAdmin(w);
+                    assertTrue(after.containsAll(before), () -> scenario + " answered " + outcome
+                            + " and left without a usable admin: " + before.stream().filter(x -> !after.contains(x)).toList());
+                });
+    }
+
+    /**
+     * Changes that take an admin away from an organization or custom workspace of the world, by
+     * removal, removal by email, demotion, leaving, disabling or unvalidating, asked by an instance
+     * key, the organization's key, another admin or the admin itself; mostly aimed at scopes that
+     * also hold an admin who cannot act, where counting that admin would let the last usable one go.
+     */
+    private static Gen<World.Scenario> adminLosses(World.Spec spec) {
+        Set<String> unusable = new java.util.HashSet<>(spec.disabledMembers());
+        unusable.addAll(spec.unvalidatedMembers());
+        List<Pair<Integer, Gen<String[]>>> targets = new ArrayList<>();
+        for (World.Org o : spec.organizations()) {
+            int weight = o.admins().stream().anyMatch(unusable::contains) ? 6 : 1;
+            o.admins().forEach(a -> targets.add(Pair.of(weight, Generate.constant(new String[] {o.name(), null, a}))));
+            for (World.Ws w : o.workspaces()) {
+                List<String> admins = w.seats().stream().filter(x -> x.role() == ADMIN).map(World.Seat::user).toList();
+                int wsWeight = admins.stream().anyMatch(unusable::contains) ? 6 : 1;
+                admins.forEach(a -> targets.add(Pair.of(wsWeight, Generate.constant(new String[] {o.name(), w.name(), a}))));
+            }
+        }
+        Gen<String> kinds = Generate.pick(List.of("remove", "demote", "disable", "unvalidate"));
+        Gen<String> actors = Generate.pick(List.of("instance key", "organization key", "another admin", "itself"));
+        return Generate.frequency(targets).zip(kinds, actors, (t, kind, who) -> {
+            String org = t[0];
+            String ws = t[1];
+            String target = t[2];
+            World.ActorRef actor = new World.ActorRef(who, w -> switch (who) {
+                case "instance key" -> INSTANCE_KEY;
+                case "organization key" -> Actor.organizationKey(w.organization(org), "key");
+                case "another admin" -> Actor.user(w.user(spec.organizations().stream()
+                        .filter(o -> o.name().equals(org)).findFirst().orElseThrow().admins().get(0)));
+                default -> Actor.user(w.user(target));
+            });
+            World.CommandRef command = new World.CommandRef(kind + " " + target + " in " + (ws == null ? org : ws), w ->
+                    switch (kind) {
+                        case "disable" -> new Command.ChangeUserStatus(w.user(target), UserStatus.DISABLED);
+                        case "unvalidate" -> new Command.ChangeUserStatus(w.user(target), UserStatus.PENDING_VALIDATION);
+                        case "demote" -> ws == null
+                                ? new Command.RemoveOrganizationUser(w.organization(org), Fixture.email(target), "")
+                                : new Command.ChangeWorkspaceRole(w.workspace(ws), w.user(target), USER);
+                        default -> ws == null
+                                ? new Command.RemoveOrganizationUser(w.organization(org), Fixture.email(target), "")
+                                : new Command.RemoveWorkspaceMember(w.workspace(ws), w.user(target), "");
+                    });
+            return new World.Scenario(spec, actor, command);
+        });
+    }
+
+    @Test
+    public void rule6_disablingOrUnvalidatingTheLastUsableAdmin_isConflict() {
+        Gen<String> targets = Generate.pick(List.of("oa", "wa"));
+        Gen<UserStatus> away = Generate.pick(List.of(UserStatus.DISABLED, UserStatus.PENDING_VALIDATION));
+        Gen<Optional<UserStatus>> companions = Generators.userStatuses().toOptionals(75);
+        qt().forAll(targets, away, companions).checkAssert((target, status, companion) -> {
+            // the target is an admin of acme or of its workspace; its companion, if any, is an admin
+            // of the same scope, and usable only when validated
+            boolean organization = target.equals("oa");
+            List<String> orgAdmins = new ArrayList<>(List.of("oa"));
+            List<World.Seat> seats = new ArrayList<>(List.of(seat("wa", ADMIN), seat("m", USER)));
+            companion.ifPresent(c -> {
+                if (organization) {
+                    orgAdmins.add("co");
+                } else {
+                    seats.add(seat("co", ADMIN));
+                }
+            });
+            List<String> members = new ArrayList<>(List.of("wa", "m"));
+            if (companion.isPresent() && !organization) {
+                members.add("co");
+            }
+            List<String> disabled = companion.filter(c -> c == UserStatus.DISABLED).map(c -> List.of("co")).orElse(List.of());
+            List<String> unvalidated = companion.filter(c -> c == UserStatus.PENDING_VALIDATION).map(c -> List.of("co"))
+                    .orElse(List.of());
+            World w = World.build(new World.Spec(List.of(org("acme", orgAdmins, members,
+                    List.of(ws("ws", seats.toArray(World.Seat[]::new))), List.of())), List.of(), List.of(), List.of(),
+                    disabled, unvalidated), newStore(), MembershipRules.defaults());
+            World.State before = w.snapshot();
+            Outcome<?> outcome = w.membership().execute(INSTANCE_KEY, new Command.ChangeUserStatus(w.user(target), status));
+            if (companion.equals(Optional.of(UserStatus.VALIDATED))) {
+                assertTrue(outcome.succeeded(), () -> "another usable admin remains: " + outcome);
+                assertEquals(status, w.fixture().store().read(tx -> tx.user(w.user(target))).orElseThrow().status());
+            } else {
+                assertEquals(Optional.of(Refusal.of(Reason.LAST_ADMIN)), outcome.refusal(),
+                        () -> target + " is the last usable admin beside " + companion);
+                assertEquals(UserStatus.VALIDATED,
+                        w.fixture().store().read(tx -> tx.user(w.user(target))).orElseThrow().status());
+                assertEquals(before, w.snapshot(), "a last-admin conflict changes nothing");
+                assertEquals(List.of(), w.events());
+            }
+        });
+    }
+
+    @Test
+    public void rule6_anAdminWhoCannotAct_canBeRemovedOrDemoted_theLastUsableOneCannot() {
+        Gen<UserStatus> unusable = Generate.pick(List.of(UserStatus.DISABLED, UserStatus.PENDING_VALIDATION));
+        Gen<String> changes = Generate.pick(List.of("remove from workspace", "demote", "remove from organization"));
+        Gen<String> actors = Generate.pick(List.of("key", "instance key"));
+        qt().forAll(unusable, changes, actors).checkAssert((status, change, who) -> {
+            // ann and dee are admins of acme and of its workspace; dee cannot act
+            List<String> lost = List.of("dee");
+            World w = World.build(new World.Spec(List.of(org("acme", List.of("ann", "dee"), List.of("m"),
+                    List.of(ws("ws", seat("ann", ADMIN), seat("dee", ADMIN), seat("m", USER))), List.of())),
+                    List.of(), List.of(), List.of("ia"), status == UserStatus.DISABLED ? lost : List.of(),
+                    status == UserStatus.DISABLED ? List.of() : lost), newStore(), MembershipRules.defaults());
+            Actor actor = outrankingActor(w, who);
+            Function<String, Command<?>> command = user -> switch (change) {
+                case "remove from workspace" -> new Command.RemoveWorkspaceMember(w.workspace("ws"), w.user(user), "");
+                case "demote" -> new Command.ChangeWorkspaceRole(w.workspace("ws"), w.user(user), USER);
+                default -> new Command.RemoveOrganizationUser(w.organization("acme"), Email.of(user + "@example.com"), "");
+            };
+            World.State before = w.snapshot();
+            Outcome<?> last = w.membership().execute(actor, command.apply("ann"));
+            assertEquals(Optional.of(Refusal.of(Reason.LAST_ADMIN)), last.refusal(),
+                    "ann is the last usable admin although dee is an admin too");
+            assertEquals(before, w.snapshot());
+            Outcome<?> unusableOne = w.membership().execute(actor, command.apply("dee"));
+            assertTrue(unusableOne.succeeded(), () -> "dee cannot act, so losing dee keeps every usable admin: " + unusableOne);
+            assertEquals(Optional.of(Refusal.of(Reason.LAST_ADMIN)), w.membership().execute(actor, command.apply("ann")).refusal());
+            assertTrue(scopesWithAUsableAdmin(w).containsAll(List.of("acme", "ws")));
+        });
+    }
+
+    @Test
+    public void rule6_anOrganizationsFirstAdminMustBeValidated() {
+        qt().forAll(Generators.userStatuses(), Generators.presets()).checkAssert((status, rules) -> {
+            World w = World.build(spec(List.of(), status == UserStatus.PENDING_VALIDATION ? List.of("u") : List.of(),
+                    status == UserStatus.DISABLED ? List.of("u") : List.of(), List.of("ia")), newStore(), rules);
+            if (status == UserStatus.VALIDATED) {
+                // a validated first admin is the ordinary case, covered by every other world
+                return;
+            }
+            World.State before = w.snapshot();
+            Outcome<?> outcome = w.membership().execute(INSTANCE_KEY, new Command.CreateOrganization("Initech", w.user("u")));
+            assertEquals(Optional.of(Reason.ACCOUNT_NOT_VALIDATED), outcome.refusal().map(Refusal::reason));
+            assertEquals(400, outcome.refusal().orElseThrow().status());
+            assertEquals(before, w.snapshot());
+            assertEquals(List.of(), w.events());
+        });
+    }
+
+    /**
+     * @return the names of the world's organizations and custom workspaces that have a usable admin,
+     *         read through the library's lists and each admin's stored account (not the store's counts)
+     */
+    private static Set<String> scopesWithAUsableAdmin(World w) {
+        Set<String> out = new java.util.TreeSet<>();
+        for (World.Org o : w.spec().organizations()) {
+            List<String> scopes = new ArrayList<>(List.of(o.name()));
+            o.workspaces().forEach(x -> scopes.add(x.name()));
+            for (String scope : scopes) {
+                List<WorkspaceMember> members = w.membership().execute(OBSERVER, new Command.ListWorkspaceMembers(
+                        w.workspace(scope), PageRequest.first(PageRequest.MAX_LIMIT))).result().orElseThrow().items();
+                boolean usable = members.stream().anyMatch(m -> m.role() == ADMIN && w.fixture().store()
+                        .read(tx -> tx.user(m.user())).map(u -> u.status() == UserStatus.VALIDATED).orElse(false));
+                if (usable) {
+                    out.add(scope);
+                }
+            }
+        }
+        return out;
     }
 
     // ---- rule 7: custom workspaces only ----------------------------------------------------------
@@ -1242,7 +1426,7 @@ public abstract class RulesContract {
         List<World.Org> organizations = new ArrayList<>(spec.organizations());
         organizations.add(org(organization, List.of(admin), List.of(), List.of(), List.of()));
         return new World.Spec(organizations, spec.pendingUsers(), spec.disabledUsers(), spec.instanceAdmins(),
-                spec.disabledMembers());
+                spec.disabledMembers(), spec.unvalidatedMembers());
     }
 
     private static List<String> append(List<String> list, String value) {

@@ -630,6 +630,65 @@ public abstract class StoreContract {
         assertEquals(1, workspaceAdmins(WorkspaceId.of("design")));
     }
 
+    @Test
+    void countOrganizationAdmins_countsOnlyAdminsWithAValidatedAccount() {
+        world();
+        OrganizationId acme = OrganizationId.of("acme");
+        store.write(tx -> {
+            tx.insertUser(user("fay"));
+            tx.insertUser(user("gus"));
+            tx.insertOrganizationMember(orgMember("acme", "fay", OrganizationRole.ADMIN));
+            tx.insertOrganizationMember(orgMember("acme", "gus", OrganizationRole.ADMIN));
+            return null;
+        });
+        assertEquals(3, organizationAdmins(acme));
+        store.write(tx -> {
+            tx.updateUserStatus(UserId.of("fay"), UserStatus.DISABLED);
+            tx.updateUserStatus(UserId.of("gus"), UserStatus.PENDING_VALIDATION);
+            return null;
+        });
+        assertEquals(1, organizationAdmins(acme), "disabled and unvalidated admins cannot act, so they do not count");
+        assertEquals(1, organizationAdmins(OrganizationId.of("globex")), "another organization's count is its own");
+        store.write(tx -> {
+            tx.updateUserStatus(UserId.of("ann"), UserStatus.DISABLED);
+            return null;
+        });
+        assertEquals(0, organizationAdmins(acme));
+        store.write(tx -> {
+            tx.updateUserStatus(UserId.of("fay"), UserStatus.VALIDATED);
+            return null;
+        });
+        assertEquals(1, organizationAdmins(acme), "the count follows the account back to validated");
+        assertEquals(1, (int) store.read(tx -> tx.countOrganizationAdmins(acme)), "a read transaction counts the same");
+    }
+
+    @Test
+    void countWorkspaceAdmins_countsOnlyAdminsWithAValidatedAccount() {
+        world();
+        WorkspaceId research = WorkspaceId.of("research");
+        store.write(tx -> {
+            tx.updateWorkspaceMember(wsMember("research", "bob", WorkspaceRole.ADMIN));
+            tx.insertWorkspaceMember(wsMember("research", "erin", WorkspaceRole.ADMIN));
+            return null;
+        });
+        assertEquals(3, workspaceAdmins(research));
+        store.write(tx -> {
+            tx.updateUserStatus(UserId.of("bob"), UserStatus.DISABLED);
+            tx.updateUserStatus(UserId.of("erin"), UserStatus.PENDING_VALIDATION);
+            return null;
+        });
+        assertEquals(1, workspaceAdmins(research), "only ann's account is validated");
+        assertEquals(0, workspaceAdmins(WorkspaceId.of("design")), "bob, its only admin, is disabled");
+        store.write(tx -> {
+            tx.updateWorkspaceMember(wsMember("research", "erin", WorkspaceRole.USER));
+            tx.updateUserStatus(UserId.of("erin"), UserStatus.VALIDATED);
+            tx.updateUserStatus(UserId.of("bob"), UserStatus.VALIDATED);
+            return null;
+        });
+        assertEquals(2, workspaceAdmins(research), "erin is validated again but no longer an admin");
+        assertEquals(1, workspaceAdmins(WorkspaceId.of("design")));
+    }
+
     // ---- memberships of one user -----------------------------------------------------------
 
     @Test

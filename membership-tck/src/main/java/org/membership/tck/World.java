@@ -77,7 +77,7 @@ public final class World {
     /**
      * Builds a world through the engine (so it only holds states the library allows): registers its
      * users, creates its organizations, workspaces and invitations, then disables the members the
-     * spec names as disabled. Building follows the default rules (with {@code rules}' invitation
+     * spec names as disabled and sets back to pending validation those it names as unvalidated. Building follows the default rules (with {@code rules}' invitation
      * lifetime), so that any rules can be tested in any world; {@link #membership()} then applies
      * {@code rules}, reads the fixture's clock, and makes ids {@code n1, n2, ...} that never clash
      * with the fixture's decimal ones.
@@ -106,13 +106,20 @@ public final class World {
         }
         Fixture fixture = builder.build();
         for (String user : spec.disabledMembers()) {
-            Outcome<?> o = fixture.membership().execute(Actor.instanceKey("world-builder"),
-                    new Command.ChangeUserStatus(UserId.of(user), UserStatus.DISABLED));
-            if (!o.succeeded()) {
-                throw new IllegalStateException("could not disable " + user + ": " + o.refusal().orElseThrow());
-            }
+            changeStatus(fixture, user, UserStatus.DISABLED);
+        }
+        for (String user : spec.unvalidatedMembers()) {
+            changeStatus(fixture, user, UserStatus.PENDING_VALIDATION);
         }
         return new World(spec, fixture, rules);
+    }
+
+    private static void changeStatus(Fixture fixture, String user, UserStatus status) {
+        Outcome<?> o = fixture.membership().execute(Actor.instanceKey("world-builder"),
+                new Command.ChangeUserStatus(UserId.of(user), status));
+        if (!o.succeeded()) {
+            throw new IllegalStateException("could not set " + user + " to " + status + ": " + o.refusal().orElseThrow());
+        }
     }
 
     /** @return the description this world was built from */
@@ -264,10 +271,12 @@ public final class World {
      * @param pendingUsers registered users whose accounts are not validated; members of nothing
      * @param disabledUsers registered, disabled users; members of nothing
      * @param instanceAdmins validated instance admins; may also be members of organizations
-     * @param disabledMembers organization members disabled after the build
+     * @param disabledMembers organization members (admins among them) disabled after the build
+     * @param unvalidatedMembers organization members (admins among them) set back to pending validation
+     *        after the build, after the disabled ones
      */
     public record Spec(List<Org> organizations, List<String> pendingUsers, List<String> disabledUsers,
-                       List<String> instanceAdmins, List<String> disabledMembers) {
+                       List<String> instanceAdmins, List<String> disabledMembers, List<String> unvalidatedMembers) {
         /** Copies the lists. */
         public Spec {
             organizations = List.copyOf(organizations);
@@ -275,6 +284,13 @@ public final class World {
             disabledUsers = List.copyOf(disabledUsers);
             instanceAdmins = List.copyOf(instanceAdmins);
             disabledMembers = List.copyOf(disabledMembers);
+            unvalidatedMembers = List.copyOf(unvalidatedMembers);
+        }
+
+        /** A world in which no member is set back to pending validation after the build. */
+        public Spec(List<Org> organizations, List<String> pendingUsers, List<String> disabledUsers,
+                    List<String> instanceAdmins, List<String> disabledMembers) {
+            this(organizations, pendingUsers, disabledUsers, instanceAdmins, disabledMembers, List.of());
         }
 
         /** @return every user name in the world, each once */

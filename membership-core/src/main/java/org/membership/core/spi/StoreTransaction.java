@@ -49,10 +49,24 @@ public interface StoreTransaction {
     /** @return the user's explicit membership of a custom workspace */
     Optional<WorkspaceMember> workspaceMember(WorkspaceId workspace, UserId user);
 
-    /** @return how many members of the organization are admins */
+    /**
+     * Counts the organization's usable admins: members with the admin role whose account is
+     * {@link org.membership.api.UserStatus#VALIDATED validated}. An admin pending validation or
+     * disabled cannot act (rule 4), so it does not count towards keeping one (rule 6). Reaches the
+     * admins through an index and looks up each one's account by key: its cost grows with the
+     * organization's admins, never with its members.
+     *
+     * @return how many members of the organization are admins with a validated account
+     */
     int countOrganizationAdmins(OrganizationId organization);
 
-    /** @return how many explicit members of the workspace have the admin role */
+    /**
+     * Counts the custom workspace's usable admins: explicit members with the admin role whose
+     * account is {@link org.membership.api.UserStatus#VALIDATED validated}, at a cost that grows
+     * with the workspace's admins, never with its members.
+     *
+     * @return how many explicit members of the workspace have the admin role and a validated account
+     */
     int countWorkspaceAdmins(WorkspaceId workspace);
 
     /** @return the invitation with that id, whatever its status */

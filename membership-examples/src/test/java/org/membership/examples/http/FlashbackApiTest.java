@@ -88,6 +88,8 @@ final class FlashbackApiTest {
     void remove_callerDisabled_is400() {
         World w = World.create(c, false);
         String token = w.token("wsadmin");
+        // a second workspace admin, so that disabling wsadmin keeps a usable one (rule 6)
+        World.addMember(c, w.workspace, w.id("member"), "admin");
         assertEquals(200, c.post("/admin/users/" + w.id("wsadmin") + "/status", "{\"status\":\"disabled\"}",
                 bearer(TestServer.INSTANCE_KEY)).status());
         assertEquals(NOT_VALIDATED, c.delete(path(w.workspace, w.id("dev")), bearer(token)).statusAndBody());

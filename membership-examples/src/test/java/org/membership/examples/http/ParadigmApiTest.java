@@ -87,6 +87,8 @@ final class ParadigmApiTest {
     void company_disabledAccount_is401() {
         World w = World.create(c, true);
         String token = w.token("admin");
+        // a second workspace admin, so that disabling wsadmin keeps a usable one (rule 6)
+        World.addMember(c, w.workspace, w.id("member"), "admin");
         assertEquals(200, c.post("/admin/users/" + w.id("wsadmin") + "/status", "{\"status\":\"disabled\"}",
                 bearer(TestServer.INSTANCE_KEY)).status());
         assertEquals("401 {\"detail\":\"Invalid token.\"}",
