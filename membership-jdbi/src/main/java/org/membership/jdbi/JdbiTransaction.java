@@ -177,6 +177,15 @@ final class JdbiTransaction implements StoreTransaction {
     }
 
     @Override
+    public void lockUser(UserId user) {
+        if (sql.lockUser != null && writable) {
+            run(() -> query(sql.lockUser, user.value()).mapTo(Integer.class).findOne());
+        } else {
+            run(() -> null);
+        }
+    }
+
+    @Override
     public Optional<User> user(UserId id) {
         return one(sql.user, USER, id.value());
     }

@@ -135,6 +135,9 @@ abstract class QueryPlanContract {
         if (s.lockOrganization != null) {
             out.put("lock the organization|" + s.lockOrganization, args("big"));
         }
+        if (s.lockUser != null) {
+            out.put("lock a user|" + s.lockUser, args("user-7"));
+        }
         return out;
     }
 
