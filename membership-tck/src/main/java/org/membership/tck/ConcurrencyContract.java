@@ -154,6 +154,68 @@ public abstract class ConcurrencyContract {
         }
     }
 
+    @Test
+    void rule6_usableAdminSurvivesRace_disablingAUserWhileItBecomesAnAdminAndTheOtherAdminIsRemoved() throws Exception {
+        // c accepts an admin invitation to the organization whose only admin is b, an operator
+        // disables c, and the organization's key removes b. If the disabling read c's memberships
+        // before the acceptance committed and the removal counted c as usable before the disabling
+        // committed, both would succeed and leave the organization with no admin who can act.
+        Fixture.Builder builder = builder(MembershipRules.factory());
+        for (int trial = 0; trial < trials(); trial++) {
+            int t = trial;
+            builder.user(c(t), UserStatus.VALIDATED).organization(org(t), org -> org.admin(b(t)).member(m(t))
+                    .invitation(Fixture.email(c(t)).value(), OrganizationRole.ADMIN));
+        }
+        Fixture f = build(builder);
+        for (int trial = 0; trial < trials(); trial++) {
+            int i = trial;
+            OrganizationId org = f.organization(org(i));
+            InvitationId invitation = f.invitation(Fixture.email(c(i)).value());
+            List<Outcome<?>> outcomes = this.<Outcome<?>>race(
+                    () -> f.membership().execute(f.actor(c(i)), new Command.AcceptInvitation(invitation)),
+                    () -> f.membership().execute(ROOT_KEY, new Command.ChangeUserStatus(f.user(c(i)), UserStatus.DISABLED)),
+                    () -> f.membership().execute(f.organizationKey(org(i)),
+                            new Command.RemoveOrganizationUser(org, Fixture.email(b(i)), "")));
+            // accepting fails only for an account already disabled; disabling or removing only as the last usable admin
+            assertSucceededOrRefusedWith(outcomes.get(0), Reason.UNAUTHENTICATED, i);
+            assertSucceededOrRefusedWith(outcomes.get(1), Reason.LAST_ADMIN, i);
+            assertSucceededOrRefusedWith(outcomes.get(2), Reason.LAST_ADMIN, i);
+            assertTrue(outcomes.get(0).succeeded() || outcomes.get(1).succeeded(),
+                    () -> "trial " + i + ": acceptance refused though c was not disabled " + outcomes);
+            List<String> usable = organizationAdmins(f, i).stream()
+                    .filter(admin -> status(admin, f) == UserStatus.VALIDATED).toList();
+            assertEquals(List.of(outcomes.get(2).succeeded() ? c(i) : b(i)), usable,
+                    () -> "trial " + i + ": one usable admin stays, c if b was removed, b otherwise " + outcomes);
+            assertEquals(!outcomes.get(2).succeeded(), outcomes.get(1).succeeded(),
+                    () -> "trial " + i + ": c was disabled exactly when b stayed " + outcomes);
+        }
+    }
+
+    @Test
+    void rule6_usableAdminSurvivesRace_disablingAUserWhileItBecomesAWorkspaceAdminAndTheOtherIsRemoved() throws Exception {
+        // the same three-way race in a custom workspace: o adds c as the workspace's second admin
+        // and removes b, its first, while an operator disables c
+        Fixture f = world(MembershipRules.factory(), (org, i) -> org.admin(o(i)).member(b(i)).member(c(i))
+                .workspace(ws(i), w -> w.admin(b(i))));
+        for (int trial = 0; trial < trials(); trial++) {
+            int i = trial;
+            WorkspaceId ws = f.workspace(ws(i));
+            List<Outcome<?>> outcomes = this.<Outcome<?>>race(
+                    () -> f.membership().execute(f.actor(o(i)), new Command.AddWorkspaceMember(ws, f.user(c(i)), WorkspaceRole.ADMIN)),
+                    () -> f.membership().execute(ROOT_KEY, new Command.ChangeUserStatus(f.user(c(i)), UserStatus.DISABLED)),
+                    () -> f.membership().execute(f.actor(o(i)), new Command.RemoveWorkspaceMember(ws, f.user(b(i)), "")));
+            succeeded(outcomes.get(0), i);
+            assertSucceededOrRefusedWith(outcomes.get(1), Reason.LAST_ADMIN, i);
+            assertSucceededOrRefusedWith(outcomes.get(2), Reason.LAST_ADMIN, i);
+            List<String> usable = workspaceAdmins(f, ws).stream()
+                    .filter(admin -> status(admin, f) == UserStatus.VALIDATED).toList();
+            assertEquals(List.of(outcomes.get(2).succeeded() ? c(i) : b(i)), usable,
+                    () -> "trial " + i + ": one usable admin stays, c if b was removed, b otherwise " + outcomes);
+            assertEquals(!outcomes.get(2).succeeded(), outcomes.get(1).succeeded(),
+                    () -> "trial " + i + ": c was disabled exactly when b stayed " + outcomes);
+        }
+    }
+
     // ---- rule 9: accept versus revoke ----------------------------------------------------------------
 
     @Test
@@ -425,6 +487,12 @@ public abstract class ConcurrencyContract {
 
     private static void assertRefusedWith(Outcome<?> outcome, Reason reason, int trial) {
         assertEquals(Optional.of(reason), outcome.refusal().map(r -> r.reason()), () -> "trial " + trial + ": " + outcome);
+    }
+
+    private static void assertSucceededOrRefusedWith(Outcome<?> outcome, Reason reason, int trial) {
+        if (!outcome.succeeded()) {
+            assertRefusedWith(outcome, reason, trial);
+        }
     }
 
     private static <R> R succeeded(Outcome<R> outcome, int trial) {
