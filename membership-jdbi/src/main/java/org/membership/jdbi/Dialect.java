@@ -17,8 +17,8 @@ enum Dialect {
      * includes the changes of the writer that held the lock before. Reads run in REPEATABLE READ
      * READ ONLY: one snapshot for the whole read, no locks. lockUser holds the user's row the same
      * way (FOR NO KEY UPDATE, so adding the user to an organization or workspace, whose foreign-key
-     * check takes a key-share lock, does not wait for it), and the admin counts take FOR SHARE on
-     * the accounts they count (see Statements): a count that reaches a locked account waits for the
+     * check takes a key-share lock, does not wait for it), and the admin counts of a write take FOR
+     * SHARE on the accounts they count (see Statements): a count that reaches a locked account waits for the
      * status change to end and then re-checks the account's new status.
      */
     SQLITE("sqlite", "BEGIN IMMEDIATE", "BEGIN DEFERRED", null, null) {

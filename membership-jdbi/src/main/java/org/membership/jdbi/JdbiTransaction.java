@@ -217,12 +217,12 @@ final class JdbiTransaction implements StoreTransaction {
 
     @Override
     public int countOrganizationAdmins(OrganizationId organization) {
-        return count(sql.countOrganizationAdmins, organization.value());
+        return count(writable ? sql.countOrganizationAdminsLocking : sql.countOrganizationAdmins, organization.value());
     }
 
     @Override
     public int countWorkspaceAdmins(WorkspaceId workspace) {
-        return count(sql.countWorkspaceAdmins, workspace.value());
+        return count(writable ? sql.countWorkspaceAdminsLocking : sql.countWorkspaceAdmins, workspace.value());
     }
 
     @Override

@@ -48,6 +48,9 @@ final class Statements {
     // organization_members_role, workspace_members_role, then each admin's account by the users primary key
     final String countOrganizationAdmins;
     final String countWorkspaceAdmins;
+    // the same in a write transaction: on PostgreSQL they also share-lock the accounts they count
+    final String countOrganizationAdminsLocking;
+    final String countWorkspaceAdminsLocking;
     // invitations_pending_email
     final String pendingInvitation;
     // primary keys, invitations_pending, audit_trail_organization (on PostgreSQL the trail's primary key)
@@ -89,12 +92,14 @@ final class Statements {
         this.organizationMember = t(ORGANIZATION_MEMBER + " WHERE organization_id = ? AND user_id = ?");
         this.workspaceMember = t(WORKSPACE_MEMBER + " WHERE workspace_id = ? AND user_id = ?");
         this.userByEmail = t(USER + " WHERE email = ?");
-        this.countOrganizationAdmins = t(countUsable(dialect, "${p}organization_members m"
-                + " JOIN ${p}users u ON u.id = m.user_id"
-                + " WHERE m.organization_id = ? AND m.role = 'ADMIN' AND u.status = 'VALIDATED'"));
-        this.countWorkspaceAdmins = t(countUsable(dialect, "${p}workspace_members m"
-                + " JOIN ${p}users u ON u.id = m.user_id"
-                + " WHERE m.workspace_id = ? AND m.role = 'ADMIN' AND u.status = 'VALIDATED'"));
+        String organizationAdmins = "${p}organization_members m JOIN ${p}users u ON u.id = m.user_id"
+                + " WHERE m.organization_id = ? AND m.role = 'ADMIN' AND u.status = 'VALIDATED'";
+        String workspaceAdmins = "${p}workspace_members m JOIN ${p}users u ON u.id = m.user_id"
+                + " WHERE m.workspace_id = ? AND m.role = 'ADMIN' AND u.status = 'VALIDATED'";
+        this.countOrganizationAdmins = t("SELECT count(*) FROM " + organizationAdmins);
+        this.countWorkspaceAdmins = t("SELECT count(*) FROM " + workspaceAdmins);
+        this.countOrganizationAdminsLocking = t(countLocking(dialect, organizationAdmins));
+        this.countWorkspaceAdminsLocking = t(countLocking(dialect, workspaceAdmins));
         this.pendingInvitation = t(INVITATION + " WHERE organization_id = ? AND email = ? AND status = 'PENDING'");
         this.organizationMembers = sliced(ORGANIZATION_MEMBER + " WHERE organization_id = ?", "user_id");
         this.workspaceMembers = sliced(WORKSPACE_MEMBER + " WHERE workspace_id = ?", "user_id");
@@ -141,8 +146,10 @@ final class Statements {
      *  - a count that took its share lock first holds it to commit, so lockUser waits for the
      *    removal to commit, and the status change's fresh reads then see the membership that count
      *    relied on, lock that organization and count again without the removed admin.
-     * PostgreSQL rejects a locking clause beside an aggregate, hence the count over a subquery.
-     * SQLite's BEGIN IMMEDIATE already serializes every writer, so its counts lock nothing.
+     * PostgreSQL rejects a locking clause beside an aggregate, hence the count over a subquery, and
+     * any locking clause in a read-only transaction: reads (dry runs among them) count from their
+     * snapshot without it. SQLite's BEGIN IMMEDIATE already serializes every writer, so its counts
+     * lock nothing.
      *
      * Deadlocks: a status change locks organizations (in id order), then the user, and a removal
      * locks its organization, then (through FOR SHARE) the accounts it counts: the same order, so
@@ -157,10 +164,10 @@ final class Statements {
      * answer it would have got had the two run one after the other, so callers see no error, only a
      * delay.
      */
-    private static String countUsable(Dialect dialect, String from) {
+    private static String countLocking(Dialect dialect, String admins) {
         return dialect == Dialect.POSTGRESQL
-                ? "SELECT count(*) FROM (SELECT 1 FROM " + from + " FOR SHARE OF u) AS usable"
-                : "SELECT count(*) FROM " + from;
+                ? "SELECT count(*) FROM (SELECT 1 FROM " + admins + " FOR SHARE OF u) AS usable"
+                : "SELECT count(*) FROM " + admins;
     }
 
     /** @return {@code sql} with the table prefix in place of every {@code ${p}} */
