@@ -51,7 +51,8 @@ import org.membership.core.spi.MembershipStore;
  * world is built every transaction pauses for a millisecond before its first write, so the racing
  * commands really overlap between the reads their decisions rest on and their writes: without that,
  * a fast store often finishes one command before the rival thread wakes, and a store that does not
- * isolate transactions would pass. The kit's own self-test runs every race against such a store and
+ * isolate transactions would pass. Where a race needs one racer to decide early and write late,
+ * that racer dawdles a few milliseconds longer in half of the trials. The kit's own self-test runs every race against such a store and
  * requires each to fail.
  *
  * <p>Not thread-safe itself; JUnit runs one test per instance, and the test drives its own threads.
@@ -173,7 +174,7 @@ public abstract class ConcurrencyContract {
             InvitationId invitation = f.invitation(Fixture.email(c(i)).value());
             List<Outcome<?>> outcomes = this.<Outcome<?>>race(
                     () -> f.membership().execute(f.actor(c(i)), new Command.AcceptInvitation(invitation)),
-                    () -> f.membership().execute(ROOT_KEY, new Command.ChangeUserStatus(f.user(c(i)), UserStatus.DISABLED)),
+                    () -> disableSlowlyEveryOtherTrial(f, c(i), i),
                     () -> f.membership().execute(f.organizationKey(org(i)),
                             new Command.RemoveOrganizationUser(org, Fixture.email(b(i)), "")));
             // accepting fails only for an account already disabled; disabling or removing only as the last usable admin
@@ -202,7 +203,7 @@ public abstract class ConcurrencyContract {
             WorkspaceId ws = f.workspace(ws(i));
             List<Outcome<?>> outcomes = this.<Outcome<?>>race(
                     () -> f.membership().execute(f.actor(o(i)), new Command.AddWorkspaceMember(ws, f.user(c(i)), WorkspaceRole.ADMIN)),
-                    () -> f.membership().execute(ROOT_KEY, new Command.ChangeUserStatus(f.user(c(i)), UserStatus.DISABLED)),
+                    () -> disableSlowlyEveryOtherTrial(f, c(i), i),
                     () -> f.membership().execute(f.actor(o(i)), new Command.RemoveWorkspaceMember(ws, f.user(b(i)), "")));
             succeeded(outcomes.get(0), i);
             assertSucceededOrRefusedWith(outcomes.get(1), Reason.LAST_ADMIN, i);
@@ -214,6 +215,17 @@ public abstract class ConcurrencyContract {
             assertEquals(!outcomes.get(2).succeeded(), outcomes.get(1).succeeded(),
                     () -> "trial " + i + ": c was disabled exactly when b stayed " + outcomes);
         }
+    }
+
+    /**
+     * Disables the user; in even trials the disabling dawdles 5 ms longer between its reads and its
+     * write, so that the rival admin grant commits and the removal counts inside that window, the
+     * interleaving that needs the account's lock. Odd trials leave every order to chance.
+     */
+    private Outcome<?> disableSlowlyEveryOtherTrial(Fixture f, String user, int trial) throws Exception {
+        Callable<Outcome<?>> disable = () -> f.membership().execute(ROOT_KEY,
+                new Command.ChangeUserStatus(f.user(user), UserStatus.DISABLED));
+        return trial % 2 == 0 ? store.slowly(5, disable) : disable.call();
     }
 
     // ---- rule 9: accept versus revoke ----------------------------------------------------------------
