@@ -607,23 +607,23 @@ final class Planner {
      * admin only because of the user. The counts must not race with removals and demotions in those
      * organizations, which count under the organization's lock; so this takes the same lock on every
      * organization involved before counting, in id order, so that two such changes (or one and a
-     * removal that locks one organization) never wait on each other in a cycle. The memberships are
+     * removal that locks one organization) do not wait on each other in a cycle. The memberships are
      * read again once the locks are held, and any organization that appeared in between is locked
-     * too, until a read finds nothing new.
+     * too, until a read finds nothing new: the counts are then taken with every lock held.
      *
      * Organization locks alone leave a hole where the store runs writers concurrently: the user may
      * become an admin of another organization (an invitation accepted, a workspace admin added)
      * after this change read its memberships, and a removal there may then count the user as usable
      * and remove the other admin just before this change commits. So the user's account is locked
-     * too, after the organizations and before the user and its memberships are read again: from then
-     * on a count that includes the user either committed before (and the read sees the membership it
-     * counted) or waits for this change to end and counts the account as it leaves it (see
-     * StoreTransaction#lockUser). Organizations first, then the user: a removal also takes its
-     * organization first and the accounts it counts after, so the two orders agree. Only an admin
+     * too, after those organizations and before the user and its memberships are read again: from
+     * then on a count that includes the user either ended before (and these reads see what it
+     * changed) or waits for this change to end and counts the account as it leaves it (see
+     * StoreTransaction#lockUser). Organizations first, then the user, is also a removal's order (its
+     * organization, then the accounts it counts), so the common race only queues. Only an admin
      * membership (or the account's validation) that appears between the first reads and the reads
-     * under the user's lock makes this lock an organization after the user; that rare case can wait in a cycle with a removal there,
-     * which a store that runs writers concurrently must detect and undo (PostgreSQL: a deadlock, and
-     * the store runs the change again).
+     * under the user's lock makes this lock an organization after the user; that rare case can wait
+     * in a cycle with a removal there, which a store that runs writers concurrently must detect and
+     * undo (PostgreSQL reports a deadlock and the JDBI store runs the change again).
      */
 
     /**
