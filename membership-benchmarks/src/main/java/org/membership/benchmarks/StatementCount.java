@@ -101,8 +101,8 @@ public final class StatementCount {
         private StoreTransaction recording(StoreTransaction tx) {
             return (StoreTransaction) Proxy.newProxyInstance(StoreTransaction.class.getClassLoader(),
                     new Class<?>[] {StoreTransaction.class}, (proxy, method, args) -> {
-                        // On SQLite lockOrganization runs nothing: BEGIN IMMEDIATE already holds the lock.
-                        if (!method.getName().equals("lockOrganization")) {
+                        // On SQLite lockOrganization and lockUser run nothing: BEGIN IMMEDIATE already holds the lock.
+                        if (!method.getName().equals("lockOrganization") && !method.getName().equals("lockUser")) {
                             calls.add(method.getName());
                         }
                         try {

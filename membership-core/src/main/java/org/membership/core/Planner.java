@@ -572,18 +572,23 @@ final class Planner {
 
     private Plan<User> changeUserStatus(StoreTransaction tx, Caller caller, Command.ChangeUserStatus c) {
         Refusal r;
-        User user = null;
+        User seen = null;
         if ((r = instanceLevelAuthority(caller, c.operation())) != null
-                || (r = Policies.exists(user = tx.user(c.user()).orElse(null), USER_NOT_FOUND)) != null
+                || (r = Policies.exists(seen = tx.user(c.user()).orElse(null), USER_NOT_FOUND)) != null
                 || (r = Policies.noSelfRemoval(rules.selfRemoval(),
                         caller.is(c.user()) && c.status() != UserStatus.VALIDATED)) != null) {
             return Plan.refuse(r);
         }
-        User before = user;
+        java.util.Set<OrganizationId> locked = new java.util.HashSet<>();
+        if (seen.status() == UserStatus.VALIDATED && c.status() != UserStatus.VALIDATED) {
+            lockAdministeredOrganizations(tx, seen.id(), locked);
+        }
+        tx.lockUser(seen.id());
+        User before = tx.user(seen.id()).orElseThrow();
         if (before.status() == c.status()) {
             return Plan.approve((t, change) -> before);
         }
-        if (before.status() == UserStatus.VALIDATED && (r = keepsUsableAdminsWithout(tx, before.id())) != null) {
+        if (before.status() == UserStatus.VALIDATED && (r = keepsUsableAdminsWithout(tx, before.id(), locked)) != null) {
             return Plan.refuse(r);
         }
         return Plan.approve((t, change) -> {
@@ -602,17 +607,33 @@ final class Planner {
      * admin only because of the user. The counts must not race with removals and demotions in those
      * organizations, which count under the organization's lock; so this takes the same lock on every
      * organization involved before counting, in id order, so that two such changes (or one and a
-     * removal that locks one organization) never wait on each other in a cycle. The memberships are
+     * removal that locks one organization) do not wait on each other in a cycle. The memberships are
      * read again once the locks are held, and any organization that appeared in between is locked
      * too, until a read finds nothing new: the counts are then taken with every lock held.
+     *
+     * Organization locks alone leave a hole where the store runs writers concurrently: the user may
+     * become an admin of another organization (an invitation accepted, a workspace admin added)
+     * after this change read its memberships, and a removal there may then count the user as usable
+     * and remove the other admin just before this change commits. So the user's account is locked
+     * too, after those organizations and before the user and its memberships are read again: from
+     * then on a count that includes the user either ended before (and these reads see what it
+     * changed) or waits for this change to end and counts the account as it leaves it (see
+     * StoreTransaction#lockUser). Organizations first, then the user, is also a removal's order (its
+     * organization, then the accounts it counts), so the common race only queues. Only an admin
+     * membership (or the account's validation) that appears between the first reads and the reads
+     * under the user's lock makes this lock an organization after the user; that rare case can wait
+     * in a cycle with a removal there, which a store that runs writers concurrently must detect and
+     * undo (PostgreSQL reports a deadlock and the JDBI store runs the change again).
      */
 
     /**
-     * @return LAST_ADMIN if the user is the last usable admin of an organization, or of a custom
-     *         workspace, it is an admin of; null otherwise. Locks every such organization.
+     * Locks, in id order, every organization in which the user is an admin or administers a custom
+     * workspace, reading the memberships again until a read finds nothing new.
+     *
+     * @return the user's admin memberships of organizations and of custom workspaces, as last read
      */
-    private static Refusal keepsUsableAdminsWithout(StoreTransaction tx, UserId user) {
-        java.util.Set<OrganizationId> locked = new java.util.HashSet<>();
+    private static AdminMemberships lockAdministeredOrganizations(StoreTransaction tx, UserId user,
+                                                                  java.util.Set<OrganizationId> locked) {
         while (true) {
             List<OrganizationMember> organizations = tx.organizationMembershipsOf(user).stream()
                     .filter(m -> m.role() == OrganizationRole.ADMIN).toList();
@@ -625,20 +646,33 @@ final class Planner {
             }
             involved.removeAll(locked);
             if (involved.isEmpty()) {
-                Refusal r = null;
-                for (int i = 0; r == null && i < organizations.size(); i++) {
-                    r = Policies.keepsAUsableAdmin(true, tx.countOrganizationAdmins(organizations.get(i).organization()));
-                }
-                for (int i = 0; r == null && i < workspaces.size(); i++) {
-                    r = keepsWorkspaceAdmin(tx, workspaces.get(i), true);
-                }
-                return r;
+                return new AdminMemberships(organizations, workspaces);
             }
             for (OrganizationId organization : involved) {
                 tx.lockOrganization(organization);
                 locked.add(organization);
             }
         }
+    }
+
+    /** A user's admin memberships of organizations and of custom workspaces. */
+    private record AdminMemberships(List<OrganizationMember> organizations, List<WorkspaceMember> workspaces) {}
+
+    /**
+     * @return LAST_ADMIN if the user is the last usable admin of an organization, or of a custom
+     *         workspace, it is an admin of; null otherwise. Locks every such organization not yet in
+     *         {@code locked}.
+     */
+    private static Refusal keepsUsableAdminsWithout(StoreTransaction tx, UserId user, java.util.Set<OrganizationId> locked) {
+        AdminMemberships admin = lockAdministeredOrganizations(tx, user, locked);
+        Refusal r = null;
+        for (int i = 0; r == null && i < admin.organizations().size(); i++) {
+            r = Policies.keepsAUsableAdmin(true, tx.countOrganizationAdmins(admin.organizations().get(i).organization()));
+        }
+        for (int i = 0; r == null && i < admin.workspaces().size(); i++) {
+            r = keepsWorkspaceAdmin(tx, admin.workspaces().get(i), true);
+        }
+        return r;
     }
 
     private Plan<Memberships> listMemberships(StoreTransaction tx, Caller caller, Command.ListMemberships c) {

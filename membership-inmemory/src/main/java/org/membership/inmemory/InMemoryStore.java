@@ -50,7 +50,7 @@ import org.membership.core.spi.StoreTransaction;
 public final class InMemoryStore implements MembershipStore {
     /*
      * One read-write lock guards everything. A write transaction holds the write lock from start to
-     * end, so lockOrganization has nothing left to do: no two changes ever interleave, which rules
+     * end, so lockOrganization and lockUser have nothing left to do: no two changes ever interleave, which rules
      * out write skew on admin counts. Writes are applied in place and recorded in an undo log that
      * a failed transaction replays backwards; readers cannot observe the intermediate states since
      * they need the read lock. Per-organization locking would allow more parallel writers, but an
@@ -275,6 +275,11 @@ public final class InMemoryStore implements MembershipStore {
 
         @Override
         public void lockOrganization(OrganizationId organization) {
+            checkOpen();
+        }
+
+        @Override
+        public void lockUser(UserId user) {
             checkOpen();
         }
 

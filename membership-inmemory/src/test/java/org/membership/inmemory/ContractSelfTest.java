@@ -34,12 +34,16 @@ final class ContractSelfTest {
             "write_workThrowsMidway_nothingIsVisible", "write_afterAFailedWrite_nextWriteCommits",
             "expireInvitations_isRolledBackWithItsTransaction");
     private static final List<String> LOCKING_RULES = List.of("lockOrganization_twoAdminsRemovingEachOther_leavesOne",
-            "lockOrganization_serializesTwoWriters_theSecondSeesTheFirst");
+            "lockOrganization_serializesTwoWriters_theSecondSeesTheFirst",
+            "lockUser_anAdminCountAfterTheLock_countsTheStatusTheHolderLeft",
+            "lockUser_afterAnAdminCountThatCountedTheUser_seesWhatThatTransactionChanged");
     private static final List<String> RACES = List.of("rule6_lastAdminSurvivesRace",
             "rule6_lastAdminSurvivesRace_workspaceAdminsLeavingTogether",
             "rule6_lastAdminSurvivesRace_organizationAdminsLeavingTogetherByEmail",
             "rule6_lastAdminSurvivesRace_organizationAdminsRemovingEachOtherByEmail", "rule9_acceptVersusRevoke_exactlyOneWins",
-            "organizationRemovalVersusWorkspaceAdd", "rule6_usableAdminSurvivesRace_disablingOneAdminWhileRemovingTheOther");
+            "organizationRemovalVersusWorkspaceAdd", "rule6_usableAdminSurvivesRace_disablingOneAdminWhileRemovingTheOther",
+            "rule6_usableAdminSurvivesRace_disablingAUserWhileItBecomesAnAdminAndTheOtherAdminIsRemoved",
+            "rule6_usableAdminSurvivesRace_disablingAUserWhileItBecomesAWorkspaceAdminAndTheOtherIsRemoved");
     private static final List<String> USABLE_ADMIN_RULES = List.of(
             "countOrganizationAdmins_countsOnlyAdminsWithAValidatedAccount",
             "countWorkspaceAdmins_countsOnlyAdminsWithAValidatedAccount");

@@ -2,7 +2,7 @@ package org.membership.jdbi;
 
 import java.sql.SQLException;
 
-/** What differs between the two databases: how transactions begin, how an organization is locked, what is retried. */
+/** What differs between the two databases: how transactions begin, how an organization and a user are locked, what is retried. */
 enum Dialect {
     /*
      * SQLite has one writer at a time for the whole file. BEGIN IMMEDIATE takes that write lock up
@@ -15,9 +15,13 @@ enum Dialect {
      * once lockOrganization holds the organization's row (FOR NO KEY UPDATE, which does not
      * conflict with the key-share locks that foreign-key checks take), every count read after it
      * includes the changes of the writer that held the lock before. Reads run in REPEATABLE READ
-     * READ ONLY: one snapshot for the whole read, no locks.
+     * READ ONLY: one snapshot for the whole read, no locks. lockUser holds the user's row the same
+     * way (FOR NO KEY UPDATE, so adding the user to an organization or workspace, whose foreign-key
+     * check takes a key-share lock, does not wait for it), and the admin counts of a write take FOR
+     * SHARE on the accounts they count (see Statements): a count that reaches a locked account waits for the
+     * status change to end and then re-checks the account's new status.
      */
-    SQLITE("sqlite", "BEGIN IMMEDIATE", "BEGIN DEFERRED", null) {
+    SQLITE("sqlite", "BEGIN IMMEDIATE", "BEGIN DEFERRED", null, null) {
         @Override
         boolean isRetryable(SQLException e) {
             int primary = e.getErrorCode() & 0xff;
@@ -25,7 +29,8 @@ enum Dialect {
         }
     },
     POSTGRESQL("postgresql", "BEGIN ISOLATION LEVEL READ COMMITTED", "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-            "SELECT 1 FROM ${p}organizations WHERE id = ? FOR NO KEY UPDATE") {
+            "SELECT 1 FROM ${p}organizations WHERE id = ? FOR NO KEY UPDATE",
+            "SELECT 1 FROM ${p}users WHERE id = ? FOR NO KEY UPDATE") {
         @Override
         boolean isRetryable(SQLException e) {
             String state = e.getSQLState();
@@ -39,12 +44,14 @@ enum Dialect {
     final String beginWrite;
     final String beginRead;
     final String lockOrganization;
+    final String lockUser;
 
-    Dialect(String scripts, String beginWrite, String beginRead, String lockOrganization) {
+    Dialect(String scripts, String beginWrite, String beginRead, String lockOrganization, String lockUser) {
         this.scripts = scripts;
         this.beginWrite = beginWrite;
         this.beginRead = beginRead;
         this.lockOrganization = lockOrganization;
+        this.lockUser = lockUser;
     }
 
     /** @return whether running the whole transaction again may succeed */

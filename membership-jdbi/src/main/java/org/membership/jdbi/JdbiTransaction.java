@@ -177,6 +177,15 @@ final class JdbiTransaction implements StoreTransaction {
     }
 
     @Override
+    public void lockUser(UserId user) {
+        if (sql.lockUser != null && writable) {
+            run(() -> query(sql.lockUser, user.value()).mapTo(Integer.class).findOne());
+        } else {
+            run(() -> null);
+        }
+    }
+
+    @Override
     public Optional<User> user(UserId id) {
         return one(sql.user, USER, id.value());
     }
@@ -208,12 +217,12 @@ final class JdbiTransaction implements StoreTransaction {
 
     @Override
     public int countOrganizationAdmins(OrganizationId organization) {
-        return count(sql.countOrganizationAdmins, organization.value());
+        return count(writable ? sql.countOrganizationAdminsLocking : sql.countOrganizationAdmins, organization.value());
     }
 
     @Override
     public int countWorkspaceAdmins(WorkspaceId workspace) {
-        return count(sql.countWorkspaceAdmins, workspace.value());
+        return count(writable ? sql.countWorkspaceAdminsLocking : sql.countWorkspaceAdmins, workspace.value());
     }
 
     @Override

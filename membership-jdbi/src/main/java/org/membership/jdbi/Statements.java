@@ -27,6 +27,7 @@ final class Statements {
 
     final String prefix;
     final String lockOrganization;
+    final String lockUser;
     /**
      * PostgreSQL assigns audit sequence numbers at insert, not at commit. Organization trails are
      * appended under the organization's lock, so their numbers commit in order; the instance trail
@@ -47,6 +48,9 @@ final class Statements {
     // organization_members_role, workspace_members_role, then each admin's account by the users primary key
     final String countOrganizationAdmins;
     final String countWorkspaceAdmins;
+    // the same in a write transaction: on PostgreSQL they also share-lock the accounts they count
+    final String countOrganizationAdminsLocking;
+    final String countWorkspaceAdminsLocking;
     // invitations_pending_email
     final String pendingInvitation;
     // primary keys, invitations_pending, audit_trail_organization (on PostgreSQL the trail's primary key)
@@ -78,6 +82,7 @@ final class Statements {
     Statements(Dialect dialect, String prefix) {
         this.prefix = prefix;
         this.lockOrganization = dialect.lockOrganization == null ? null : t(dialect.lockOrganization);
+        this.lockUser = dialect.lockUser == null ? null : t(dialect.lockUser);
         this.lockInstanceTrail = dialect == Dialect.POSTGRESQL
                 ? t("SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtext('${p}audit_trail'))) AS locked") : null;
         this.user = t(USER + " WHERE id = ?");
@@ -87,12 +92,14 @@ final class Statements {
         this.organizationMember = t(ORGANIZATION_MEMBER + " WHERE organization_id = ? AND user_id = ?");
         this.workspaceMember = t(WORKSPACE_MEMBER + " WHERE workspace_id = ? AND user_id = ?");
         this.userByEmail = t(USER + " WHERE email = ?");
-        this.countOrganizationAdmins = t("SELECT count(*) FROM ${p}organization_members m"
-                + " JOIN ${p}users u ON u.id = m.user_id"
-                + " WHERE m.organization_id = ? AND m.role = 'ADMIN' AND u.status = 'VALIDATED'");
-        this.countWorkspaceAdmins = t("SELECT count(*) FROM ${p}workspace_members m"
-                + " JOIN ${p}users u ON u.id = m.user_id"
-                + " WHERE m.workspace_id = ? AND m.role = 'ADMIN' AND u.status = 'VALIDATED'");
+        String organizationAdmins = "${p}organization_members m JOIN ${p}users u ON u.id = m.user_id"
+                + " WHERE m.organization_id = ? AND m.role = 'ADMIN' AND u.status = 'VALIDATED'";
+        String workspaceAdmins = "${p}workspace_members m JOIN ${p}users u ON u.id = m.user_id"
+                + " WHERE m.workspace_id = ? AND m.role = 'ADMIN' AND u.status = 'VALIDATED'";
+        this.countOrganizationAdmins = t("SELECT count(*) FROM " + organizationAdmins);
+        this.countWorkspaceAdmins = t("SELECT count(*) FROM " + workspaceAdmins);
+        this.countOrganizationAdminsLocking = t(countLocking(dialect, organizationAdmins));
+        this.countWorkspaceAdminsLocking = t(countLocking(dialect, workspaceAdmins));
         this.pendingInvitation = t(INVITATION + " WHERE organization_id = ? AND email = ? AND status = 'PENDING'");
         this.organizationMembers = sliced(ORGANIZATION_MEMBER + " WHERE organization_id = ?", "user_id");
         this.workspaceMembers = sliced(WORKSPACE_MEMBER + " WHERE workspace_id = ?", "user_id");
@@ -124,6 +131,43 @@ final class Statements {
         this.appendAudit = t("INSERT INTO ${p}audit_trail"
                 + " (organization_id, happened_at, actor, operation, target, reason, cascade_lines)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING seq");
+    }
+
+    /*
+     * Rule 6 under concurrency on PostgreSQL. A removal or demotion counts usable admins under its
+     * organization's lock, but an admin's account can be disabled by a transaction that holds no
+     * lock on that organization: one that read the user's memberships before the user became an
+     * admin there (an invitation accepted, a workspace admin added) and so never locked it. Such a
+     * change holds the user's row (lockUser, FOR NO KEY UPDATE) before it reads those memberships
+     * again, and the counts take FOR SHARE on every account they count, which conflicts with it:
+     *  - a count that reaches the account after the lock was granted waits for the status change
+     *    to end; READ COMMITTED then re-checks the row's latest version against the WHERE clause,
+     *    so a disabled admin drops out of the count and the removal is refused;
+     *  - a count that took its share lock first holds it to commit, so lockUser waits for the
+     *    removal to commit, and the status change's fresh reads then see the membership that count
+     *    relied on, lock that organization and count again without the removed admin.
+     * PostgreSQL rejects a locking clause beside an aggregate, hence the count over a subquery, and
+     * any locking clause in a read-only transaction: reads (dry runs among them) count from their
+     * snapshot without it. SQLite's BEGIN IMMEDIATE already serializes every writer, so its counts
+     * lock nothing.
+     *
+     * Deadlocks: a status change locks organizations (in id order), then the user, and a removal
+     * locks its organization, then (through FOR SHARE) the accounts it counts: the same order, so
+     * the common race (disable one admin, remove another) only queues. It can cycle in one case: a
+     * membership that makes the user an admin of organization Y commits between the status change's
+     * first read and its read under the user's lock, and meanwhile a removal in Y took Y's lock and
+     * counts the user. The status change then holds the user and wants Y; the removal holds Y and
+     * wants the user's row. PostgreSQL detects the cycle (40P01) after deadlock_timeout and aborts
+     * one of them; Dialect.isRetryable retries it from the start, with fresh reads: a retried
+     * removal counts the account as the status change left it, a retried status change finds Y
+     * among the user's memberships and locks it first. Either way the retried command gets the
+     * answer it would have got had the two run one after the other, so callers see no error, only a
+     * delay.
+     */
+    private static String countLocking(Dialect dialect, String admins) {
+        return dialect == Dialect.POSTGRESQL
+                ? "SELECT count(*) FROM (SELECT 1 FROM " + admins + " FOR SHARE OF u) AS usable"
+                : "SELECT count(*) FROM " + admins;
     }
 
     /** @return {@code sql} with the table prefix in place of every {@code ${p}} */

@@ -110,6 +110,11 @@ abstract class QueryPlanContract {
         out.put("workspace member lookup|" + s.workspaceMember, args("big-ws", "user-7"));
         out.put("workspace admin count|" + s.countWorkspaceAdmins, args("big-ws"));
         out.put("organization admin count|" + s.countOrganizationAdmins, args("big"));
+        if (!s.countWorkspaceAdminsLocking.equals(s.countWorkspaceAdmins)) {
+            out.put("workspace admin count in a write, share-locking the accounts|" + s.countWorkspaceAdminsLocking, args("big-ws"));
+            out.put("organization admin count in a write, share-locking the accounts|" + s.countOrganizationAdminsLocking,
+                    args("big"));
+        }
         out.put("organization member lookup|" + s.organizationMember, args("big", "user-7"));
         out.put("user by email|" + s.userByEmail, args("user7@example.com"));
         out.put("pending invitation by email|" + s.pendingInvitation, args("big", "invitee8@example.com"));
@@ -135,6 +140,9 @@ abstract class QueryPlanContract {
         if (s.lockOrganization != null) {
             out.put("lock the organization|" + s.lockOrganization, args("big"));
         }
+        if (s.lockUser != null) {
+            out.put("lock a user|" + s.lockUser, args("user-7"));
+        }
         return out;
     }
 
@@ -155,7 +163,7 @@ abstract class QueryPlanContract {
                 bad = notARange(plan, range[0], range[1]);
             }
             // the admin counts count usable admins: each admin's account by the users primary key
-            if (bad == null && nameAndSql[0].endsWith("admin count")
+            if (bad == null && nameAndSql[0].contains("admin count")
                     && plan.stream().noneMatch(line -> line.contains("users_pkey") || line.contains("u USING PRIMARY KEY"))) {
                 bad = "the admins' accounts are not looked up by the users primary key";
             }

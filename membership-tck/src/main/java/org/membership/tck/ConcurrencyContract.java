@@ -51,7 +51,8 @@ import org.membership.core.spi.MembershipStore;
  * world is built every transaction pauses for a millisecond before its first write, so the racing
  * commands really overlap between the reads their decisions rest on and their writes: without that,
  * a fast store often finishes one command before the rival thread wakes, and a store that does not
- * isolate transactions would pass. The kit's own self-test runs every race against such a store and
+ * isolate transactions would pass. Where a race needs one racer to decide early and write late,
+ * that racer dawdles a few milliseconds longer in half of the trials. The kit's own self-test runs every race against such a store and
  * requires each to fail.
  *
  * <p>Not thread-safe itself; JUnit runs one test per instance, and the test drives its own threads.
@@ -152,6 +153,79 @@ public abstract class ConcurrencyContract {
             String stayed = winner == 0 ? b(i) : a(i);
             assertEquals(List.of(stayed), organizationAdmins(f, i), "trial " + i + ": one admin stays");
         }
+    }
+
+    @Test
+    void rule6_usableAdminSurvivesRace_disablingAUserWhileItBecomesAnAdminAndTheOtherAdminIsRemoved() throws Exception {
+        // c accepts an admin invitation to the organization whose only admin is b, an operator
+        // disables c, and the organization's key removes b. If the disabling read c's memberships
+        // before the acceptance committed and the removal counted c as usable before the disabling
+        // committed, both would succeed and leave the organization with no admin who can act.
+        Fixture.Builder builder = builder(MembershipRules.factory());
+        for (int trial = 0; trial < trials(); trial++) {
+            int t = trial;
+            builder.user(c(t), UserStatus.VALIDATED).organization(org(t), org -> org.admin(b(t)).member(m(t))
+                    .invitation(Fixture.email(c(t)).value(), OrganizationRole.ADMIN));
+        }
+        Fixture f = build(builder);
+        for (int trial = 0; trial < trials(); trial++) {
+            int i = trial;
+            OrganizationId org = f.organization(org(i));
+            InvitationId invitation = f.invitation(Fixture.email(c(i)).value());
+            List<Outcome<?>> outcomes = this.<Outcome<?>>race(
+                    () -> f.membership().execute(f.actor(c(i)), new Command.AcceptInvitation(invitation)),
+                    () -> disableSlowlyEveryOtherTrial(f, c(i), i),
+                    () -> f.membership().execute(f.organizationKey(org(i)),
+                            new Command.RemoveOrganizationUser(org, Fixture.email(b(i)), "")));
+            // accepting fails only for an account already disabled; disabling or removing only as the last usable admin
+            assertSucceededOrRefusedWith(outcomes.get(0), Reason.UNAUTHENTICATED, i);
+            assertSucceededOrRefusedWith(outcomes.get(1), Reason.LAST_ADMIN, i);
+            assertSucceededOrRefusedWith(outcomes.get(2), Reason.LAST_ADMIN, i);
+            assertTrue(outcomes.get(0).succeeded() || outcomes.get(1).succeeded(),
+                    () -> "trial " + i + ": acceptance refused though c was not disabled " + outcomes);
+            List<String> usable = organizationAdmins(f, i).stream()
+                    .filter(admin -> status(admin, f) == UserStatus.VALIDATED).toList();
+            assertEquals(List.of(outcomes.get(2).succeeded() ? c(i) : b(i)), usable,
+                    () -> "trial " + i + ": one usable admin stays, c if b was removed, b otherwise " + outcomes);
+            assertEquals(!outcomes.get(2).succeeded(), outcomes.get(1).succeeded(),
+                    () -> "trial " + i + ": c was disabled exactly when b stayed " + outcomes);
+        }
+    }
+
+    @Test
+    void rule6_usableAdminSurvivesRace_disablingAUserWhileItBecomesAWorkspaceAdminAndTheOtherIsRemoved() throws Exception {
+        // the same three-way race in a custom workspace: o adds c as the workspace's second admin
+        // and removes b, its first, while an operator disables c
+        Fixture f = world(MembershipRules.factory(), (org, i) -> org.admin(o(i)).member(b(i)).member(c(i))
+                .workspace(ws(i), w -> w.admin(b(i))));
+        for (int trial = 0; trial < trials(); trial++) {
+            int i = trial;
+            WorkspaceId ws = f.workspace(ws(i));
+            List<Outcome<?>> outcomes = this.<Outcome<?>>race(
+                    () -> f.membership().execute(f.actor(o(i)), new Command.AddWorkspaceMember(ws, f.user(c(i)), WorkspaceRole.ADMIN)),
+                    () -> disableSlowlyEveryOtherTrial(f, c(i), i),
+                    () -> f.membership().execute(f.actor(o(i)), new Command.RemoveWorkspaceMember(ws, f.user(b(i)), "")));
+            succeeded(outcomes.get(0), i);
+            assertSucceededOrRefusedWith(outcomes.get(1), Reason.LAST_ADMIN, i);
+            assertSucceededOrRefusedWith(outcomes.get(2), Reason.LAST_ADMIN, i);
+            List<String> usable = workspaceAdmins(f, ws).stream()
+                    .filter(admin -> status(admin, f) == UserStatus.VALIDATED).toList();
+            assertEquals(List.of(outcomes.get(2).succeeded() ? c(i) : b(i)), usable,
+                    () -> "trial " + i + ": one usable admin stays, c if b was removed, b otherwise " + outcomes);
+            assertEquals(!outcomes.get(2).succeeded(), outcomes.get(1).succeeded(),
+                    () -> "trial " + i + ": c was disabled exactly when b stayed " + outcomes);
+        }
+    }
+
+    /**
+     * Disables the user; in even trials the disabling dawdles 5 ms longer between its reads and its
+     * write, so that the rival admin grant commits and the removal counts inside that window, the
+     * interleaving that needs the account's lock. Odd trials leave every order to chance.
+     */
+    private Outcome<?> disableSlowlyEveryOtherTrial(Fixture f, String user, int trial) throws Exception {
+        Callable<Outcome<?>> disable = () -> f.membership().execute(ROOT_KEY,
+                new Command.ChangeUserStatus(f.user(user), UserStatus.DISABLED));
+        return trial % 2 == 0 ? store.slowly(5, disable) : disable.call();
     }
 
     // ---- rule 9: accept versus revoke ----------------------------------------------------------------
@@ -425,6 +499,12 @@ public abstract class ConcurrencyContract {
 
     private static void assertRefusedWith(Outcome<?> outcome, Reason reason, int trial) {
         assertEquals(Optional.of(reason), outcome.refusal().map(r -> r.reason()), () -> "trial " + trial + ": " + outcome);
+    }
+
+    private static void assertSucceededOrRefusedWith(Outcome<?> outcome, Reason reason, int trial) {
+        if (!outcome.succeeded()) {
+            assertRefusedWith(outcome, reason, trial);
+        }
     }
 
     private static <R> R succeeded(Outcome<R> outcome, int trial) {

@@ -3,6 +3,7 @@ package org.membership.tck;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.membership.core.spi.MembershipStore;
 import org.membership.core.spi.StoreTransaction;
@@ -22,6 +23,8 @@ final class DawdlingStore implements MembershipStore {
 
     private final MembershipStore delegate;
     private volatile boolean dawdling;
+    /** Extra pause of the transactions this thread runs inside {@link #slowly}. */
+    private final ThreadLocal<Long> extraNanos = ThreadLocal.withInitial(() -> 0L);
 
     DawdlingStore(MembershipStore delegate) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
@@ -30,6 +33,20 @@ final class DawdlingStore implements MembershipStore {
     /** Starts pausing before each transaction's first write; building a world beforehand stays fast. */
     void startDawdling() {
         dawdling = true;
+    }
+
+    /**
+     * Runs {@code call} on this thread with every transaction it starts dawdling {@code millis}
+     * longer before its first write, so that one racer decides early and writes late while its
+     * rivals commit and decide in between.
+     */
+    <T> T slowly(long millis, Callable<T> call) throws Exception {
+        extraNanos.set(millis * 1_000_000);
+        try {
+            return call.call();
+        } finally {
+            extraNanos.remove();
+        }
     }
 
     @Override
@@ -59,7 +76,7 @@ final class DawdlingStore implements MembershipStore {
                     }
                     if (!wrote[0] && isWrite(method.getName())) {
                         wrote[0] = true;
-                        long until = System.nanoTime() + PAUSE_NANOS;
+                        long until = System.nanoTime() + PAUSE_NANOS + extraNanos.get();
                         while (System.nanoTime() < until) {
                             Thread.onSpinWait();
                         }

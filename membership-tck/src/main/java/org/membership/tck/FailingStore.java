@@ -179,6 +179,11 @@ public final class FailingStore implements MembershipStore {
         }
 
         @Override
+        public void lockUser(UserId user) {
+            tx.lockUser(user);
+        }
+
+        @Override
         public Optional<User> user(UserId id) {
             return tx.user(id);
         }

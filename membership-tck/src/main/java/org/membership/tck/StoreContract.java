@@ -875,6 +875,89 @@ public abstract class StoreContract {
         }
     }
 
+    @Test
+    void lockUser_changesNothingStored_andMayDoNothingInAReadTransaction() {
+        world();
+        Map<String, Object> before = store.read(StoreContract::lockUserProbe);
+        store.write(tx -> {
+            tx.lockUser(UserId.of("ann"));
+            tx.lockUser(UserId.of("nobody"));
+            return null;
+        });
+        // a dry run of a status change runs the same steps in a read transaction, so it must not throw there
+        assertEquals(before, store.read(tx -> {
+            tx.lockUser(UserId.of("ann"));
+            return lockUserProbe(tx);
+        }));
+        assertEquals(before, store.read(StoreContract::lockUserProbe));
+    }
+
+    private static Map<String, Object> lockUserProbe(StoreTransaction tx) {
+        Map<String, Object> seen = new TreeMap<>();
+        seen.put("ann", tx.user(UserId.of("ann")));
+        seen.put("nobody", tx.user(UserId.of("nobody")));
+        seen.put("acme admins", tx.countOrganizationAdmins(OrganizationId.of("acme")));
+        seen.put("ann's organizations", tx.organizationMembershipsOf(UserId.of("ann")));
+        seen.put("ann's workspaces", tx.workspaceMembershipsOf(UserId.of("ann")));
+        return seen;
+    }
+
+    @Test
+    void lockUser_anAdminCountAfterTheLock_countsTheStatusTheHolderLeft() throws Exception {
+        twoAdmins("acme", "x", "y");
+        CountDownLatch locked = new CountDownLatch(1);
+        CyclicBarrier start = new CyclicBarrier(2);
+        List<Integer> seen = concurrently(start, () -> store.write(tx -> {
+            tx.lockUser(UserId.of("x"));
+            locked.countDown();
+            pause(50);
+            tx.updateUserStatus(UserId.of("x"), UserStatus.DISABLED);
+            return -1;
+        }), () -> {
+            await(locked);
+            return store.write(tx -> {
+                tx.lockOrganization(OrganizationId.of("acme"));
+                return tx.countOrganizationAdmins(OrganizationId.of("acme"));
+            });
+        });
+        assertEquals(1, seen.get(1), "a count that reached x after x was locked counted x as the locker left it: disabled");
+    }
+
+    @Test
+    void lockUser_afterAnAdminCountThatCountedTheUser_seesWhatThatTransactionChanged() throws Exception {
+        twoAdmins("acme", "x", "y");
+        CountDownLatch counted = new CountDownLatch(1);
+        CyclicBarrier start = new CyclicBarrier(2);
+        List<Integer> seen = concurrently(start, () -> store.write(tx -> {
+            tx.lockOrganization(OrganizationId.of("acme"));
+            int admins = tx.countOrganizationAdmins(OrganizationId.of("acme"));
+            counted.countDown();
+            pause(50);
+            tx.deleteOrganizationMember(OrganizationId.of("acme"), UserId.of("y"));
+            return admins;
+        }), () -> {
+            await(counted);
+            return store.write(tx -> {
+                tx.lockUser(UserId.of("x"));
+                return tx.countOrganizationAdmins(OrganizationId.of("acme"));
+            });
+        });
+        assertEquals(2, seen.get(0));
+        assertEquals(1, seen.get(1), "once x was locked, the reads saw y removed by the transaction whose count counted x");
+    }
+
+    /** Stores organization {@code org} whose two admins have validated accounts. */
+    private void twoAdmins(String org, String first, String second) {
+        store.write(tx -> {
+            organization(tx, org);
+            for (String id : List.of(first, second)) {
+                tx.insertUser(user(id));
+                tx.insertOrganizationMember(orgMember(org, id, OrganizationRole.ADMIN));
+            }
+            return null;
+        });
+    }
+
     // ---- helpers ---------------------------------------------------------------------------
 
     /**

@@ -13,6 +13,11 @@ import java.util.function.Function;
  *       organization's memberships: two transactions that both locked an organization never
  *       interleave their reads and writes of it (so counting admins then deleting one cannot
  *       be skewed).</li>
+ *   <li>Inside {@link #write}, {@link StoreTransaction#lockUser} orders a change of the user's account
+ *       with every admin count that counts the user: such a count in another write transaction either
+ *       ended before the lock was granted, and the transaction's later reads see every change
+ *       committed before it, or it waits for the transaction to end and counts the account as the
+ *       transaction left it.</li>
  *   <li>{@link #read} sees one consistent state and never blocks writers for long.</li>
  *   <li>Emails are compared as {@link org.membership.api.Email} values, already normalized.</li>
  * </ul>
@@ -32,7 +37,7 @@ public interface MembershipStore {
 
     /**
      * Runs {@code work} in a read-only transaction; its write methods throw {@link IllegalStateException}
-     * and {@link StoreTransaction#lockOrganization} may do nothing.
+     * and {@link StoreTransaction#lockOrganization} and {@link StoreTransaction#lockUser} may do nothing.
      *
      * @param work the reads
      * @param <T> what {@code work} returns

@@ -29,6 +29,9 @@ public interface StoreTransaction {
     /** Locks the organization until the transaction ends; called before reading anything a change depends on. */
     void lockOrganization(OrganizationId organization);
 
+    /** Locks the user's account until the transaction ends, so that no admin count interleaves with a change of its status; called before reading the account and memberships a status change rests on. */
+    void lockUser(UserId user);
+
     // ---- reads ---------------------------------------------------------------------------
 
     /** @return the user with that id */
