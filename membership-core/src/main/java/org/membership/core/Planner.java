@@ -5,8 +5,13 @@ import static org.membership.api.AuthorityLevel.NONE;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.membership.api.Actor;
 import org.membership.api.AuditEntry;
 import org.membership.api.AuthorityLevel;
@@ -579,7 +584,7 @@ final class Planner {
                         caller.is(c.user()) && c.status() != UserStatus.VALIDATED)) != null) {
             return Plan.refuse(r);
         }
-        java.util.Set<OrganizationId> locked = new java.util.HashSet<>();
+        Set<OrganizationId> locked = new HashSet<>();
         if (seen.status() == UserStatus.VALIDATED && c.status() != UserStatus.VALIDATED) {
             lockAdministeredOrganizations(tx, seen.id(), locked);
         }
@@ -633,13 +638,13 @@ final class Planner {
      * @return the user's admin memberships of organizations and of custom workspaces, as last read
      */
     private static AdminMemberships lockAdministeredOrganizations(StoreTransaction tx, UserId user,
-                                                                  java.util.Set<OrganizationId> locked) {
+                                                                  Set<OrganizationId> locked) {
         while (true) {
             List<OrganizationMember> organizations = tx.organizationMembershipsOf(user).stream()
                     .filter(m -> m.role() == OrganizationRole.ADMIN).toList();
             List<WorkspaceMember> workspaces = tx.workspaceMembershipsOf(user).stream()
                     .filter(m -> m.role() == WorkspaceRole.ADMIN).toList();
-            java.util.SortedSet<OrganizationId> involved = new java.util.TreeSet<>();
+            SortedSet<OrganizationId> involved = new TreeSet<>();
             organizations.forEach(m -> involved.add(m.organization()));
             for (WorkspaceMember m : workspaces) {
                 tx.workspace(m.workspace()).ifPresent(w -> involved.add(w.organization()));
@@ -663,7 +668,7 @@ final class Planner {
      *         workspace, it is an admin of; null otherwise. Locks every such organization not yet in
      *         {@code locked}.
      */
-    private static Refusal keepsUsableAdminsWithout(StoreTransaction tx, UserId user, java.util.Set<OrganizationId> locked) {
+    private static Refusal keepsUsableAdminsWithout(StoreTransaction tx, UserId user, Set<OrganizationId> locked) {
         AdminMemberships admin = lockAdministeredOrganizations(tx, user, locked);
         Refusal r = null;
         for (int i = 0; r == null && i < admin.organizations().size(); i++) {
@@ -693,7 +698,7 @@ final class Planner {
             // is the rare configuration, not the hot path.)
             organizations = organizations.stream()
                     .filter(m -> Authority.inOrganization(tx, caller, m.organization()) != NONE).toList();
-            java.util.Set<OrganizationId> visible = organizations.stream().map(OrganizationMember::organization)
+            Set<OrganizationId> visible = organizations.stream().map(OrganizationMember::organization)
                     .collect(java.util.stream.Collectors.toSet());
             workspaces = workspaces.stream().filter(m -> tx.workspace(m.workspace())
                     .map(w -> visible.contains(w.organization())).orElse(false)).toList();
@@ -729,6 +734,6 @@ final class Planner {
     }
 
     private static String name(Enum<?> value) {
-        return value.name().toLowerCase(java.util.Locale.ROOT);
+        return value.name().toLowerCase(Locale.ROOT);
     }
 }
