@@ -4,12 +4,15 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -116,7 +119,7 @@ public final class InMemoryStore implements MembershipStore {
         private final Map<String, M> byUser = new HashMap<>();
         final TreeMap<String, M> ordered = new TreeMap<>();
         private final Predicate<M> isAdmin;
-        final java.util.Set<String> admins = new java.util.HashSet<>();
+        final Set<String> admins = new HashSet<>();
 
         Roster(Predicate<M> isAdmin) {
             this.isAdmin = isAdmin;
@@ -179,7 +182,7 @@ public final class InMemoryStore implements MembershipStore {
                 }
                 out.add(row);
             }
-            java.util.Collections.reverse(out);
+            Collections.reverse(out);
             return out;
         }
         Collection<T> from = after.isPresent() ? rows.tailMap(after.get(), false).values() : rows.values();
@@ -337,7 +340,7 @@ public final class InMemoryStore implements MembershipStore {
         }
 
         /** @return how many of these users have a validated account */
-        private int usable(java.util.Set<String> userIds) {
+        private int usable(Set<String> userIds) {
             int count = 0;
             for (String id : userIds) {
                 if (users.get(UserId.of(id)).status() == UserStatus.VALIDATED) {
