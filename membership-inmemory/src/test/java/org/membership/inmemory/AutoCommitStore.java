@@ -1,12 +1,11 @@
 package org.membership.inmemory;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.membership.core.spi.MembershipStore;
 import org.membership.core.spi.StoreTransaction;
+import org.membership.tck.StoreTransactionMethods;
 
 /**
  * A deliberately broken store for the kit's self-tests: it has no transactions. Every read of a
@@ -59,28 +58,9 @@ final class AutoCommitStore implements MembershipStore {
                     if (method.getDeclaringClass() == Object.class) {
                         return method.invoke(rows, args);
                     }
-                    return isWrite(method)
-                            ? rows.write(tx -> call(tx, method, args))
-                            : rows.read(tx -> call(tx, method, args));
+                    return StoreTransactionMethods.isWrite(method)
+                            ? rows.write(tx -> StoreTransactionMethods.invoke(tx, method, args))
+                            : rows.read(tx -> StoreTransactionMethods.invoke(tx, method, args));
                 });
-    }
-
-    private static boolean isWrite(Method method) {
-        String name = method.getName();
-        return name.startsWith("insert") || name.startsWith("update") || name.startsWith("delete")
-                || name.startsWith("append") || name.startsWith("expire");
-    }
-
-    private static Object call(StoreTransaction tx, Method method, Object[] args) {
-        try {
-            return method.invoke(tx, args);
-        } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

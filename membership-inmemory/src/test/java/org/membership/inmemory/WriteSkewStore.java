@@ -1,6 +1,5 @@
 package org.membership.inmemory;
 
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
@@ -8,6 +7,7 @@ import java.util.List;
 import java.util.function.Function;
 import org.membership.core.spi.MembershipStore;
 import org.membership.core.spi.StoreTransaction;
+import org.membership.tck.StoreTransactionMethods;
 
 /**
  * A deliberately broken store for the kit's self-tests: it checks the admin count and then deletes
@@ -40,7 +40,7 @@ final class WriteSkewStore implements MembershipStore {
         }
         InMemoryStore snapshot = new InMemoryStore();
         snapshot.write(tx -> {
-            base.forEach(w -> call(tx, w.method(), w.args()));
+            base.forEach(w -> StoreTransactionMethods.invoke(tx, w.method(), w.args()));
             return null;
         });
         List<Write> writes = new ArrayList<>();
@@ -48,7 +48,7 @@ final class WriteSkewStore implements MembershipStore {
         sleep();
         synchronized (this) {
             committed.write(tx -> {
-                writes.forEach(w -> call(tx, w.method(), w.args()));
+                writes.forEach(w -> StoreTransactionMethods.invoke(tx, w.method(), w.args()));
                 return null;
             });
             history.addAll(writes);
@@ -67,31 +67,12 @@ final class WriteSkewStore implements MembershipStore {
                     if (method.getDeclaringClass() == Object.class) {
                         return method.invoke(tx, args);
                     }
-                    Object result = call(tx, method, args);
-                    if (isWrite(method)) {
+                    Object result = StoreTransactionMethods.invoke(tx, method, args);
+                    if (StoreTransactionMethods.isWrite(method)) {
                         writes.add(new Write(method, args));
                     }
                     return result;
                 });
-    }
-
-    private static boolean isWrite(Method method) {
-        String name = method.getName();
-        return name.startsWith("insert") || name.startsWith("update") || name.startsWith("delete")
-                || name.startsWith("append") || name.startsWith("expire");
-    }
-
-    private static Object call(StoreTransaction tx, Method method, Object[] args) {
-        try {
-            return method.invoke(tx, args);
-        } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static void sleep() {

@@ -59,11 +59,6 @@ final class DawdlingStore implements MembershipStore {
         return delegate.read(tx -> work.apply(dawdle(tx)));
     }
 
-    private static boolean isWrite(String method) {
-        return method.startsWith("insert") || method.startsWith("update") || method.startsWith("delete")
-                || method.startsWith("append") || method.startsWith("expire");
-    }
-
     private StoreTransaction dawdle(StoreTransaction tx) {
         if (!dawdling) {
             return tx;
@@ -74,7 +69,7 @@ final class DawdlingStore implements MembershipStore {
                     if (method.getDeclaringClass() == Object.class) {
                         return method.invoke(tx, args);
                     }
-                    if (!wrote[0] && isWrite(method.getName())) {
+                    if (!wrote[0] && StoreTransactionMethods.isWrite(method)) {
                         wrote[0] = true;
                         long until = System.nanoTime() + PAUSE_NANOS + extraNanos.get();
                         while (System.nanoTime() < until) {
