@@ -15,8 +15,8 @@ package org.membership.api;
  */
 public interface Membership {
     /**
-     * Carries out a command as one atomic change: it either commits with its audit entry and then
-     * publishes its events, or changes nothing.
+     * Carries out a command as one atomic change: it either commits with its audit entry and its
+     * events in the change feed, and then publishes the events to the listeners, or changes nothing.
      *
      * @param actor who is asking
      * @param command what to do
@@ -38,4 +38,10 @@ public interface Membership {
      * @throws UnableToPersistException if the store failed
      */
     Decision check(Actor actor, Command<?> command);
+
+    /**
+     * @return the change feed of the store behind this library: every committed change's events in
+     *         commit order, and its durable consumers
+     */
+    ChangeFeed changes();
 }

@@ -5,9 +5,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Something that happened, published to {@link MembershipListener}s after it committed. The events
- * that take access away ({@link WorkspaceMemberRemoved}, {@link OrganizationMemberRemoved},
- * {@link WorkspaceRoleChanged}, {@link UserStatusChanged}) are the ones a host must act on.
+ * Something that happened, published to {@link MembershipListener}s after it committed and kept in
+ * the {@link ChangeFeed}, written in the same transaction as the change. The events that take access
+ * away ({@link WorkspaceMemberRemoved}, {@link OrganizationMemberRemoved}, {@link WorkspaceRoleChanged},
+ * {@link UserStatusChanged}) are the ones a host must act on.
  *
  * <p>Immutable and thread-safe.
  */
@@ -15,41 +16,94 @@ public sealed interface MembershipEvent {
     /** @return when it happened */
     Instant at();
 
+    /** @return the organization it belongs to; empty for instance-level events (accounts) */
+    Optional<OrganizationId> scope();
+
     /** @param user the new user @param at when */
-    record UserRegistered(User user, Instant at) implements MembershipEvent {}
+    record UserRegistered(User user, Instant at) implements MembershipEvent {
+        @Override
+        public Optional<OrganizationId> scope() {
+            return Optional.empty();
+        }
+    }
 
     /** @param user the user @param from the old status @param to the new status @param at when */
-    record UserStatusChanged(UserId user, UserStatus from, UserStatus to, Instant at) implements MembershipEvent {}
+    record UserStatusChanged(UserId user, UserStatus from, UserStatus to, Instant at) implements MembershipEvent {
+        @Override
+        public Optional<OrganizationId> scope() {
+            return Optional.empty();
+        }
+    }
 
     /** @param organization the new organization @param firstAdmin its first admin @param at when */
-    record OrganizationCreated(Organization organization, UserId firstAdmin, Instant at) implements MembershipEvent {}
+    record OrganizationCreated(Organization organization, UserId firstAdmin, Instant at) implements MembershipEvent {
+        @Override
+        public Optional<OrganizationId> scope() {
+            return Optional.of(organization.id());
+        }
+    }
 
     /** @param workspace the new workspace @param at when */
-    record WorkspaceCreated(Workspace workspace, Instant at) implements MembershipEvent {}
+    record WorkspaceCreated(Workspace workspace, Instant at) implements MembershipEvent {
+        @Override
+        public Optional<OrganizationId> scope() {
+            return Optional.of(workspace.organization());
+        }
+    }
 
     /** @param organization the owner @param member the new membership @param at when */
     record WorkspaceMemberAdded(OrganizationId organization, WorkspaceMember member, Instant at)
-            implements MembershipEvent {}
+            implements MembershipEvent {
+        @Override
+        public Optional<OrganizationId> scope() {
+            return Optional.of(organization);
+        }
+    }
 
     /**
      * @param organization the owner @param workspace the workspace @param user the member
      * @param from the old role @param to the new role @param at when
      */
     record WorkspaceRoleChanged(OrganizationId organization, WorkspaceId workspace, UserId user,
-                                WorkspaceRole from, WorkspaceRole to, Instant at) implements MembershipEvent {}
+                                WorkspaceRole from, WorkspaceRole to, Instant at) implements MembershipEvent {
+        @Override
+        public Optional<OrganizationId> scope() {
+            return Optional.of(organization);
+        }
+    }
 
     /** @param organization the owner @param workspace the workspace @param user the removed user @param at when */
     record WorkspaceMemberRemoved(OrganizationId organization, WorkspaceId workspace, UserId user, Instant at)
-            implements MembershipEvent {}
+            implements MembershipEvent {
+        @Override
+        public Optional<OrganizationId> scope() {
+            return Optional.of(organization);
+        }
+    }
 
     /** @param invitation the new invitation @param at when */
-    record InvitationSent(Invitation invitation, Instant at) implements MembershipEvent {}
+    record InvitationSent(Invitation invitation, Instant at) implements MembershipEvent {
+        @Override
+        public Optional<OrganizationId> scope() {
+            return Optional.of(invitation.organization());
+        }
+    }
 
     /** @param invitation the accepted invitation @param user who joined @param at when */
-    record InvitationAccepted(Invitation invitation, UserId user, Instant at) implements MembershipEvent {}
+    record InvitationAccepted(Invitation invitation, UserId user, Instant at) implements MembershipEvent {
+        @Override
+        public Optional<OrganizationId> scope() {
+            return Optional.of(invitation.organization());
+        }
+    }
 
     /** @param invitation the revoked invitation @param at when */
-    record InvitationRevoked(Invitation invitation, Instant at) implements MembershipEvent {}
+    record InvitationRevoked(Invitation invitation, Instant at) implements MembershipEvent {
+        @Override
+        public Optional<OrganizationId> scope() {
+            return Optional.of(invitation.organization());
+        }
+    }
 
     /**
      * A user left an organization, with everything that went with it.
@@ -65,6 +119,11 @@ public sealed interface MembershipEvent {
         /** Copies the list. */
         public OrganizationMemberRemoved {
             workspaces = List.copyOf(workspaces);
+        }
+
+        @Override
+        public Optional<OrganizationId> scope() {
+            return Optional.of(organization);
         }
     }
 }

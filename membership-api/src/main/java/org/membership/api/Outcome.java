@@ -28,15 +28,35 @@ public sealed interface Outcome<R> {
     Optional<Refusal> refusal();
 
     /**
+     * @return for a change that committed, the feed position of its last event: a host passes it to
+     *         {@link Subscription#awaitPosition} on any instance to wait until a consumer there has seen the
+     *         change; empty for reads, refusals, changes that changed nothing, and the rare commit whose
+     *         position the store could not learn (its events are in the feed all the same)
+     */
+    Optional<FeedPosition> position();
+
+    /**
      * The command was carried out and committed.
      *
      * @param value its result
+     * @param position the feed position of the change's last event, if it changed anything
      * @param <R> the result type
      */
-    record Success<R>(R value) implements Outcome<R> {
-        /** @throws NullPointerException if value is null */
+    record Success<R>(R value, Optional<FeedPosition> position) implements Outcome<R> {
+        /** @throws NullPointerException if an argument is null */
         public Success {
             Objects.requireNonNull(value, "value");
+            Objects.requireNonNull(position, "position");
+        }
+
+        /**
+         * A success with no feed position: a read, or a change that changed nothing.
+         *
+         * @param value its result
+         * @throws NullPointerException if value is null
+         */
+        public Success(R value) {
+            this(value, Optional.empty());
         }
 
         @Override
@@ -80,6 +100,11 @@ public sealed interface Outcome<R> {
         @Override
         public Optional<Refusal> refusal() {
             return Optional.of(why);
+        }
+
+        @Override
+        public Optional<FeedPosition> position() {
+            return Optional.empty();
         }
     }
 }

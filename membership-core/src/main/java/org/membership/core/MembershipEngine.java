@@ -6,15 +6,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.Optional;
 import org.membership.api.Actor;
+import org.membership.api.ChangeFeed;
 import org.membership.api.Command;
 import org.membership.api.Decision;
+import org.membership.api.FeedPosition;
 import org.membership.api.Membership;
 import org.membership.api.MembershipEvent;
 import org.membership.api.MembershipListener;
 import org.membership.api.MembershipRules;
 import org.membership.api.Operation;
 import org.membership.api.Outcome;
+import org.membership.core.spi.FeedReceipt;
 import org.membership.core.spi.MembershipStore;
 
 /**
@@ -39,16 +43,18 @@ public final class MembershipEngine implements Membership {
     private final Clock clock;
     private final IdGenerator ids;
     private final List<MembershipListener> listeners;
+    private final EngineFeed feed;
 
     /*
      * Every command runs in two phases inside one store transaction: the Planner reads the few rows
      * the decision needs (locking the organization first when the command changes it) and returns
      * either a refusal or an effect; only a real call applies the effect, in the same transaction,
-     * together with its audit entry. A dry run runs the same Planner in a read transaction and
-     * drops the effect, which is why it decides exactly as the real call would. Events are
-     * collected while the effect runs and published only after the store returned, i.e. after
-     * commit; a store that retries a transaction re-runs the whole function, so events of a failed
-     * attempt are never published.
+     * together with its audit entry and its events, which go to the store's change feed in that
+     * same transaction (the outbox: see the SPI's package documentation). A dry run runs the same
+     * Planner in a read transaction and drops the effect, which is why it decides exactly as the
+     * real call would. Events are collected while the effect runs and published to in-process
+     * listeners only after the store returned, i.e. after commit; a store that retries a
+     * transaction re-runs the whole function, so events of a failed attempt are never published.
      */
 
     private MembershipEngine(Builder builder) {
@@ -57,6 +63,7 @@ public final class MembershipEngine implements Membership {
         this.clock = builder.clock;
         this.ids = builder.ids;
         this.listeners = List.copyOf(builder.listeners);
+        this.feed = new EngineFeed(builder.store, builder.clock, builder.feed);
     }
 
     /**
@@ -84,14 +91,20 @@ public final class MembershipEngine implements Membership {
         Committed<R> committed = store.write(tx -> {
             Plan<R> plan = planner.plan(tx, actor, command, now);
             if (plan.refusal != null) {
-                return new Committed<>(new Outcome.Refused<>(plan.refusal), List.of());
+                return new Committed<R>(new Outcome.Refused<>(plan.refusal), null, List.of(), null);
             }
             Change change = new Change(actor, command.operation(), now, ids);
             R result = plan.effect.apply(tx, change);
-            return new Committed<>(new Outcome.Success<>(result), change.events);
+            FeedReceipt receipt = change.events.isEmpty() ? null : tx.appendEvents(change.events);
+            return new Committed<>(null, result, change.events, receipt);
         });
+        if (committed.refused != null) {
+            return committed.refused;
+        }
+        Optional<FeedPosition> position = committed.receipt == null ? Optional.empty() : committed.receipt.position();
         publish(committed.events);
-        return committed.outcome;
+        feed.maybePrune();
+        return new Outcome.Success<>(committed.result, position);
     }
 
     @Override
@@ -103,6 +116,11 @@ public final class MembershipEngine implements Membership {
             Plan<?> plan = planner.plan(tx, actor, command, now);
             return plan.refusal == null ? Decision.allow() : Decision.deny(plan.refusal);
         });
+    }
+
+    @Override
+    public ChangeFeed changes() {
+        return feed;
     }
 
     private void publish(List<MembershipEvent> events) {
@@ -130,7 +148,8 @@ public final class MembershipEngine implements Membership {
         }
     }
 
-    private record Committed<R>(Outcome<R> outcome, List<MembershipEvent> events) {}
+    /** What a write transaction returns: a refusal, or the result with its events and where they went. */
+    private record Committed<R>(Outcome<R> refused, R result, List<MembershipEvent> events, FeedReceipt receipt) {}
 
     /** Builds a {@link MembershipEngine}. Not thread-safe; the engine it builds is. */
     public static final class Builder {
@@ -139,6 +158,7 @@ public final class MembershipEngine implements Membership {
         private Clock clock = Clock.systemUTC();
         private IdGenerator ids = () -> UUID.randomUUID().toString();
         private final List<MembershipListener> listeners = new ArrayList<>();
+        private FeedSettings feed = FeedSettings.defaults();
 
         private Builder(MembershipStore store) {
             this.store = store;
@@ -175,12 +195,24 @@ public final class MembershipEngine implements Membership {
         }
 
         /**
-         * @param listener receives events after each committed change; may be called more than once
+         * @param listener receives events after each committed change, in this process, on the thread that
+         *                 made the change (the fast path; the change feed is the durable one); may be called
+         *                 more than once
          * @return this builder
          * @throws NullPointerException if listener is null
          */
         public Builder listener(MembershipListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * @param settings how this instance runs the change feed's consumers and prunes the feed
+         * @return this builder
+         * @throws NullPointerException if settings is null
+         */
+        public Builder feed(FeedSettings settings) {
+            this.feed = Objects.requireNonNull(settings, "settings");
             return this;
         }
 

@@ -1,5 +1,6 @@
 package org.membership.inmemory;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -20,13 +21,17 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import org.membership.api.AuditEntry;
 import org.membership.api.Email;
+import org.membership.api.FeedEvent;
+import org.membership.api.FeedPosition;
 import org.membership.api.Invitation;
 import org.membership.api.InvitationId;
 import org.membership.api.InvitationStatus;
+import org.membership.api.MembershipEvent;
 import org.membership.api.Organization;
 import org.membership.api.OrganizationId;
 import org.membership.api.OrganizationMember;
 import org.membership.api.OrganizationRole;
+import org.membership.api.ParkedEvent;
 import org.membership.api.User;
 import org.membership.api.UserId;
 import org.membership.api.UserStatus;
@@ -34,6 +39,8 @@ import org.membership.api.Workspace;
 import org.membership.api.WorkspaceId;
 import org.membership.api.WorkspaceMember;
 import org.membership.api.WorkspaceRole;
+import org.membership.core.spi.ConsumerRecord;
+import org.membership.core.spi.FeedReceipt;
 import org.membership.core.spi.MembershipStore;
 import org.membership.core.spi.Slice;
 import org.membership.core.spi.StoreTransaction;
@@ -48,7 +55,9 @@ import org.membership.core.spi.StoreTransaction;
  * <p>Thread-safe. Write transactions are serialized (one at a time, for the whole store) and are
  * atomic: if the work throws, every write it made is undone before any reader can see it. Reads
  * run concurrently with each other and see only committed states. Every lookup is a hash or tree
- * lookup on the rows it names, so costs do not grow with the size of an organization.
+ * lookup on the rows it names, so costs do not grow with the size of an organization. The change
+ * feed numbers events as they are appended (writers commit one at a time, so that is commit order)
+ * and wakes waiting followers when a write that appended events commits.
  */
 public final class InMemoryStore implements MembershipStore {
     /*
@@ -77,6 +86,14 @@ public final class InMemoryStore implements MembershipStore {
     private final Map<OrganizationId, TreeMap<Expiry, InvitationId>> pendingByExpiry = new HashMap<>();
     private final Map<Optional<OrganizationId>, TreeMap<Long, AuditEntry>> audit = new HashMap<>();
     private long lastSequence;
+    /** The change feed by position; an event's id is its position. */
+    private final TreeMap<Long, FeedEvent> feed = new TreeMap<>();
+    private long lastEvent;
+    private final Map<String, ConsumerRecord> consumers = new TreeMap<>();
+    private final Map<String, TreeMap<Long, ParkedEvent>> parked = new HashMap<>();
+    /** The last event of the last committed write, for waiting followers; guarded by {@link #committed}'s monitor for waits. */
+    private volatile long committedHead;
+    private final Object committed = new Object();
 
     /** Creates an empty store. */
     public InMemoryStore() {}
@@ -85,10 +102,12 @@ public final class InMemoryStore implements MembershipStore {
     public <T> T write(Function<StoreTransaction, T> work) {
         lock.writeLock().lock();
         Tx tx = new Tx(true);
+        long head;
+        T result;
         try {
-            T result = work.apply(tx);
+            result = work.apply(tx);
             tx.done = true;
-            return result;
+            head = lastEvent;
         } catch (RuntimeException | Error e) {
             tx.rollback();
             throw e;
@@ -96,6 +115,13 @@ public final class InMemoryStore implements MembershipStore {
             tx.done = true;
             lock.writeLock().unlock();
         }
+        if (head != committedHead) {
+            synchronized (committed) {
+                committedHead = head;
+                committed.notifyAll();
+            }
+        }
+        return result;
     }
 
     @Override
@@ -107,6 +133,37 @@ public final class InMemoryStore implements MembershipStore {
         } finally {
             tx.done = true;
             lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public List<FeedEvent> changes(FeedPosition after, int limit) {
+        lock.readLock().lock();
+        try {
+            return sliceOf(feed, Optional.of(after.value()), Optional.empty(), limit);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public FeedPosition head() {
+        lock.readLock().lock();
+        try {
+            return FeedPosition.of(lastEvent);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public void awaitChanges(FeedPosition after, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (committed) {
+            for (long left = timeout.toNanos(); committedHead <= after.value() && left > 0;
+                 left = deadline - System.nanoTime()) {
+                committed.wait(Math.max(1, left / 1_000_000));
+            }
         }
     }
 
@@ -621,6 +678,83 @@ public final class InMemoryStore implements MembershipStore {
             undo.push(() -> lastSequence = previous);
             put(audit.computeIfAbsent(entry.organization(), o -> new TreeMap<>()), stored.sequence(), stored);
             return stored;
+        }
+
+        // ---- the change feed --------------------------------------------------------------
+
+        @Override
+        public FeedReceipt appendEvents(List<MembershipEvent> events) {
+            checkWritable();
+            if (events.isEmpty()) {
+                throw new IllegalArgumentException("a change appends at least one event");
+            }
+            long previous = lastEvent;
+            for (MembershipEvent event : events) {
+                long position = ++lastEvent;
+                put(feed, position, new FeedEvent(position, FeedPosition.of(position), event));
+            }
+            undo.push(() -> lastEvent = previous);
+            Optional<FeedPosition> last = Optional.of(FeedPosition.of(lastEvent));
+            return () -> last;
+        }
+
+        @Override
+        public Optional<ConsumerRecord> consumer(String name) {
+            checkOpen();
+            return Optional.ofNullable(consumers.get(name));
+        }
+
+        @Override
+        public List<ConsumerRecord> consumers() {
+            checkOpen();
+            return List.copyOf(consumers.values());
+        }
+
+        @Override
+        public void saveConsumer(ConsumerRecord consumer) {
+            checkWritable();
+            put(consumers, consumer.name(), consumer);
+        }
+
+        @Override
+        public boolean deleteConsumer(String name) {
+            checkWritable();
+            boolean existed = consumers.containsKey(name);
+            remove(consumers, name);
+            remove(parked, name);
+            return existed;
+        }
+
+        @Override
+        public void park(String consumer, ParkedEvent event) {
+            checkWritable();
+            TreeMap<Long, ParkedEvent> ofConsumer = parked.get(consumer);
+            if (ofConsumer == null) {
+                ofConsumer = new TreeMap<>();
+                put(parked, consumer, ofConsumer);
+            }
+            put(ofConsumer, event.event().position().value(), event);
+        }
+
+        @Override
+        public List<ParkedEvent> parked(String consumer, int limit) {
+            checkOpen();
+            TreeMap<Long, ParkedEvent> ofConsumer = parked.get(consumer);
+            return ofConsumer == null ? List.of() : sliceOf(ofConsumer, Optional.empty(), Optional.empty(), limit);
+        }
+
+        @Override
+        public int pruneFeed(FeedPosition through, Instant before, int limit) {
+            checkWritable();
+            List<Long> prefix = new ArrayList<>();
+            for (FeedEvent event : feed.values()) {
+                if (prefix.size() == limit || event.position().isAfter(through) || !event.at().isBefore(before)) {
+                    break;
+                }
+                prefix.add(event.position().value());
+            }
+            prefix.forEach(position -> remove(feed, position));
+            return prefix.size();
         }
 
         private <K, V> V existing(Map<K, V> map, K key) {

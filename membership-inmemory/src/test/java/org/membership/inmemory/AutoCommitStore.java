@@ -3,7 +3,6 @@ package org.membership.inmemory;
 import java.lang.reflect.Proxy;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
-import org.membership.core.spi.MembershipStore;
 import org.membership.core.spi.StoreTransaction;
 import org.membership.tck.StoreTransactionMethods;
 
@@ -16,8 +15,7 @@ import org.membership.tck.StoreTransactionMethods;
  *
  * <p>Thread-safe, and wrong on purpose.
  */
-final class AutoCommitStore implements MembershipStore {
-    private final InMemoryStore rows = new InMemoryStore();
+final class AutoCommitStore extends InMemoryBacked {
     private final ReentrantLock writers;
 
     /** A store whose write transactions neither roll back nor exclude each other. */
@@ -26,6 +24,7 @@ final class AutoCommitStore implements MembershipStore {
     }
 
     private AutoCommitStore(ReentrantLock writers) {
+        super(new InMemoryStore());
         this.writers = writers;
     }
 

@@ -26,8 +26,10 @@ import org.membership.core.spi.StoreTransaction;
  * <p>It wraps an {@link InMemoryStore} and applies the stored spelling and the exact comparison to
  * the rows that store finds. Thread-safe, and wrong on purpose.
  */
-final class CaseSensitiveEmailStore implements MembershipStore {
-    private final InMemoryStore rows = new InMemoryStore();
+final class CaseSensitiveEmailStore extends InMemoryBacked {
+    CaseSensitiveEmailStore() {
+        super(new InMemoryStore());
+    }
 
     /** @return the address as this store persists it: the domain upper-cased */
     static String stored(Email email) {

@@ -124,7 +124,7 @@ final class ModelBasedContractSelfTest {
     private static Supplier<MembershipStore> lying(Map<String, BiFunction<StoreTransaction, Object[], Object>> lies) {
         return () -> {
             InMemoryStore real = new InMemoryStore();
-            return new MembershipStore() {
+            return new InMemoryBacked(real) {
                 @Override
                 public <T> T write(Function<StoreTransaction, T> work) {
                     return real.write(tx -> work.apply(wrap(tx)));

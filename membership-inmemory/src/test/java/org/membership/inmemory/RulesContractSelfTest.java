@@ -63,7 +63,7 @@ final class RulesContractSelfTest {
         @Override
         protected MembershipStore newStore() {
             InMemoryStore store = new InMemoryStore();
-            return new MembershipStore() {
+            return new InMemoryBacked(store) {
                 @Override
                 public <T> T write(Function<StoreTransaction, T> work) {
                     return store.write(tx -> work.apply(broken(tx)));

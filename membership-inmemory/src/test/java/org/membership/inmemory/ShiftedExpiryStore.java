@@ -16,11 +16,11 @@ import org.membership.core.spi.StoreTransaction;
  * {@code expires_at < ?} slip), a positive one ends invitations that are still acceptable.
  * Everything else is an honest {@link InMemoryStore}. Thread-safe, and wrong on purpose.
  */
-final class ShiftedExpiryStore implements MembershipStore {
-    private final InMemoryStore rows = new InMemoryStore();
+final class ShiftedExpiryStore extends InMemoryBacked {
     private final Duration shift;
 
     ShiftedExpiryStore(Duration shift) {
+        super(new InMemoryStore());
         this.shift = shift;
     }
 

@@ -25,8 +25,10 @@ import org.membership.core.spi.StoreTransaction;
  * <p>It wraps an {@link InMemoryStore} and counts admins by walking the roster (slow, and honest
  * about everything but the status). Thread-safe, and wrong on purpose.
  */
-final class StatusBlindAdminCountStore implements MembershipStore {
-    private final InMemoryStore rows = new InMemoryStore();
+final class StatusBlindAdminCountStore extends InMemoryBacked {
+    StatusBlindAdminCountStore() {
+        super(new InMemoryStore());
+    }
 
     @Override
     public <T> T write(Function<StoreTransaction, T> work) {

@@ -25,12 +25,15 @@ import org.membership.tck.StoreTransactionMethods;
  * <p>Snapshots are rebuilt by replaying every committed write, so the store slows down as it fills;
  * it is meant for a self-test's few hundred transactions. Thread-safe, and wrong on purpose.
  */
-final class WriteSkewStore implements MembershipStore {
+final class WriteSkewStore extends InMemoryBacked {
     private record Write(Method method, Object[] args) {}
 
-    private final InMemoryStore committed = new InMemoryStore();
     /** Every committed write, in commit order; guarded by {@code this}. */
     private final List<Write> history = new ArrayList<>();
+
+    WriteSkewStore() {
+        super(new InMemoryStore());
+    }
 
     @Override
     public <T> T write(Function<StoreTransaction, T> work) {
@@ -47,7 +50,7 @@ final class WriteSkewStore implements MembershipStore {
         T result = snapshot.write(tx -> work.apply(recording(tx, writes)));
         sleep();
         synchronized (this) {
-            committed.write(tx -> {
+            rows.write(tx -> {
                 writes.forEach(w -> StoreTransactionMethods.invoke(tx, w.method(), w.args()));
                 return null;
             });
@@ -58,7 +61,7 @@ final class WriteSkewStore implements MembershipStore {
 
     @Override
     public <T> T read(Function<StoreTransaction, T> work) {
-        return committed.read(work);
+        return rows.read(work);
     }
 
     private static StoreTransaction recording(StoreTransaction tx, List<Write> writes) {

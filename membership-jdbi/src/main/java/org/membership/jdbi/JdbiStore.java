@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
@@ -15,6 +16,8 @@ import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
+import org.membership.api.FeedEvent;
+import org.membership.api.FeedPosition;
 import org.membership.api.UnableToPersistException;
 import org.membership.core.spi.MembershipStore;
 import org.membership.core.spi.StoreTransaction;
@@ -44,6 +47,13 @@ import org.sqlite.SQLiteDataSource;
  * or on any other database failure, it is rolled back and {@link UnableToPersistException} is thrown.
  * {@link #read} runs in a read-only transaction on one consistent snapshot.
  *
+ * <p>Every change writes its events to the change feed in its own transaction (the outbox protocol of
+ * the SPI's package documentation): on SQLite the event's row id is its position; on PostgreSQL a
+ * sequencer numbers committed events right after each commit, and before each read of the feed.
+ * Followers of the feed are woken at once by changes this store commits, by PostgreSQL's
+ * {@code LISTEN}/{@code NOTIFY} for changes of other processes (a dedicated connection, held while
+ * anyone waits), and otherwise by polling the feed's head every {@link Options#feedPollInterval()}.
+ *
  * <p>SQLite connections always run with WAL journaling, foreign keys on, the configured busy
  * timeout and {@link Durability} — set by the driver on every connection the pool opens.
  *
@@ -51,6 +61,7 @@ import org.sqlite.SQLiteDataSource;
  * {@link DataSource} is left open).
  */
 public final class JdbiStore implements MembershipStore, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(JdbiStore.class.getName());
     /*
      * Design. Transactions are begun and ended with plain SQL (BEGIN IMMEDIATE, COMMIT, ROLLBACK) on
      * a connection in auto-commit mode, the same way on both databases: JDBC's own transaction
@@ -90,10 +101,14 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
      * @param tablePrefix put before every table and index name: empty, or a lower-case letter then up to
      *                    19 lower-case letters, digits or underscores
      * @param maxAttempts how many times a transaction that lost a race is tried in all, at least 1
-     * @param poolSize the most connections the store's own pool opens, at least 1
+     * @param poolSize the most connections the store's own pool opens, at least 1 (on PostgreSQL one more is
+     *                 opened, outside the pool, to listen for other processes' changes while a follower waits)
+     * @param feedPollInterval how often a waiting follower of the change feed looks at its head when nothing
+     *                         wakes it: the delay after which another process's change on SQLite is seen, and
+     *                         on PostgreSQL the fallback should a notification be missed; positive
      */
     public record Options(Durability durability, Duration busyTimeout, String tablePrefix, int maxAttempts,
-                          int poolSize) {
+                          int poolSize, Duration feedPollInterval) {
         private static final Pattern PREFIX = Pattern.compile("|[a-z][a-z0-9_]{0,19}");
 
         /**
@@ -104,6 +119,10 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
             Objects.requireNonNull(durability, "durability");
             Objects.requireNonNull(busyTimeout, "busyTimeout");
             Objects.requireNonNull(tablePrefix, "tablePrefix");
+            Objects.requireNonNull(feedPollInterval, "feedPollInterval");
+            if (feedPollInterval.isNegative() || feedPollInterval.isZero()) {
+                throw new IllegalArgumentException("feedPollInterval must be positive");
+            }
             if (busyTimeout.isNegative() || busyTimeout.toMillis() > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("busyTimeout must be between 0 and " + Integer.MAX_VALUE + " ms");
             }
@@ -119,9 +138,12 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
             }
         }
 
-        /** @return FULL durability, a 5 s busy timeout, no table prefix, 8 attempts, 4 pooled connections */
+        /**
+         * @return FULL durability, a 5 s busy timeout, no table prefix, 8 attempts, 4 pooled connections, the
+         *         feed's head looked at every 20 ms by waiting followers
+         */
         public static Options defaults() {
-            return new Options(Durability.FULL, Duration.ofSeconds(5), "", 8, 4);
+            return new Options(Durability.FULL, Duration.ofSeconds(5), "", 8, 4, Duration.ofMillis(20));
         }
 
         /**
@@ -129,7 +151,7 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
          * @return a copy with it
          */
         public Options durability(Durability value) {
-            return new Options(value, busyTimeout, tablePrefix, maxAttempts, poolSize);
+            return new Options(value, busyTimeout, tablePrefix, maxAttempts, poolSize, feedPollInterval);
         }
 
         /**
@@ -137,7 +159,7 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
          * @return a copy with it
          */
         public Options busyTimeout(Duration value) {
-            return new Options(durability, value, tablePrefix, maxAttempts, poolSize);
+            return new Options(durability, value, tablePrefix, maxAttempts, poolSize, feedPollInterval);
         }
 
         /**
@@ -145,7 +167,7 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
          * @return a copy with it
          */
         public Options tablePrefix(String value) {
-            return new Options(durability, busyTimeout, value, maxAttempts, poolSize);
+            return new Options(durability, busyTimeout, value, maxAttempts, poolSize, feedPollInterval);
         }
 
         /**
@@ -153,7 +175,7 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
          * @return a copy with it
          */
         public Options maxAttempts(int value) {
-            return new Options(durability, busyTimeout, tablePrefix, value, poolSize);
+            return new Options(durability, busyTimeout, tablePrefix, value, poolSize, feedPollInterval);
         }
 
         /**
@@ -161,7 +183,15 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
          * @return a copy with it
          */
         public Options poolSize(int value) {
-            return new Options(durability, busyTimeout, tablePrefix, maxAttempts, value);
+            return new Options(durability, busyTimeout, tablePrefix, maxAttempts, value, feedPollInterval);
+        }
+
+        /**
+         * @param value how often a waiting follower looks at the feed's head
+         * @return a copy with it
+         */
+        public Options feedPollInterval(Duration value) {
+            return new Options(durability, busyTimeout, tablePrefix, maxAttempts, poolSize, value);
         }
     }
 
@@ -171,8 +201,10 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
     private final HikariDataSource ownPool;
     private final ReentrantLock localWriters;
     private final int maxAttempts;
+    private final FeedWakeups wakeups;
 
-    private JdbiStore(DataSource dataSource, HikariDataSource ownPool, Dialect dialect, Options options) {
+    private JdbiStore(DataSource dataSource, HikariDataSource ownPool, Dialect dialect, Options options,
+                      FeedWakeups.Listening listening) {
         this.jdbi = Jdbi.create(dataSource);
         // Statements are plain SQL with positional parameters: no templating to apply.
         this.jdbi.getConfig(org.jdbi.v3.core.statement.SqlStatements.class)
@@ -182,6 +214,7 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
         this.ownPool = ownPool;
         this.localWriters = dialect == Dialect.SQLITE ? new ReentrantLock(true) : null;
         this.maxAttempts = options.maxAttempts();
+        this.wakeups = new FeedWakeups(options.feedPollInterval(), listening);
         try {
             transaction(true, "migrate the schema", handle -> {
                 Migrations.migrate(handle, dialect, sql);
@@ -232,7 +265,7 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
         // Two processes opening a new file at once: switching it to WAL can fail with SQLITE_BUSY
         // before any busy handler applies, so keep trying to get the first connection for a while.
         pool.setInitializationFailTimeout(Math.max(options.busyTimeout().toMillis(), 1000));
-        return open(pool, Dialect.SQLITE, options, "sqlite:" + file.getFileName());
+        return open(pool, Dialect.SQLITE, options, "sqlite:" + file.getFileName(), null);
     }
 
     /**
@@ -268,7 +301,8 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
         }
         HikariConfig pool = new HikariConfig();
         pool.setJdbcUrl(jdbcUrl);
-        return open(pool, Dialect.POSTGRESQL, options, "postgresql");
+        return open(pool, Dialect.POSTGRESQL, options, "postgresql",
+                PostgresListener.channel(options.tablePrefix(), () -> java.sql.DriverManager.getConnection(jdbcUrl)));
     }
 
     /**
@@ -285,10 +319,12 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
     public static JdbiStore postgresql(DataSource dataSource, Options options) {
         Objects.requireNonNull(dataSource, "dataSource");
         Objects.requireNonNull(options, "options");
-        return new JdbiStore(dataSource, null, Dialect.POSTGRESQL, options);
+        return new JdbiStore(dataSource, null, Dialect.POSTGRESQL, options,
+                PostgresListener.channel(options.tablePrefix(), dataSource::getConnection));
     }
 
-    private static JdbiStore open(HikariConfig pool, Dialect dialect, Options options, String name) {
+    private static JdbiStore open(HikariConfig pool, Dialect dialect, Options options, String name,
+                                  FeedWakeups.Listening listening) {
         pool.setPoolName("membership-" + name);
         pool.setMaximumPoolSize(options.poolSize());
         pool.setMinimumIdle(Math.min(1, options.poolSize()));
@@ -299,7 +335,7 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
         } catch (RuntimeException e) {
             throw new UnableToPersistException("cannot open the " + dialect.name().toLowerCase() + " database", e);
         }
-        return new JdbiStore(dataSource, dataSource, dialect, options);
+        return new JdbiStore(dataSource, dataSource, dialect, options, listening);
     }
 
     @Override
@@ -314,9 +350,67 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
         return transaction(false, "read", null, work);
     }
 
-    /** Closes the connection pool the store opened, if any. Idempotent. */
+    @Override
+    public List<FeedEvent> changes(FeedPosition after, int limit) {
+        Objects.requireNonNull(after, "after");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1");
+        }
+        return autoCommitted("read the change feed", handle -> {
+            if (sql.numberEvents != null) {
+                number(handle, null);
+            }
+            return handle.createQuery(sql.changes).bind(0, after.value()).bind(1, limit)
+                    .map(JdbiTransaction.FEED_EVENT).list();
+        });
+    }
+
+    @Override
+    public FeedPosition head() {
+        return autoCommitted("read the change feed's head",
+                handle -> FeedPosition.of(handle.createQuery(sql.head).mapTo(Long.class).one()));
+    }
+
+    /**
+     * Runs single statements, each its own transaction (one statement reads one consistent snapshot;
+     * PostgreSQL's sequencer must commit its numbering before the read that follows sees it), retried
+     * on lost races like a transaction.
+     */
+    private <T> T autoCommitted(String what, Function<Handle, T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try (Handle handle = open(what)) {
+                Connection connection = handle.getConnection();
+                boolean autoCommit = autoCommit(connection, what);
+                try {
+                    return work.apply(handle);
+                } finally {
+                    if (!autoCommit) {
+                        restoreAutoCommit(connection);
+                    }
+                }
+            } catch (JdbiException e) {
+                RuntimeException failure = failure(what, e);
+                if (!(failure instanceof Retry)) {
+                    throw failure;
+                }
+                if (attempt >= maxAttempts) {
+                    throw new UnableToPersistException("could not " + what + ": it lost a race with another"
+                            + " transaction " + attempt + " times", e);
+                }
+                pause(attempt, e);
+            }
+        }
+    }
+
+    @Override
+    public void awaitChanges(FeedPosition after, Duration timeout) throws InterruptedException {
+        wakeups.await(after, timeout, this::head);
+    }
+
+    /** Closes the connection pool the store opened, if any, and stops listening for changes. Idempotent. */
     @Override
     public void close() {
+        wakeups.close();
         if (ownPool != null) {
             ownPool.close();
         }
@@ -387,7 +481,7 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
             rollbackUnsure(handle, e);
             throw failure(what, e);
         }
-        JdbiTransaction tx = work == null ? null : new JdbiTransaction(handle, sql, writable);
+        JdbiTransaction tx = work == null ? null : new JdbiTransaction(handle, sql, dialect, writable);
         T result;
         try {
             result = raw != null ? raw.apply(handle) : work.apply(tx);
@@ -416,7 +510,36 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
             rollback(handle, e);
             throw failure(what, e);
         }
+        if (tx != null && tx.receipt() != null) {
+            committedEvents(handle, tx);
+        }
         return result;
+    }
+
+    /**
+     * After a commit that appended events: on PostgreSQL, numbers them (the SPI's outbox protocol),
+     * so that the receipt gives their position and followers elsewhere are notified; then wakes this
+     * store's own followers. The change is committed whatever happens here: a failure is logged and
+     * leaves the receipt empty, and the next read of the feed numbers the events.
+     */
+    private void committedEvents(Handle handle, JdbiTransaction tx) {
+        if (sql.numberEvents != null) {
+            try {
+                Long position = number(handle, tx.lastEventId());
+                if (position != null) {
+                    tx.receipt().set(FeedPosition.of(position));
+                }
+            } catch (JdbiException e) {
+                LOG.log(System.Logger.Level.WARNING, "a change committed, but numbering its events failed; the next"
+                        + " read of the change feed numbers them", e);
+            }
+        }
+        tx.receipt().position().ifPresent(wakeups::committed);
+    }
+
+    /** Runs the PostgreSQL sequencer, in its own (auto-committed) transaction. @return the position of event {@code mine}, or the head */
+    private Long number(Handle handle, Long mine) {
+        return handle.createQuery(sql.numberEvents).bind(0, mine).mapTo(Long.class).one();
     }
 
     private Handle open(String what) {

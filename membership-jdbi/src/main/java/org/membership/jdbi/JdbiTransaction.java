@@ -14,15 +14,19 @@ import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.Query;
 import org.membership.api.AuditEntry;
 import org.membership.api.Email;
+import org.membership.api.FeedEvent;
+import org.membership.api.FeedPosition;
 import org.membership.api.InvalidInputException;
 import org.membership.api.Invitation;
 import org.membership.api.InvitationId;
 import org.membership.api.InvitationStatus;
+import org.membership.api.MembershipEvent;
 import org.membership.api.Operation;
 import org.membership.api.Organization;
 import org.membership.api.OrganizationId;
 import org.membership.api.OrganizationMember;
 import org.membership.api.OrganizationRole;
+import org.membership.api.ParkedEvent;
 import org.membership.api.UnableToPersistException;
 import org.membership.api.User;
 import org.membership.api.UserId;
@@ -32,6 +36,8 @@ import org.membership.api.WorkspaceId;
 import org.membership.api.WorkspaceKind;
 import org.membership.api.WorkspaceMember;
 import org.membership.api.WorkspaceRole;
+import org.membership.core.spi.ConsumerRecord;
+import org.membership.core.spi.FeedReceipt;
 import org.membership.core.spi.Slice;
 import org.membership.core.spi.StoreTransaction;
 
@@ -66,16 +72,62 @@ final class JdbiTransaction implements StoreTransaction {
                 rs.getString(6), rs.getString(7), Cascade.decode(rs.getString(8)));
     };
 
+    /** A feed event as stored: a row of feed_events (its position per dialect), read back as a {@link FeedEvent}. */
+    static final RowMapper<FeedEvent> FEED_EVENT = (rs, ctx) -> new FeedEvent(rs.getLong(1),
+            FeedPosition.of(rs.getLong(2)), event(rs.getString(3), rs.getString(4)));
+    private static final RowMapper<ConsumerRecord> CONSUMER = (rs, ctx) -> new ConsumerRecord(rs.getString(1),
+            FeedPosition.of(rs.getLong(2)), Optional.ofNullable(rs.getString(3)), instant(rs, 4));
+
     private final Handle handle;
     private final Statements sql;
+    private final Dialect dialect;
     private final boolean writable;
     private boolean open = true;
     private JdbiException failure;
+    /** The receipt of this transaction's appended events, and the id of the last of them; null if none. */
+    private Receipt receipt;
+    private long lastEventId;
 
-    JdbiTransaction(Handle handle, Statements sql, boolean writable) {
+    JdbiTransaction(Handle handle, Statements sql, Dialect dialect, boolean writable) {
         this.handle = handle;
         this.sql = sql;
+        this.dialect = dialect;
         this.writable = writable;
+    }
+
+    /**
+     * The position of a transaction's last event: known at once on SQLite, where the id is the
+     * position; on PostgreSQL set by the store once it has numbered the events after commit.
+     */
+    static final class Receipt implements FeedReceipt {
+        private volatile Optional<FeedPosition> position = Optional.empty();
+
+        void set(FeedPosition value) {
+            position = Optional.of(value);
+        }
+
+        @Override
+        public Optional<FeedPosition> position() {
+            return position;
+        }
+    }
+
+    /** @return the receipt of the events this transaction appended, or null if it appended none */
+    Receipt receipt() {
+        return receipt;
+    }
+
+    /** @return the id of the last event this transaction appended (0 if none) */
+    long lastEventId() {
+        return lastEventId;
+    }
+
+    private static MembershipEvent event(String type, String payload) {
+        try {
+            return EventJson.read(type, payload);
+        } catch (IllegalArgumentException e) {
+            throw new UnableToPersistException("a stored event is not valid: " + e.getMessage(), e);
+        }
     }
 
     /** Ends the transaction for its user: every later call throws {@link IllegalStateException}. */
@@ -360,6 +412,95 @@ final class JdbiTransaction implements StoreTransaction {
                 entry.actor(), entry.action().name(), entry.target(), entry.reason(), Cascade.encode(entry.cascade()))
                 .mapTo(Long.class).one());
         return entry.withSequence(sequence);
+    }
+
+    // ---- the change feed ------------------------------------------------------------------
+
+    @Override
+    public FeedReceipt appendEvents(List<MembershipEvent> events) {
+        if (events.isEmpty()) {
+            throw new IllegalArgumentException("a change appends at least one event");
+        }
+        for (MembershipEvent event : events) {
+            Optional<OrganizationId> scope = event.scope();
+            lastEventId = write(() -> query(sql.appendEvent, scope.isPresent() ? "organization" : "user",
+                    scope.map(OrganizationId::value).orElseGet(() -> subject(event)), EventJson.type(event),
+                    EventJson.payload(event), nanos(event.at())).mapTo(Long.class).one());
+        }
+        if (receipt == null) {
+            receipt = new Receipt();
+        }
+        if (dialect == Dialect.SQLITE) {
+            receipt.set(FeedPosition.of(lastEventId));
+        }
+        return receipt;
+    }
+
+    /** @return the account an instance-level event is about, its outbox aggregate */
+    private static String subject(MembershipEvent event) {
+        if (event instanceof MembershipEvent.UserRegistered registered) {
+            return registered.user().id().value();
+        }
+        if (event instanceof MembershipEvent.UserStatusChanged changed) {
+            return changed.user().value();
+        }
+        throw new IllegalArgumentException("an event without an organization is about an account: " + event);
+    }
+
+    @Override
+    public Optional<ConsumerRecord> consumer(String name) {
+        return one(writable ? sql.consumerLocking : sql.consumer, CONSUMER, name);
+    }
+
+    @Override
+    public List<ConsumerRecord> consumers() {
+        return list(sql.consumers, CONSUMER);
+    }
+
+    @Override
+    public void saveConsumer(ConsumerRecord consumer) {
+        update(sql.saveConsumer, "consumer " + consumer.name(), consumer.name(), consumer.position().value(),
+                consumer.owner().orElse(null), nanos(consumer.leaseUntil()));
+    }
+
+    @Override
+    public boolean deleteConsumer(String name) {
+        write(() -> handle.createUpdate(sql.deleteParked).bind(0, name).execute());
+        return write(() -> handle.createUpdate(sql.deleteConsumer).bind(0, name).execute()) > 0;
+    }
+
+    @Override
+    public void park(String consumer, ParkedEvent parked) {
+        FeedEvent event = parked.event();
+        update(sql.park, "parked event " + event.id(), consumer, event.position().value(), event.id(),
+                EventJson.type(event.event()), EventJson.payload(event.event()), parked.attempts(), parked.error(),
+                nanos(parked.parkedAt()));
+    }
+
+    @Override
+    public List<ParkedEvent> parked(String consumer, int limit) {
+        return list(sql.parked, (rs, ctx) -> new ParkedEvent(new FeedEvent(rs.getLong(2), FeedPosition.of(rs.getLong(1)),
+                event(rs.getString(3), rs.getString(4))), rs.getInt(5), rs.getString(6), instant(rs, 7)), consumer, limit);
+    }
+
+    @Override
+    public int pruneFeed(FeedPosition through, Instant before, int limit) {
+        if (!writable) {
+            throw new IllegalStateException("read transactions cannot write");
+        }
+        long cutoff = nanos(before);
+        long last = 0;
+        for (long[] row : list(sql.oldestEvents, (rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)}, limit)) {
+            if (row[0] > through.value() || row[1] >= cutoff) {
+                break;
+            }
+            last = row[0];
+        }
+        if (last == 0) {
+            return 0;
+        }
+        long prunedThrough = last;
+        return write(() -> handle.createUpdate(sql.pruneEvents).bind(0, prunedThrough).execute());
     }
 
     // ---- instants ------------------------------------------------------------------------

@@ -26,7 +26,7 @@ import org.jdbi.v3.core.JdbiException;
  */
 final class Migrations {
     /** Every script, in order. A new version is appended here; an applied one is never edited. */
-    static final List<String> SCRIPTS = List.of("V1__schema.sql", "V2__invitation_expiry.sql");
+    static final List<String> SCRIPTS = List.of("V1__schema.sql", "V2__invitation_expiry.sql", "V3__change_feed.sql");
 
     /** One schema script as shipped. */
     record Script(int version, String description, String text, String checksum) {}
@@ -108,17 +108,25 @@ final class Migrations {
         }
     }
 
-    /** Splits a script into statements: comment lines dropped, statements end with {@code ;} at a line's end. */
+    /**
+     * Splits a script into statements: comment lines dropped, statements end with {@code ;} at a line's
+     * end, except inside a {@code $$}-quoted body (a PostgreSQL function's), which ends at the line
+     * that closes it.
+     */
     static List<String> statements(String script) {
         List<String> out = new ArrayList<>();
         StringBuilder current = new StringBuilder();
+        boolean quoted = false;
         for (String line : script.split("\n")) {
             String trimmed = line.strip();
-            if (trimmed.isEmpty() || trimmed.startsWith("--")) {
+            if (trimmed.isEmpty() || (!quoted && trimmed.startsWith("--"))) {
                 continue;
             }
             current.append(line).append('\n');
-            if (trimmed.endsWith(";")) {
+            for (int at = line.indexOf("$$"); at >= 0; at = line.indexOf("$$", at + 2)) {
+                quoted = !quoted;
+            }
+            if (!quoted && trimmed.endsWith(";")) {
                 String statement = current.toString().strip();
                 out.add(statement.substring(0, statement.length() - 1));
                 current.setLength(0);

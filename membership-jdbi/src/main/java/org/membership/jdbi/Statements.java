@@ -79,6 +79,26 @@ final class Statements {
     final String expireInvitations;
     final String appendAudit;
 
+    // ---- the change feed (see V3__change_feed.sql of each dialect) ----
+    // feed_events' primary key (SQLite: the position is the id); PostgreSQL: feed_events_position
+    final String appendEvent;
+    final String changes;
+    final String head;
+    /** PostgreSQL only: numbers committed events; its one parameter is an event id whose position to return. */
+    final String numberEvents;
+    // feed_events in position order: the oldest events, then a prefix of them deleted
+    final String oldestEvents;
+    final String pruneEvents;
+    // feed_consumers' and feed_parked's primary keys
+    final String consumer;
+    final String consumerLocking;
+    final String consumers;
+    final String saveConsumer;
+    final String deleteConsumer;
+    final String deleteParked;
+    final String park;
+    final String parked;
+
     Statements(Dialect dialect, String prefix) {
         this.prefix = prefix;
         this.lockOrganization = dialect.lockOrganization == null ? null : t(dialect.lockOrganization);
@@ -131,6 +151,34 @@ final class Statements {
         this.appendAudit = t("INSERT INTO ${p}audit_trail"
                 + " (organization_id, happened_at, actor, operation, target, reason, cascade_lines)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING seq");
+
+        this.appendEvent = t("INSERT INTO ${p}feed_events (aggregatetype, aggregateid, type, payload, happened_at)"
+                + " VALUES (?, ?, ?, ?, ?) RETURNING id");
+        String position = dialect == Dialect.SQLITE ? "id" : "position";
+        this.changes = t("SELECT id, " + position + ", type, payload FROM ${p}feed_events WHERE " + position + " > ?"
+                + " ORDER BY " + position + " LIMIT ?");
+        this.numberEvents = dialect == Dialect.POSTGRESQL ? t("SELECT ${p}feed_sequence(?)") : null;
+        // SQLite: the AUTOINCREMENT counter, which pruning never lowers (max(id) would, once the feed is empty)
+        this.head = dialect == Dialect.SQLITE
+                ? t("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = '${p}feed_events'), 0)")
+                : t("SELECT ${p}feed_sequence(NULL)");
+        this.oldestEvents = t("SELECT " + position + ", happened_at FROM ${p}feed_events"
+                + (dialect == Dialect.POSTGRESQL ? " WHERE position IS NOT NULL" : "") + " ORDER BY " + position + " LIMIT ?");
+        this.pruneEvents = t("DELETE FROM ${p}feed_events WHERE " + position + " <= ?");
+        String consumer = "SELECT name, position, owner, lease_until FROM ${p}feed_consumers";
+        this.consumer = t(consumer + " WHERE name = ?");
+        this.consumerLocking = t(consumer + " WHERE name = ?" + (dialect == Dialect.POSTGRESQL ? " FOR UPDATE" : ""));
+        this.consumers = t(consumer + " ORDER BY name");
+        this.saveConsumer = t("INSERT INTO ${p}feed_consumers (name, position, owner, lease_until) VALUES (?, ?, ?, ?)"
+                + " ON CONFLICT (name) DO UPDATE SET position = excluded.position, owner = excluded.owner,"
+                + " lease_until = excluded.lease_until");
+        this.deleteConsumer = t("DELETE FROM ${p}feed_consumers WHERE name = ?");
+        this.deleteParked = t("DELETE FROM ${p}feed_parked WHERE consumer = ?");
+        this.park = t("INSERT INTO ${p}feed_parked (consumer, position, event_id, type, payload, attempts, error, parked_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (consumer, position) DO UPDATE SET"
+                + " attempts = excluded.attempts, error = excluded.error, parked_at = excluded.parked_at");
+        this.parked = t("SELECT position, event_id, type, payload, attempts, error, parked_at FROM ${p}feed_parked"
+                + " WHERE consumer = ? ORDER BY position LIMIT ?");
     }
 
     /*

@@ -24,7 +24,7 @@ final class ContractStores implements AutoCloseable {
     static final int RING = 4;
     /** Children before parents, so that foreign keys never refuse a delete. */
     private static final List<String> TABLES = List.of("workspace_members", "organization_members", "invitations",
-            "workspaces", "organizations", "users", "audit_trail");
+            "workspaces", "organizations", "users", "audit_trail", "feed_events", "feed_consumers", "feed_parked");
 
     private final Dialect dialect;
     private final Supplier<JdbiStore> opener;
@@ -103,9 +103,13 @@ final class ContractStores implements AutoCloseable {
             }
             if (dialect == Dialect.SQLITE) {
                 handle.execute("DELETE FROM sqlite_sequence WHERE name = ?", sql.t("${p}audit_trail"));
+                handle.execute("DELETE FROM sqlite_sequence WHERE name = ?", sql.t("${p}feed_events"));
             } else {
                 handle.createQuery("SELECT setval(pg_get_serial_sequence(?, 'seq'), 1, false)")
                         .bind(0, sql.t("${p}audit_trail")).mapTo(Long.class).one();
+                handle.createQuery("SELECT setval(pg_get_serial_sequence(?, 'id'), 1, false)")
+                        .bind(0, sql.t("${p}feed_events")).mapTo(Long.class).one();
+                handle.execute(sql.t("UPDATE ${p}feed_head SET position = 0"));
             }
         });
     }

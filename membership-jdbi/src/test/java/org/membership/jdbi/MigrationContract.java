@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -16,9 +17,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.membership.api.Email;
+import org.membership.api.FeedEvent;
+import org.membership.api.FeedPosition;
+import org.membership.api.MembershipEvent;
 import org.membership.api.User;
 import org.membership.api.UserId;
 import org.membership.api.UserStatus;
+import org.membership.core.spi.FeedReceipt;
 
 /** How the store creates and migrates its schema, on one dialect; each test on a fresh, empty database. */
 abstract class MigrationContract {
@@ -39,14 +44,15 @@ abstract class MigrationContract {
         try (JdbiStore store = open(JdbiStore.Options.defaults())) {
             List<String> objects = schemaObjects(store);
             for (String table : List.of("users", "organizations", "workspaces", "organization_members",
-                    "workspace_members", "invitations", "audit_trail", "schema_version")) {
+                    "workspace_members", "invitations", "audit_trail", "schema_version", "feed_events", "feed_consumers",
+                    "feed_parked")) {
                 assertTrue(objects.contains(table), table + " in " + objects);
             }
             assertTrue(objects.contains("invitations_pending_email"), "the partial unique index");
             assertTrue(objects.contains("invitations_pending_expiry"), "version 2's index");
             List<Migrations.Script> scripts = Migrations.scripts(dialect());
-            assertEquals(List.of("1 schema " + scripts.get(0).checksum(), "2 invitation_expiry " + scripts.get(1).checksum()),
-                    versions(store, ""));
+            assertEquals(List.of("1 schema " + scripts.get(0).checksum(), "2 invitation_expiry " + scripts.get(1).checksum(),
+                    "3 change_feed " + scripts.get(2).checksum()), versions(store, ""));
         }
     }
 
@@ -79,9 +85,43 @@ abstract class MigrationContract {
         }
         try (JdbiStore store = open(JdbiStore.Options.defaults())) {
             assertTrue(schemaObjects(store).contains("invitations_pending_expiry"), "version 2 applied on start");
-            assertEquals(2, versions(store, "").size());
+            assertEquals(3, versions(store, "").size());
             assertTrue(appliedAt(store).containsAll(version1AppliedAt), "version 1 is not applied again");
             assertEquals(Optional.of(ANN), store.read(tx -> tx.user(ANN.id())));
+        }
+    }
+
+    @Test
+    void start_databaseAtVersion2_appliesVersion3_andItsChangeFeedStartsAtTheStart() {
+        try (JdbiStore store = open(JdbiStore.Options.defaults())) {
+            store.write(tx -> {
+                tx.insertUser(ANN);
+                return null;
+            });
+            // Without version 3's objects and row, the database is as version 2 left it.
+            store.jdbi().useHandle(h -> {
+                for (String table : List.of("feed_parked", "feed_consumers", "feed_events")) {
+                    h.execute("DROP TABLE " + table);
+                }
+                if (dialect() == Dialect.POSTGRESQL) {
+                    h.execute("DROP FUNCTION feed_sequence(BIGINT)");
+                    h.execute("DROP TABLE feed_head");
+                } else {
+                    h.execute("DELETE FROM sqlite_sequence WHERE name = 'feed_events'");
+                }
+                h.execute("DELETE FROM schema_version WHERE version = 3");
+            });
+            assertFalse(schemaObjects(store).contains("feed_events"));
+        }
+        try (JdbiStore store = open(JdbiStore.Options.defaults())) {
+            assertTrue(schemaObjects(store).contains("feed_events"), "version 3 applied on start");
+            assertEquals(3, versions(store, "").size());
+            assertEquals(Optional.of(ANN), store.read(tx -> tx.user(ANN.id())), "version 2's rows stay");
+            assertEquals(FeedPosition.START, store.head());
+            FeedReceipt receipt = store.write(tx -> tx.appendEvents(List.of(new MembershipEvent.UserStatusChanged(ANN.id(),
+                    UserStatus.VALIDATED, UserStatus.DISABLED, Instant.parse("2026-02-01T00:00:00Z")))));
+            assertEquals(Optional.of(FeedPosition.of(1)), receipt.position());
+            assertEquals(List.of(1L), store.changes(FeedPosition.START, 10).stream().map(FeedEvent::id).toList());
         }
     }
 
@@ -194,8 +234,8 @@ abstract class MigrationContract {
                     "every table and index carries its prefix: " + objects);
             assertTrue(objects.contains("a_workspace_members_organization_user")
                     && objects.contains("tenant_b_workspace_members_organization_user"), objects.toString());
-            assertEquals(2, versions(a, "a_").size());
-            assertEquals(2, versions(b, "tenant_b_").size());
+            assertEquals(3, versions(a, "a_").size());
+            assertEquals(3, versions(b, "tenant_b_").size());
         }
     }
 

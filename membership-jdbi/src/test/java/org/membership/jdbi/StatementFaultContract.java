@@ -1,6 +1,7 @@
 package org.membership.jdbi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +12,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -24,6 +26,9 @@ import org.junit.jupiter.api.TestFactory;
 import org.membership.api.Actor;
 import org.membership.api.Command;
 import org.membership.api.Email;
+import org.membership.api.FeedEvent;
+import org.membership.api.FeedPosition;
+import org.membership.api.MembershipEvent;
 import org.membership.api.MembershipRules;
 import org.membership.api.OrganizationRole;
 import org.membership.api.Outcome;
@@ -38,14 +43,22 @@ import org.membership.tck.AtomicityContract;
  * timings, a new world fails there through a JDBI {@link StatementTrap}, and afterwards every
  * table of the store, row by row, is exactly as before, and the same call succeeds and runs the
  * same statements as the dry pass. A failure after COMMIT ran is not tried: the change is then
- * durable, whatever the caller was told.
+ * durable, whatever the caller was told. The statement PostgreSQL runs after COMMIT (numbering the
+ * change's events in the feed) fails too, before and after it runs: the call then succeeds without a
+ * position, and its events are in the feed all the same.
  *
  * <p>Not thread-safe; JUnit runs one test per instance.
  */
 abstract class StatementFaultContract extends AtomicityContract {
     /** Every table of the schema, each dumped in full. */
     private static final List<String> TABLES = List.of("users", "organizations", "workspaces", "organization_members",
-            "workspace_members", "invitations", "audit_trail", "schema_version");
+            "workspace_members", "invitations", "audit_trail", "schema_version", "feed_events", "feed_consumers",
+            "feed_parked");
+
+    /** @return every table of this dialect's schema: PostgreSQL also keeps the feed's head, where its sequencer locks */
+    private List<String> tables() {
+        return sqlite() ? TABLES : Stream.concat(TABLES.stream(), Stream.of("feed_head")).toList();
+    }
 
     private static final Actor ROOT_KEY = Actor.instanceKey("statement-faults");
 
@@ -150,16 +163,26 @@ abstract class StatementFaultContract extends AtomicityContract {
             assertTrue(statements.contains(expected), () -> "the dry pass ran " + expected + ": " + statements);
         }
         assertTrue(statements.size() >= 4, () -> "a multi-statement change: " + statements);
-        assertEquals("COMMIT", statements.get(statements.size() - 1), statements::toString);
-        assertEquals(new TreeSet<>(TABLES), tablesOf(probeStore), "the dump covers every table");
+        int commit = statements.indexOf("COMMIT") + 1;
+        assertTrue(commit > 0, statements::toString);
+        // After COMMIT only PostgreSQL's numbering of the change's events runs (the outbox protocol).
+        assertEquals(sqlite() ? List.of() : List.of(unprefixed(probeStore, List.of(probeStore.statements().numberEvents)).get(0)),
+                statements.subList(commit, statements.size()), "what runs after COMMIT");
+        assertEquals(new TreeSet<>(tables()), tablesOf(probeStore), "the dump covers every table");
 
         List<DynamicTest> tests = new ArrayList<>();
         for (int p = 1; p <= statements.size(); p++) {
             for (StatementTrap.When when : StatementTrap.When.values()) {
-                if (p == statements.size() && when == StatementTrap.When.AFTER) {
+                if (p == commit && when == StatementTrap.When.AFTER) {
                     continue; // after COMMIT the change is durable: nothing left to undo
                 }
                 int position = p;
+                if (p > commit) {
+                    tests.add(DynamicTest.dynamicTest("fail " + when + " statement " + p + " of " + statements.size()
+                            + ", after COMMIT (" + statements.get(p - 1) + ")",
+                            () -> failsAfterCommit(setUp, call, thenHolds, position, when)));
+                    continue;
+                }
                 tests.add(DynamicTest.dynamicTest("fail " + when + " statement " + p + " of " + statements.size()
                         + " (" + statements.get(p - 1) + ")", () -> {
                     JdbiStore store = (JdbiStore) newStore();
@@ -199,6 +222,42 @@ abstract class StatementFaultContract extends AtomicityContract {
         return tests.stream();
     }
 
+    /**
+     * A statement after COMMIT fails: the change is committed all the same, so the call succeeds and
+     * its listeners hear of it, only without the position the store could not learn; its events are
+     * in the feed, numbered by the next read, densely before the next change's.
+     */
+    private void failsAfterCommit(Consumer<Acme> setUp, Function<Acme, Outcome<?>> call,
+                                  BiConsumer<Acme, JdbiStore> thenHolds, int position, StatementTrap.When when) {
+        JdbiStore store = (JdbiStore) newStore();
+        Acme w = world(store);
+        setUp.accept(w);
+        FeedPosition headBefore = store.head();
+        int eventsBefore = w.f().events().size();
+        int sprungBefore = TRAP.sprung();
+
+        TRAP.arm(position, when);
+        Outcome<?> outcome;
+        try {
+            outcome = call.apply(w);
+        } finally {
+            TRAP.disarm();
+        }
+
+        assertEquals(sprungBefore + 1, TRAP.sprung(), "the trap was sprung once");
+        assertTrue(outcome.succeeded(), () -> "a committed change succeeds: " + outcome);
+        assertEquals(Optional.empty(), outcome.position(), "without the position the store could not learn");
+        thenHolds.accept(w, store);
+        List<MembershipEvent> published = w.f().events().subList(eventsBefore, w.f().events().size());
+        assertFalse(published.isEmpty(), "the listeners heard of it");
+        List<FeedEvent> feed = store.changes(headBefore, 100);
+        assertEquals(published, feed.stream().map(FeedEvent::event).toList(), "its events are in the feed");
+        for (int i = 0; i < feed.size(); i++) {
+            assertEquals(FeedPosition.of(headBefore.value() + 1 + i), feed.get(i).position(), "densely numbered");
+        }
+        assertEquals(feed.get(feed.size() - 1).position(), store.head());
+    }
+
     /** @return the statements without the store's table prefix, so that two stores' statements compare */
     private static List<String> unprefixed(JdbiStore store, List<String> statements) {
         String prefix = store.statements().prefix;
@@ -219,7 +278,7 @@ abstract class StatementFaultContract extends AtomicityContract {
         Statements sql = store.statements();
         Map<String, List<String>> dump = new LinkedHashMap<>();
         store.jdbi().useHandle(handle -> {
-            for (String table : TABLES) {
+            for (String table : tables()) {
                 dump.put(table, rows(handle, sql.t("SELECT * FROM ${p}" + table)));
             }
             if (sqlite()) {

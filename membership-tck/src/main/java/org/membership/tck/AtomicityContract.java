@@ -24,6 +24,8 @@ import org.membership.api.Actor;
 import org.membership.api.AuditEntry;
 import org.membership.api.Command;
 import org.membership.api.Email;
+import org.membership.api.FeedEvent;
+import org.membership.api.FeedPosition;
 import org.membership.api.Invitation;
 import org.membership.api.InvitationId;
 import org.membership.api.InvitationStatus;
@@ -42,6 +44,7 @@ import org.membership.api.UserStatus;
 import org.membership.api.WorkspaceId;
 import org.membership.api.WorkspaceMember;
 import org.membership.api.WorkspaceRole;
+import org.membership.core.FeedSettings;
 import org.membership.core.MembershipEngine;
 import org.membership.core.spi.MembershipStore;
 
@@ -107,7 +110,9 @@ public abstract class AtomicityContract {
      */
     protected static Acme world(MembershipStore rows) {
         FailingStore store = new FailingStore(rows);
+        // No pruning by the engine: its own write transaction would be the last one a test looks at.
         Fixture f = Fixture.builder(store).rules(MembershipRules.factory())
+                .feed(FeedSettings.defaults().pruneEvery(Duration.ZERO))
                 .user("dora", UserStatus.VALIDATED)
                 .organization("acme", org -> org.admin("alice").member("bob").member("carl")
                         .workspace("research", ws -> ws.admin("alice").member("bob"))
@@ -135,7 +140,8 @@ public abstract class AtomicityContract {
         assertEquals(3, done.removedFromWorkspaces().size(), "the probe removes the whole cascade");
         assertTrue(done.revokedInvitation().isPresent());
         List<String> writes = probe.store().lastWriteCalls();
-        assertTrue(writes.containsAll(List.of("deleteOrganizationMember", "updateInvitationStatus", "appendAudit")), writes::toString);
+        assertTrue(writes.containsAll(List.of("deleteOrganizationMember", "updateInvitationStatus", "appendAudit",
+                "appendEvents")), writes::toString);
         Function<Acme, Outcome<?>> removeBob = w -> w.f().membership().execute(w.f().actor("alice"), w.removeBob());
         return everyWritePosition(writes, removeBob,
                 (w, outcome) -> {
@@ -184,8 +190,8 @@ public abstract class AtomicityContract {
         expireDorasInvitation.accept(probe);
         succeeded(invite.apply(probe));
         List<String> writes = probe.store().lastWriteCalls();
-        assertEquals(List.of("expireInvitations", "insertInvitation", "appendAudit"), writes,
-                "acme's lapsed invitations are marked expired, the new one stored, the change audited");
+        assertEquals(List.of("expireInvitations", "insertInvitation", "appendAudit", "appendEvents"), writes,
+                "acme's lapsed invitations are marked expired, the new one stored, the change audited, its event written");
         return everyWritePosition(writes, expireDorasInvitation, invite, (w, outcome) -> {
             Invitation sent = (Invitation) succeeded(outcome);
             assertNotEquals(w.f().invitation("dora@example.com"), sent.id());
@@ -205,7 +211,7 @@ public abstract class AtomicityContract {
         Acme probe = world();
         succeeded(remove.apply(probe));
         List<String> writes = probe.store().lastWriteCalls();
-        assertEquals(List.of("deleteWorkspaceMember", "appendAudit"), writes);
+        assertEquals(List.of("deleteWorkspaceMember", "appendAudit", "appendEvents"), writes);
         return everyWritePosition(writes, remove, (w, outcome) -> {
             assertEquals(w.f().user("carl"), ((WorkspaceMember) succeeded(outcome)).user());
             assertFalse(memberIds(w.f(), "design").contains("carl"));
@@ -246,8 +252,15 @@ public abstract class AtomicityContract {
 
                     Outcome<?> retried = call.apply(w);
                     thenSucceeds.accept(w, retried);
-                    assertNotEquals(before, Snapshot.of(w.f()));
+                    Snapshot after = Snapshot.of(w.f());
+                    assertNotEquals(before, after);
                     assertEquals(eventsBefore + 1, w.f().events().size() - countCreatedWorkspace(w.f(), eventsBefore));
+                    List<FeedEvent> appended = after.feed().subList(before.feed().size(), after.feed().size());
+                    assertEquals(w.f().events().subList(eventsBefore, w.f().events().size()),
+                            appended.stream().map(FeedEvent::event).toList(),
+                            "the feed gained exactly the events the listeners got, in order");
+                    assertEquals(Optional.of(appended.get(appended.size() - 1).position()), retried.position(),
+                            "the outcome carries the position of the change's last event");
                 }));
             }
         }
@@ -272,7 +285,7 @@ public abstract class AtomicityContract {
         succeeded(w.f().membership().execute(w.f().actor("alice"),
                 new Command.RemoveWorkspaceMember(w.f().workspace("design"), w.f().user("carl"), "")));
         assertEquals(0, w.store().injectedFailures());
-        assertEquals(List.of("deleteWorkspaceMember", "appendAudit"), w.store().lastWriteCalls());
+        assertEquals(List.of("deleteWorkspaceMember", "appendAudit", "appendEvents"), w.store().lastWriteCalls());
     }
 
     // ---- listeners ---------------------------------------------------------------------------------
@@ -366,10 +379,12 @@ public abstract class AtomicityContract {
      * @param memberships each user's memberships
      * @param organizationTrail acme's audit trail
      * @param instanceTrail the instance's audit trail
+     * @param feed every event of the change feed, and its head
      */
     protected record Snapshot(Map<String, List<WorkspaceMember>> workspaces, List<Invitation> pendingInvitations,
                               Map<String, Optional<?>> byId, Map<String, Memberships> memberships,
-                              List<AuditEntry> organizationTrail, List<AuditEntry> instanceTrail) {
+                              List<AuditEntry> organizationTrail, List<AuditEntry> instanceTrail,
+                              List<FeedEvent> feed) {
         /**
          * @param f the world
          * @return what it holds now
@@ -401,8 +416,15 @@ public abstract class AtomicityContract {
                 byId.put("workspace " + id, f.store().read(tx -> tx.workspace(WorkspaceId.of(id))));
                 byId.put("invitation " + id, f.store().read(tx -> tx.invitation(InvitationId.of(id))));
             }
+            List<FeedEvent> feed = new ArrayList<>();
+            for (List<FeedEvent> page; !(page = f.membership().changes().read(feed.isEmpty() ? FeedPosition.START
+                    : feed.get(feed.size() - 1).position(), 7)).isEmpty(); ) {
+                feed.addAll(page);
+            }
+            assertEquals(feed.isEmpty() ? FeedPosition.START : feed.get(feed.size() - 1).position(),
+                    f.membership().changes().head(), "the feed's head is its last event");
             return new Snapshot(workspaces, pending, byId, memberships, trail,
-                    all(Command.ListAuditTrail::ofInstance, f, e -> Long.toString(e.sequence())));
+                    all(Command.ListAuditTrail::ofInstance, f, e -> Long.toString(e.sequence())), feed);
         }
 
         /** Reads every page, small ones so that paging itself is exercised. */

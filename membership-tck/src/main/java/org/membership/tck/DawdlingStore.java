@@ -2,9 +2,13 @@ package org.membership.tck;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import org.membership.api.FeedEvent;
+import org.membership.api.FeedPosition;
 import org.membership.core.spi.MembershipStore;
 import org.membership.core.spi.StoreTransaction;
 
@@ -14,7 +18,8 @@ import org.membership.core.spi.StoreTransaction;
  * that racing commands really overlap there; without it, a command on a fast store often finishes before its rival
  * thread has even started, and a race test would pass on a store that does not isolate
  * transactions at all. Write calls are the {@link StoreTransaction} methods whose names start with
- * {@code insert}, {@code update}, {@code delete}, {@code append} or {@code expire}.
+ * {@code insert}, {@code update}, {@code delete}, {@code append}, {@code expire}, {@code save},
+ * {@code prune}, or it is {@code park}.
  *
  * <p>Thread-safe.
  */
@@ -57,6 +62,21 @@ final class DawdlingStore implements MembershipStore {
     @Override
     public <T> T read(Function<StoreTransaction, T> work) {
         return delegate.read(tx -> work.apply(dawdle(tx)));
+    }
+
+    @Override
+    public List<FeedEvent> changes(FeedPosition after, int limit) {
+        return delegate.changes(after, limit);
+    }
+
+    @Override
+    public FeedPosition head() {
+        return delegate.head();
+    }
+
+    @Override
+    public void awaitChanges(FeedPosition after, Duration timeout) throws InterruptedException {
+        delegate.awaitChanges(after, timeout);
     }
 
     private StoreTransaction dawdle(StoreTransaction tx) {

@@ -1,5 +1,6 @@
 package org.membership.tck;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,18 +11,24 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.membership.api.AuditEntry;
 import org.membership.api.Email;
+import org.membership.api.FeedEvent;
+import org.membership.api.FeedPosition;
 import org.membership.api.Invitation;
 import org.membership.api.InvitationId;
 import org.membership.api.InvitationStatus;
+import org.membership.api.MembershipEvent;
 import org.membership.api.Organization;
 import org.membership.api.OrganizationId;
 import org.membership.api.OrganizationMember;
+import org.membership.api.ParkedEvent;
 import org.membership.api.User;
 import org.membership.api.UserId;
 import org.membership.api.UserStatus;
 import org.membership.api.Workspace;
 import org.membership.api.WorkspaceId;
 import org.membership.api.WorkspaceMember;
+import org.membership.core.spi.ConsumerRecord;
+import org.membership.core.spi.FeedReceipt;
 import org.membership.core.spi.MembershipStore;
 import org.membership.core.spi.Slice;
 import org.membership.core.spi.StoreTransaction;
@@ -141,6 +148,21 @@ public final class FailingStore implements MembershipStore {
     @Override
     public <T> T read(Function<StoreTransaction, T> work) {
         return delegate.read(work);
+    }
+
+    @Override
+    public List<FeedEvent> changes(FeedPosition after, int limit) {
+        return delegate.changes(after, limit);
+    }
+
+    @Override
+    public FeedPosition head() {
+        return delegate.head();
+    }
+
+    @Override
+    public void awaitChanges(FeedPosition after, Duration timeout) throws InterruptedException {
+        delegate.awaitChanges(after, timeout);
     }
 
     /** Counts the write calls of one transaction attempt and springs the trap. */
@@ -369,6 +391,59 @@ public final class FailingStore implements MembershipStore {
             AuditEntry stored = tx.appendAudit(entry);
             after("appendAudit");
             return stored;
+        }
+
+        @Override
+        public FeedReceipt appendEvents(List<MembershipEvent> events) {
+            before("appendEvents");
+            FeedReceipt receipt = tx.appendEvents(events);
+            after("appendEvents");
+            return receipt;
+        }
+
+        @Override
+        public Optional<ConsumerRecord> consumer(String name) {
+            return tx.consumer(name);
+        }
+
+        @Override
+        public List<ConsumerRecord> consumers() {
+            return tx.consumers();
+        }
+
+        @Override
+        public void saveConsumer(ConsumerRecord consumer) {
+            before("saveConsumer");
+            tx.saveConsumer(consumer);
+            after("saveConsumer");
+        }
+
+        @Override
+        public boolean deleteConsumer(String name) {
+            before("deleteConsumer");
+            boolean deleted = tx.deleteConsumer(name);
+            after("deleteConsumer");
+            return deleted;
+        }
+
+        @Override
+        public void park(String consumer, ParkedEvent parked) {
+            before("park");
+            tx.park(consumer, parked);
+            after("park");
+        }
+
+        @Override
+        public List<ParkedEvent> parked(String consumer, int limit) {
+            return tx.parked(consumer, limit);
+        }
+
+        @Override
+        public int pruneFeed(FeedPosition through, Instant before, int limit) {
+            before("pruneFeed");
+            int pruned = tx.pruneFeed(through, before, limit);
+            after("pruneFeed");
+            return pruned;
         }
     }
 }

@@ -30,6 +30,7 @@ import org.membership.api.UserStatus;
 import org.membership.api.Workspace;
 import org.membership.api.WorkspaceId;
 import org.membership.api.WorkspaceRole;
+import org.membership.core.FeedSettings;
 import org.membership.core.MembershipEngine;
 import org.membership.core.spi.MembershipStore;
 
@@ -214,6 +215,7 @@ public final class Fixture {
         private final Map<String, WorkspaceId> workspaces = new LinkedHashMap<>();
         private final Map<String, InvitationId> invitations = new LinkedHashMap<>();
         private final List<MembershipEvent> events = new ArrayList<>();
+        private FeedSettings feed = FeedSettings.defaults();
         private Membership membership;
 
         private Builder(MembershipStore store) {
@@ -226,6 +228,16 @@ public final class Fixture {
          */
         public Builder rules(MembershipRules rules) {
             this.rules = rules;
+            return this;
+        }
+
+        /**
+         * @param settings how the engine runs the change feed (for example {@code pruneEvery(Duration.ZERO)}
+         *                 to keep every event however far the clock is moved)
+         * @return this builder
+         */
+        public Builder feed(FeedSettings settings) {
+            this.feed = settings;
             return this;
         }
 
@@ -271,7 +283,7 @@ public final class Fixture {
          * @throws IllegalStateException if the library refused a step (the message says which and why)
          */
         public Fixture build() {
-            membership = MembershipEngine.builder(store).rules(rules).clock(clock)
+            membership = MembershipEngine.builder(store).rules(rules).clock(clock).feed(feed)
                     .ids(new Sequential()).listener(events::add).build();
             for (User user : users.values()) {
                 run(new Command.RegisterUser(user));

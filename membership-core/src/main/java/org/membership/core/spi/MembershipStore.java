@@ -1,12 +1,17 @@
 package org.membership.core.spi;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.function.Function;
+import org.membership.api.FeedEvent;
+import org.membership.api.FeedPosition;
 
 /**
  * Where memberships live: the one extension point a persistence module implements. The engine
  * decides; the store only reads and writes rows, each change inside one transaction.
  *
- * <p>Contract, beyond each method's own:
+ * <p>Contract, beyond each method's own (the locking and outbox protocols are in the
+ * {@linkplain org.membership.core.spi package documentation}):
  * <ul>
  *   <li>{@link #write} is all or nothing: if {@code work} throws, nothing it wrote is visible, ever.</li>
  *   <li>Inside {@link #write}, {@link StoreTransaction#lockOrganization} serializes every change of one
@@ -45,4 +50,33 @@ public interface MembershipStore {
      * @throws org.membership.api.UnableToPersistException if the store could not be read
      */
     <T> T read(Function<StoreTransaction, T> work);
+
+    /**
+     * Reads the change feed: events that {@link StoreTransaction#appendEvents} wrote in transactions
+     * that have committed, in feed order (see the package documentation).
+     *
+     * @param after the position of the last event the reader has
+     * @param limit the most events to return, at least 1
+     * @return the events after {@code after}, ascending by position; the next ones are the ones after the last of these
+     * @throws org.membership.api.UnableToPersistException if the store could not be read
+     */
+    List<FeedEvent> changes(FeedPosition after, int limit);
+
+    /**
+     * @return the position of the last event committed to the feed, {@link FeedPosition#START} if none
+     * @throws org.membership.api.UnableToPersistException if the store could not be read
+     */
+    FeedPosition head();
+
+    /**
+     * Waits until an event after {@code after} may have been committed, by this process or (for a
+     * shared database) any other, or until the timeout: a hint for followers, which then read
+     * {@link #changes}. May return early and without cause; never later than the timeout by more
+     * than the store's polling interval.
+     *
+     * @param after the position the follower has reached
+     * @param timeout how long to wait at most
+     * @throws InterruptedException if the thread was interrupted while waiting
+     */
+    void awaitChanges(FeedPosition after, Duration timeout) throws InterruptedException;
 }

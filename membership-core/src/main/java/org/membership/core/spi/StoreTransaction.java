@@ -5,11 +5,14 @@ import java.util.List;
 import java.util.Optional;
 import org.membership.api.AuditEntry;
 import org.membership.api.Email;
+import org.membership.api.FeedPosition;
 import org.membership.api.Invitation;
 import org.membership.api.InvitationId;
+import org.membership.api.MembershipEvent;
 import org.membership.api.Organization;
 import org.membership.api.OrganizationId;
 import org.membership.api.OrganizationMember;
+import org.membership.api.ParkedEvent;
 import org.membership.api.User;
 import org.membership.api.UserId;
 import org.membership.api.Workspace;
@@ -158,4 +161,52 @@ public interface StoreTransaction {
      * @return the entry with the sequence number the store assigned: greater than every earlier one
      */
     AuditEntry appendAudit(AuditEntry entry);
+
+    // ---- the change feed (see the package documentation for the outbox protocol) -----------
+
+    /**
+     * Writes a change's events to the change feed (the outbox), in this transaction: they become
+     * readable through {@link MembershipStore#changes} exactly when, and only if, it commits, in the
+     * given order, adjacent to each other, each with a new id.
+     *
+     * @param events the events, in the order the change made them; at least one
+     * @return where the last of them lands in the feed, readable after {@link MembershipStore#write} returned
+     */
+    FeedReceipt appendEvents(List<MembershipEvent> events);
+
+    /**
+     * Reads a stored consumer; in a write transaction it also locks the consumer's row until the
+     * transaction ends, so that two instances claiming or advancing one consumer take turns.
+     *
+     * @return the consumer, if stored
+     */
+    Optional<ConsumerRecord> consumer(String name);
+
+    /** @return every stored consumer, by name */
+    List<ConsumerRecord> consumers();
+
+    /** Stores a consumer, replacing the one of that name if there is one. */
+    void saveConsumer(ConsumerRecord consumer);
+
+    /**
+     * Deletes a stored consumer and its parked events.
+     *
+     * @return whether it was stored
+     */
+    boolean deleteConsumer(String name);
+
+    /** Keeps an event the consumer gave up on, with its last failure; a copy that pruning the feed leaves alone. */
+    void park(String consumer, ParkedEvent parked);
+
+    /** @return the consumer's parked events, oldest position first, at most {@code limit} */
+    List<ParkedEvent> parked(String consumer, int limit);
+
+    /**
+     * Deletes the oldest events of the feed: those, in position order, whose position is at most
+     * {@code through} and that happened before {@code before}, stopping at the first event that is
+     * not both (what is deleted is always a prefix of the feed), at most {@code limit} of them.
+     *
+     * @return how many it deleted
+     */
+    int pruneFeed(FeedPosition through, Instant before, int limit);
 }

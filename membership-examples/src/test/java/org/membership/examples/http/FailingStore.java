@@ -1,7 +1,11 @@
 package org.membership.examples.http;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import org.membership.api.FeedEvent;
+import org.membership.api.FeedPosition;
 import org.membership.api.UnableToPersistException;
 import org.membership.core.spi.MembershipStore;
 import org.membership.core.spi.StoreTransaction;
@@ -23,5 +27,20 @@ final class FailingStore implements MembershipStore {
     @Override
     public <T> T read(Function<StoreTransaction, T> work) {
         return delegate.read(work);
+    }
+
+    @Override
+    public List<FeedEvent> changes(FeedPosition after, int limit) {
+        return delegate.changes(after, limit);
+    }
+
+    @Override
+    public FeedPosition head() {
+        return delegate.head();
+    }
+
+    @Override
+    public void awaitChanges(FeedPosition after, Duration timeout) throws InterruptedException {
+        delegate.awaitChanges(after, timeout);
     }
 }

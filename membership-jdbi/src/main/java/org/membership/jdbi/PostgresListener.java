@@ -1,0 +1,97 @@
+package org.membership.jdbi;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.function.LongConsumer;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+/**
+ * Hears PostgreSQL's notifications of new feed heads ({@code NOTIFY} from the sequencer, see
+ * {@code V3__change_feed.sql}) on a dedicated connection and a daemon thread, reconnecting after a
+ * failure. Thread-safe.
+ */
+final class PostgresListener implements FeedWakeups.Listener, Runnable {
+    private static final System.Logger LOG = System.getLogger(PostgresListener.class.getName());
+    private static final int WAIT_MS = 500;
+    private static final long RECONNECT_MS = 1000;
+
+    /** Where the listening connection comes from. */
+    @FunctionalInterface
+    interface Connections {
+        Connection open() throws SQLException;
+    }
+
+    private final String channel;
+    private final Connections connections;
+    private final LongConsumer heads;
+    private final Thread thread;
+    private volatile boolean receiving;
+    private volatile boolean closed;
+
+    private PostgresListener(String channel, Connections connections, LongConsumer heads) {
+        this.channel = channel;
+        this.connections = connections;
+        this.heads = heads;
+        this.thread = new Thread(this, "membership-feed-listener");
+        this.thread.setDaemon(true);
+    }
+
+    /** @return how a store with this table prefix listens for its feed's notifications */
+    static FeedWakeups.Listening channel(String prefix, Connections connections) {
+        return heads -> {
+            PostgresListener listener = new PostgresListener(prefix + "membership_feed", connections, heads);
+            listener.thread.start();
+            return listener;
+        };
+    }
+
+    @Override
+    public void run() {
+        while (!closed) {
+            try (Connection connection = connections.open()) {
+                connection.setAutoCommit(true);
+                try (Statement listen = connection.createStatement()) {
+                    listen.execute("LISTEN " + channel);
+                }
+                PGConnection notifications = connection.unwrap(PGConnection.class);
+                receiving = true;
+                while (!closed) {
+                    PGNotification[] received = notifications.getNotifications(WAIT_MS);
+                    if (received != null) {
+                        for (PGNotification notification : received) {
+                            heads.accept(Long.parseLong(notification.getParameter()));
+                        }
+                    }
+                }
+            } catch (SQLException | RuntimeException e) {
+                receiving = false;
+                if (!closed) {
+                    LOG.log(System.Logger.Level.WARNING, "lost the connection that listens for changes; reconnecting", e);
+                    try {
+                        Thread.sleep(RECONNECT_MS);
+                    } catch (InterruptedException interrupted) {
+                        return;
+                    }
+                }
+            }
+        }
+        receiving = false;
+    }
+
+    @Override
+    public boolean receiving() {
+        return receiving;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            thread.join(WAIT_MS * 4L);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
