@@ -71,7 +71,13 @@ final class DurableSubscription extends FeedSubscription {
                     .orElseGet(() -> owned || position.isAfter(FeedPosition.START)
                             ? position : consumer.startAfter().orElse(FeedPosition.START));
             leaseUntil = now.plus(lease());
-            tx.saveConsumer(new ConsumerRecord(consumer.name(), from, Optional.of(feed.settings.instance()), leaseUntil));
+            ConsumerRecord claimed = new ConsumerRecord(consumer.name(), from, Optional.of(feed.settings.instance()),
+                    leaseUntil);
+            if (record.isPresent()) {
+                tx.updateConsumer(claimed);
+            } else {
+                tx.insertConsumer(claimed); // a rival that inserted it first makes this a lost race, run again
+            }
             return Optional.of(from);
         });
     }
@@ -90,7 +96,7 @@ final class DurableSubscription extends FeedSubscription {
             }
             parked.ifPresent(p -> tx.park(consumer.name(), p));
             Instant until = feed.clock.instant().plus(lease());
-            tx.saveConsumer(new ConsumerRecord(consumer.name(), reached, Optional.of(feed.settings.instance()), until));
+            tx.updateConsumer(new ConsumerRecord(consumer.name(), reached, Optional.of(feed.settings.instance()), until));
             leaseUntil = until;
             return true;
         });
@@ -176,7 +182,7 @@ final class DurableSubscription extends FeedSubscription {
             feed.store.write(tx -> {
                 Optional<ConsumerRecord> record = tx.consumer(consumer.name());
                 if (record.isPresent() && record.get().owner().equals(Optional.of(feed.settings.instance()))) {
-                    tx.saveConsumer(new ConsumerRecord(consumer.name(), record.get().position(), Optional.empty(),
+                    tx.updateConsumer(new ConsumerRecord(consumer.name(), record.get().position(), Optional.empty(),
                             feed.clock.instant()));
                 }
                 return null;

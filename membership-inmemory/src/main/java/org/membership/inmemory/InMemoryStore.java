@@ -711,8 +711,16 @@ public final class InMemoryStore implements MembershipStore {
         }
 
         @Override
-        public void saveConsumer(ConsumerRecord consumer) {
+        public void insertConsumer(ConsumerRecord consumer) {
             checkWritable();
+            absent(consumers, consumer.name());
+            put(consumers, consumer.name(), consumer);
+        }
+
+        @Override
+        public void updateConsumer(ConsumerRecord consumer) {
+            checkWritable();
+            existing(consumers, consumer.name());
             put(consumers, consumer.name(), consumer);
         }
 

@@ -160,7 +160,7 @@ final class RulesContractSelfTest {
     @Test
     void storeLosingAuditEntries_failsRule10() {
         Broken contract = new Broken("auditTrail", entries -> List.<AuditEntry>of());
-        assertFalsified(contract::rule10_everySuccessfulChange_writesOneAuditEntry_andPublishes_refusalsAndReadsNothing);
+        assertFalsified(contract::rule10_everySuccessfulChange_writesOneAuditEntryAndItsEventsToTheFeed_refusalsAndReadsNothing);
     }
 
     @Test

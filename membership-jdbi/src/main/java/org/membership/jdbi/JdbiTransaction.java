@@ -458,9 +458,15 @@ final class JdbiTransaction implements StoreTransaction {
     }
 
     @Override
-    public void saveConsumer(ConsumerRecord consumer) {
-        update(sql.saveConsumer, "consumer " + consumer.name(), consumer.name(), consumer.position().value(),
+    public void insertConsumer(ConsumerRecord consumer) {
+        update(sql.insertConsumer, "consumer " + consumer.name(), consumer.name(), consumer.position().value(),
                 consumer.owner().orElse(null), nanos(consumer.leaseUntil()));
+    }
+
+    @Override
+    public void updateConsumer(ConsumerRecord consumer) {
+        update(sql.updateConsumer, "consumer " + consumer.name(), consumer.position().value(),
+                consumer.owner().orElse(null), nanos(consumer.leaseUntil()), consumer.name());
     }
 
     @Override

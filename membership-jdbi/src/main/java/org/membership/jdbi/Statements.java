@@ -93,7 +93,8 @@ final class Statements {
     final String consumer;
     final String consumerLocking;
     final String consumers;
-    final String saveConsumer;
+    final String insertConsumer;
+    final String updateConsumer;
     final String deleteConsumer;
     final String deleteParked;
     final String park;
@@ -169,9 +170,8 @@ final class Statements {
         this.consumer = t(consumer + " WHERE name = ?");
         this.consumerLocking = t(consumer + " WHERE name = ?" + (dialect == Dialect.POSTGRESQL ? " FOR UPDATE" : ""));
         this.consumers = t(consumer + " ORDER BY name");
-        this.saveConsumer = t("INSERT INTO ${p}feed_consumers (name, position, owner, lease_until) VALUES (?, ?, ?, ?)"
-                + " ON CONFLICT (name) DO UPDATE SET position = excluded.position, owner = excluded.owner,"
-                + " lease_until = excluded.lease_until");
+        this.insertConsumer = t("INSERT INTO ${p}feed_consumers (name, position, owner, lease_until) VALUES (?, ?, ?, ?)");
+        this.updateConsumer = t("UPDATE ${p}feed_consumers SET position = ?, owner = ?, lease_until = ? WHERE name = ?");
         this.deleteConsumer = t("DELETE FROM ${p}feed_consumers WHERE name = ?");
         this.deleteParked = t("DELETE FROM ${p}feed_parked WHERE consumer = ?");
         this.park = t("INSERT INTO ${p}feed_parked (consumer, position, event_id, type, payload, attempts, error, parked_at)"

@@ -18,7 +18,7 @@ import org.membership.core.spi.StoreTransaction;
  * that racing commands really overlap there; without it, a command on a fast store often finishes before its rival
  * thread has even started, and a race test would pass on a store that does not isolate
  * transactions at all. Write calls are the {@link StoreTransaction} methods whose names start with
- * {@code insert}, {@code update}, {@code delete}, {@code append}, {@code expire}, {@code save},
+ * {@code insert}, {@code update}, {@code delete}, {@code append}, {@code expire} or
  * {@code prune}, or it is {@code park}.
  *
  * <p>Thread-safe.

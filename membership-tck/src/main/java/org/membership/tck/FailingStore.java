@@ -412,10 +412,17 @@ public final class FailingStore implements MembershipStore {
         }
 
         @Override
-        public void saveConsumer(ConsumerRecord consumer) {
-            before("saveConsumer");
-            tx.saveConsumer(consumer);
-            after("saveConsumer");
+        public void insertConsumer(ConsumerRecord consumer) {
+            before("insertConsumer");
+            tx.insertConsumer(consumer);
+            after("insertConsumer");
+        }
+
+        @Override
+        public void updateConsumer(ConsumerRecord consumer) {
+            before("updateConsumer");
+            tx.updateConsumer(consumer);
+            after("updateConsumer");
         }
 
         @Override

@@ -1,6 +1,7 @@
 package org.membership.tck;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,9 +15,13 @@ import org.membership.api.Actor;
 import org.membership.api.AuthorityLevel;
 import org.membership.api.Command;
 import org.membership.api.Email;
+import org.membership.api.Invitation;
 import org.membership.api.InvitationId;
+import org.membership.api.InvitationStatus;
+import org.membership.api.MembershipEvent;
 import org.membership.api.MembershipRules;
 import org.membership.api.Operation;
+import org.membership.api.Organization;
 import org.membership.api.OrganizationAdminRemoval;
 import org.membership.api.OrganizationId;
 import org.membership.api.OrganizationRole;
@@ -25,11 +30,15 @@ import org.membership.api.SelfRemoval;
 import org.membership.api.User;
 import org.membership.api.UserId;
 import org.membership.api.UserStatus;
+import org.membership.api.Workspace;
 import org.membership.api.WorkspaceId;
+import org.membership.api.WorkspaceKind;
+import org.membership.api.WorkspaceMember;
 import org.membership.api.WorkspaceRole;
 import org.quicktheories.api.Pair;
 import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
+import org.quicktheories.generators.SourceDSL;
 
 /**
  * The one shared set of QuickTheories generators for the membership domain: ids in every shape
@@ -670,5 +679,77 @@ public final class Generators {
      */
     public static Gen<String> invalidReasons() {
         return Generate.oneOf(overlongStrings(), withControlCharacters(), withLoneSurrogates());
+    }
+
+    // ---- events, as the change feed keeps them ---------------------------------------------------
+
+    /** @return instants from 1970 to 2190, to the nanosecond (the span every store keeps exactly) */
+    public static Gen<Instant> instants() {
+        return Generate.longRange(0, 7_000_000_000L).zip(Generate.range(0, 999_999_999), Instant::ofEpochSecond);
+    }
+
+    /** @return valid display names: plain, accented, other scripts, emoji (surrogate pairs), quotes and SQL */
+    public static Gen<String> displayNames() {
+        return Generate.oneOf(Generate.pick(List.of("Acme", "Research & Development", "Équipe café", "日本語チーム",
+                "Team \uD83D\uDE80 rocket", "O'Brien \"quoted\" \\ backslash", "a", "x".repeat(200))),
+                sqlMetacharacters());
+    }
+
+    /** @return accounts of every status, some instance admins, with mixed-case emails */
+    public static Gen<User> users() {
+        return userIds().zip(emails(), userStatuses(), Generate.booleans(), User::new);
+    }
+
+    /** @return memberships of custom workspaces with every role */
+    public static Gen<WorkspaceMember> workspaceMembers() {
+        return workspaceIds().zip(userIds(), workspaceRoles(), instants(), WorkspaceMember::new);
+    }
+
+    /** @return invitations of every role and stored status */
+    public static Gen<Invitation> invitations() {
+        Gen<InvitationStatus> statuses = Generate.enumValues(InvitationStatus.class);
+        Gen<Long> lifetimeNanos = Generate.longRange(1, Duration.ofDays(60).toNanos());
+        return in -> {
+            Instant created = instants().generate(in);
+            return new Invitation(invitationIds().generate(in), organizationIds().generate(in), emails().generate(in),
+                    organizationRoles().generate(in), statuses.generate(in), created,
+                    created.plusNanos(lifetimeNanos.generate(in)));
+        };
+    }
+
+    /**
+     * Events of every {@link MembershipEvent} type, with values of every shape the library accepts:
+     * what a store's change feed must give back exactly as it was appended.
+     *
+     * @return events, every type about equally often
+     */
+    public static Gen<MembershipEvent> events() {
+        Gen<MembershipEvent> registered = users().zip(instants(), MembershipEvent.UserRegistered::new);
+        Gen<MembershipEvent> statusChanged = userIds().zip(userStatuses(), userStatuses(), instants(),
+                MembershipEvent.UserStatusChanged::new);
+        Gen<MembershipEvent> organizationCreated = in -> new MembershipEvent.OrganizationCreated(
+                new Organization(organizationIds().generate(in), displayNames().generate(in), workspaceIds().generate(in),
+                        instants().generate(in)), userIds().generate(in), instants().generate(in));
+        Gen<MembershipEvent> workspaceCreated = in -> new MembershipEvent.WorkspaceCreated(
+                new Workspace(workspaceIds().generate(in), organizationIds().generate(in), displayNames().generate(in),
+                        Generate.enumValues(WorkspaceKind.class).generate(in), instants().generate(in)),
+                instants().generate(in));
+        Gen<MembershipEvent> memberAdded = organizationIds().zip(workspaceMembers(), instants(),
+                MembershipEvent.WorkspaceMemberAdded::new);
+        Gen<MembershipEvent> roleChanged = in -> new MembershipEvent.WorkspaceRoleChanged(organizationIds().generate(in),
+                workspaceIds().generate(in), userIds().generate(in), workspaceRoles().generate(in),
+                workspaceRoles().generate(in), instants().generate(in));
+        Gen<MembershipEvent> memberRemoved = organizationIds().zip(workspaceIds(), userIds(), instants(),
+                MembershipEvent.WorkspaceMemberRemoved::new);
+        Gen<MembershipEvent> sent = invitations().zip(instants(), MembershipEvent.InvitationSent::new);
+        Gen<MembershipEvent> accepted = invitations().zip(userIds(), instants(), MembershipEvent.InvitationAccepted::new);
+        Gen<MembershipEvent> revoked = invitations().zip(instants(), MembershipEvent.InvitationRevoked::new);
+        Gen<MembershipEvent> organizationMemberRemoved = in -> new MembershipEvent.OrganizationMemberRemoved(
+                organizationIds().generate(in), userIds().generate(in),
+                SourceDSL.lists().of(workspaceIds()).ofSizeBetween(0, 4).generate(in),
+                Generate.booleans().generate(in) ? Optional.of(invitationIds().generate(in)) : Optional.empty(),
+                instants().generate(in));
+        return Generate.oneOf(registered, statusChanged, organizationCreated, workspaceCreated, memberAdded, roleChanged,
+                memberRemoved, sent, accepted, revoked, organizationMemberRemoved);
     }
 }

@@ -19,6 +19,8 @@ import org.membership.api.Actor;
 import org.membership.api.AuditEntry;
 import org.membership.api.Command;
 import org.membership.api.Decision;
+import org.membership.api.FeedEvent;
+import org.membership.api.FeedPosition;
 import org.membership.api.Email;
 import org.membership.api.Invitation;
 import org.membership.api.InvitationId;
@@ -199,6 +201,8 @@ public abstract class ModelBasedContract {
         private final Map<String, Integer> tally;
         private final Map<Optional<OrganizationId>, List<String>> auditSeen = new java.util.HashMap<>();
         private final Map<Optional<OrganizationId>, String> lastSequence = new java.util.HashMap<>();
+        /** The change feed's head as the model predicts it: one position per event of every change. */
+        private long feedHead = -1;
 
         Run(long seed, MembershipStore store, Map<String, Integer> tally) {
             this.seed = seed;
@@ -526,11 +530,39 @@ public abstract class ModelBasedContract {
             if (!events.equals(predicted.events())) {
                 throw failure("published events " + events + " but the model expects " + predicted.events(), null);
             }
+            compareFeed(predicted.events(), outcome);
             if (outcome.succeeded() && ids.get() != Long.parseLong(model.peekId(0))) {
                 throw failure("the library used ids up to " + ids.get() + ", the model up to " + model.peekId(0), null);
             }
             compareState(index);
             return outcome;
+        }
+
+        /**
+         * The change feed after a step: exactly the predicted events, at the positions right after the
+         * head before it, the outcome carrying the last; nothing for refusals, reads and no-ops.
+         */
+        private void compareFeed(List<MembershipEvent> predicted, Outcome<?> outcome) {
+            if (feedHead < 0) {
+                feedHead = store.head().value() - predicted.size();
+            }
+            List<FeedEvent> fed = store.changes(FeedPosition.of(feedHead), 100);
+            if (!fed.stream().map(FeedEvent::event).toList().equals(predicted)) {
+                throw failure("the change feed gained " + fed + " but the model expects " + predicted, null);
+            }
+            for (int i = 0; i < fed.size(); i++) {
+                if (fed.get(i).position().value() != feedHead + 1 + i) {
+                    throw failure("feed event " + fed.get(i) + " is not at position " + (feedHead + 1 + i), null);
+                }
+            }
+            feedHead += predicted.size();
+            Optional<FeedPosition> expected = predicted.isEmpty() ? Optional.empty() : Optional.of(FeedPosition.of(feedHead));
+            if (!outcome.position().equals(expected)) {
+                throw failure("the outcome's position is " + outcome.position() + ", the feed's last event " + expected, null);
+            }
+            if (!store.head().equals(FeedPosition.of(feedHead))) {
+                throw failure("the feed's head is " + store.head() + ", not " + feedHead, null);
+            }
         }
 
         private static String describe(Outcome<?> outcome) {

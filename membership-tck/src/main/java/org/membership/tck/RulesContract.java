@@ -27,6 +27,8 @@ import org.membership.api.AuthorityLevel;
 import org.membership.api.Command;
 import org.membership.api.Decision;
 import org.membership.api.Email;
+import org.membership.api.FeedEvent;
+import org.membership.api.FeedPosition;
 import org.membership.api.InvalidInputException;
 import org.membership.api.Invitation;
 import org.membership.api.InvitationId;
@@ -1124,22 +1126,35 @@ public abstract class RulesContract {
 
     // ---- rule 10: audit and events -------------------------------------------------------------
 
+    /**
+     * Rule 10: a successful change writes one audit entry, writes its events to the change feed in
+     * the same change (exactly the events the listeners then get, at the positions after the feed's
+     * head, the outcome carrying the last), and publishes them; refusals, reads, dry runs and changes
+     * that change nothing write and publish nothing. If it fails: the engine or the store loses an
+     * audit entry or an event, or writes one for a refusal.
+     */
     @Test
-    public void rule10_everySuccessfulChange_writesOneAuditEntry_andPublishes_refusalsAndReadsNothing() {
+    public void rule10_everySuccessfulChange_writesOneAuditEntryAndItsEventsToTheFeed_refusalsAndReadsNothing() {
         AtomicInteger changes = new AtomicInteger();
         qt(3).forAll(Generators.powerfulScenarios(), Generate.oneOf(Generators.presets(), Generators.rules()))
                 .checkAssert((s, rules) -> {
                     World w = World.build(s.spec(), newStore(), rules);
                     World.State before = w.snapshot();
+                    FeedPosition head = w.membership().changes().head();
                     Actor actor = s.actor().in(w);
                     Command<?> command = s.command().in(w);
+                    w.membership().check(actor, command);
+                    assertEquals(head, w.membership().changes().head(), "a dry run writes nothing to the feed");
                     Outcome<?> outcome = w.membership().execute(actor, command);
                     World.State after = w.snapshot();
                     List<AuditEntry> written = new ArrayList<>(after.auditEntries());
                     before.auditEntries().forEach(written::remove);
+                    List<FeedEvent> fed = w.membership().changes().read(head, 100);
                     if (!outcome.succeeded() || isRead(command.operation())) {
                         assertEquals(before, after, "refusals and reads change nothing");
                         assertEquals(List.of(), w.events(), "refusals and reads publish nothing");
+                        assertEquals(List.of(), fed, "refusals and reads write nothing to the feed");
+                        assertEquals(Optional.empty(), outcome.position());
                         return;
                     }
                     if (written.isEmpty()) {
@@ -1147,8 +1162,17 @@ public abstract class RulesContract {
                                 || command instanceof Command.ChangeWorkspaceRole, () -> "no audit entry for " + command);
                         assertEquals(before, after, "a success without an audit entry changed nothing");
                         assertEquals(List.of(), w.events());
+                        assertEquals(List.of(), fed);
+                        assertEquals(Optional.empty(), outcome.position(), "a change that changed nothing has no position");
                         return;
                     }
+                    assertEquals(w.events(), fed.stream().map(FeedEvent::event).toList(),
+                            "the feed holds exactly the events the listeners got, in order");
+                    for (int i = 0; i < fed.size(); i++) {
+                        assertEquals(FeedPosition.of(head.value() + 1 + i), fed.get(i).position(), "right after the head");
+                    }
+                    assertEquals(Optional.of(fed.get(fed.size() - 1).position()), outcome.position(),
+                            "the outcome carries the position of the change's last event");
                     changes.incrementAndGet();
                     assertEquals(1, written.size(), () -> "one audit entry per change: " + written);
                     AuditEntry entry = written.get(0);

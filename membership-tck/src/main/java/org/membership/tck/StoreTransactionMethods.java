@@ -17,14 +17,14 @@ public final class StoreTransactionMethods {
     /**
      * @param method a method of {@link StoreTransaction}
      * @return whether it changes stored rows (its name begins with insert, update, delete, append,
-     *     expire, save or prune, or it is park); the locks and every read (parked among them) do not
+     *     expire or prune, or it is park); the locks and every read (parked among them) do not
      * @throws NullPointerException if method is null
      */
     public static boolean isWrite(Method method) {
         String name = method.getName();
         return name.startsWith("insert") || name.startsWith("update") || name.startsWith("delete")
-                || name.startsWith("append") || name.startsWith("expire") || name.startsWith("save")
-                || name.equals("park") || name.startsWith("prune");
+                || name.startsWith("append") || name.startsWith("expire") || name.equals("park")
+                || name.startsWith("prune");
     }
 
     /**

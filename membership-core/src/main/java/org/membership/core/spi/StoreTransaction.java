@@ -185,8 +185,15 @@ public interface StoreTransaction {
     /** @return every stored consumer, by name */
     List<ConsumerRecord> consumers();
 
-    /** Stores a consumer, replacing the one of that name if there is one. */
-    void saveConsumer(ConsumerRecord consumer);
+    /**
+     * Stores a new consumer. No consumer of that name is stored: where writers run concurrently, one
+     * that stored it first (a row {@link #consumer} could not lock, since it did not exist yet) makes
+     * this transaction fail as a lost race, which the store runs again.
+     */
+    void insertConsumer(ConsumerRecord consumer);
+
+    /** Replaces a stored consumer's position, owner and lease. */
+    void updateConsumer(ConsumerRecord consumer);
 
     /**
      * Deletes a stored consumer and its parked events.
