@@ -1,0 +1,93 @@
+package org.membership.jdbi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.membership.api.FeedEvent;
+import org.membership.api.FeedPosition;
+import org.membership.api.MembershipEvent;
+import org.membership.api.OrganizationId;
+import org.membership.api.UserId;
+import org.membership.api.WorkspaceId;
+
+/**
+ * Followers of the change feed in one process are woken by changes that another store object
+ * (another process, as far as the database can tell) commits on the same database: on PostgreSQL by
+ * NOTIFY, which the tests prove by setting the follower's poll interval far beyond the test's wait,
+ * and on SQLite by polling the feed's head. Each test waits at most a hang guard, never an expected
+ * duration.
+ */
+final class FeedWakeupTest {
+    private static final Duration NEVER_POLLS = Duration.ofHours(1);
+    private static final Duration HANG_GUARD = Duration.ofSeconds(30);
+    private static final MembershipEvent REMOVED = new MembershipEvent.WorkspaceMemberRemoved(OrganizationId.of("acme"),
+            WorkspaceId.of("ws"), UserId.of("ann"), Instant.parse("2026-03-01T00:00:00Z"));
+
+    @TempDir
+    Path directory;
+
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+    private PostgresDatabase database;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        pool.shutdownNow();
+        assertTrue(pool.awaitTermination(HANG_GUARD.toSeconds(), TimeUnit.SECONDS));
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    @Test
+    void postgresql_aFollowerIsWokenByNotify_forAChangeAnotherStoreCommitted() throws Exception {
+        database = PostgresDatabase.require();
+        String url = database.freshSchema();
+        try (JdbiStore writer = JdbiStore.postgresql(url);
+             JdbiStore follower = JdbiStore.postgresql(url, JdbiStore.Options.defaults().feedPollInterval(NEVER_POLLS))) {
+            // A first wait starts the listener; it returns at its short timeout, having seen nothing.
+            follower.awaitChanges(FeedPosition.START, Duration.ofMillis(200));
+            for (int change = 1; change <= 5; change++) {
+                FeedPosition seen = FeedPosition.of(change - 1);
+                Future<FeedPosition> woken = pool.submit(() -> {
+                    follower.awaitChanges(seen, NEVER_POLLS);
+                    return follower.head();
+                });
+                Thread.sleep(50); // let it wait first: the wake-up must come from the commit, not from a head read
+                writer.write(tx -> tx.appendEvents(List.of(REMOVED)));
+                assertEquals(FeedPosition.of(change), woken.get(HANG_GUARD.toSeconds(), TimeUnit.SECONDS),
+                        "change " + change + " woke the follower although it never polls");
+            }
+            assertEquals(5, follower.changes(FeedPosition.START, 10).size());
+        }
+    }
+
+    @Test
+    void sqlite_aFollowerPollsTheHead_andSeesAChangeAnotherStoreCommittedOnTheFile() throws Exception {
+        Path file = directory.resolve("shared.db");
+        try (JdbiStore writer = JdbiStore.sqlite(file);
+             JdbiStore follower = JdbiStore.sqlite(file, JdbiStore.Options.defaults().feedPollInterval(Duration.ofMillis(5)))) {
+            for (int change = 1; change <= 5; change++) {
+                FeedPosition seen = FeedPosition.of(change - 1);
+                Future<List<FeedEvent>> woken = pool.submit(() -> {
+                    follower.awaitChanges(seen, HANG_GUARD.multipliedBy(10));
+                    return follower.changes(seen, 10);
+                });
+                Thread.sleep(20);
+                writer.write(tx -> tx.appendEvents(List.of(REMOVED)));
+                List<FeedEvent> read = woken.get(HANG_GUARD.toSeconds(), TimeUnit.SECONDS);
+                assertEquals(List.of(FeedPosition.of(change)), read.stream().map(FeedEvent::position).toList());
+            }
+        }
+    }
+}
