@@ -106,9 +106,12 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
      * @param feedPollInterval how often a waiting follower of the change feed looks at its head when nothing
      *                         wakes it: the delay after which another process's change on SQLite is seen, and
      *                         on PostgreSQL the fallback should a notification be missed; positive
+     * @param feedNotifications PostgreSQL: whether followers listen for other processes' changes
+     *                          ({@code LISTEN}); turn it off where connections cannot listen (a pooler in
+     *                          transaction mode), and followers poll every {@code feedPollInterval}
      */
     public record Options(Durability durability, Duration busyTimeout, String tablePrefix, int maxAttempts,
-                          int poolSize, Duration feedPollInterval) {
+                          int poolSize, Duration feedPollInterval, boolean feedNotifications) {
         private static final Pattern PREFIX = Pattern.compile("|[a-z][a-z0-9_]{0,19}");
 
         /**
@@ -140,10 +143,10 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
 
         /**
          * @return FULL durability, a 5 s busy timeout, no table prefix, 8 attempts, 4 pooled connections, the
-         *         feed's head looked at every 20 ms by waiting followers
+         *         feed's head looked at every 20 ms by waiting followers, notifications on
          */
         public static Options defaults() {
-            return new Options(Durability.FULL, Duration.ofSeconds(5), "", 8, 4, Duration.ofMillis(20));
+            return new Options(Durability.FULL, Duration.ofSeconds(5), "", 8, 4, Duration.ofMillis(20), true);
         }
 
         /**
@@ -151,7 +154,7 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
          * @return a copy with it
          */
         public Options durability(Durability value) {
-            return new Options(value, busyTimeout, tablePrefix, maxAttempts, poolSize, feedPollInterval);
+            return new Options(value, busyTimeout, tablePrefix, maxAttempts, poolSize, feedPollInterval, feedNotifications);
         }
 
         /**
@@ -159,7 +162,7 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
          * @return a copy with it
          */
         public Options busyTimeout(Duration value) {
-            return new Options(durability, value, tablePrefix, maxAttempts, poolSize, feedPollInterval);
+            return new Options(durability, value, tablePrefix, maxAttempts, poolSize, feedPollInterval, feedNotifications);
         }
 
         /**
@@ -167,7 +170,7 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
          * @return a copy with it
          */
         public Options tablePrefix(String value) {
-            return new Options(durability, busyTimeout, value, maxAttempts, poolSize, feedPollInterval);
+            return new Options(durability, busyTimeout, value, maxAttempts, poolSize, feedPollInterval, feedNotifications);
         }
 
         /**
@@ -175,7 +178,7 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
          * @return a copy with it
          */
         public Options maxAttempts(int value) {
-            return new Options(durability, busyTimeout, tablePrefix, value, poolSize, feedPollInterval);
+            return new Options(durability, busyTimeout, tablePrefix, value, poolSize, feedPollInterval, feedNotifications);
         }
 
         /**
@@ -183,7 +186,7 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
          * @return a copy with it
          */
         public Options poolSize(int value) {
-            return new Options(durability, busyTimeout, tablePrefix, maxAttempts, value, feedPollInterval);
+            return new Options(durability, busyTimeout, tablePrefix, maxAttempts, value, feedPollInterval, feedNotifications);
         }
 
         /**
@@ -191,7 +194,15 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
          * @return a copy with it
          */
         public Options feedPollInterval(Duration value) {
-            return new Options(durability, busyTimeout, tablePrefix, maxAttempts, poolSize, value);
+            return new Options(durability, busyTimeout, tablePrefix, maxAttempts, poolSize, value, feedNotifications);
+        }
+
+        /**
+         * @param value whether followers on PostgreSQL listen for other processes' changes
+         * @return a copy with it
+         */
+        public Options feedNotifications(boolean value) {
+            return new Options(durability, busyTimeout, tablePrefix, maxAttempts, poolSize, feedPollInterval, value);
         }
     }
 
@@ -301,8 +312,8 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
         }
         HikariConfig pool = new HikariConfig();
         pool.setJdbcUrl(jdbcUrl);
-        return open(pool, Dialect.POSTGRESQL, options, "postgresql",
-                PostgresListener.channel(options.tablePrefix(), () -> java.sql.DriverManager.getConnection(jdbcUrl)));
+        return open(pool, Dialect.POSTGRESQL, options, "postgresql", !options.feedNotifications() ? null
+                : PostgresListener.channel(options.tablePrefix(), () -> java.sql.DriverManager.getConnection(jdbcUrl)));
     }
 
     /**
@@ -319,8 +330,8 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
     public static JdbiStore postgresql(DataSource dataSource, Options options) {
         Objects.requireNonNull(dataSource, "dataSource");
         Objects.requireNonNull(options, "options");
-        return new JdbiStore(dataSource, null, Dialect.POSTGRESQL, options,
-                PostgresListener.channel(options.tablePrefix(), dataSource::getConnection));
+        return new JdbiStore(dataSource, null, Dialect.POSTGRESQL, options, !options.feedNotifications() ? null
+                : PostgresListener.channel(options.tablePrefix(), dataSource::getConnection));
     }
 
     private static JdbiStore open(HikariConfig pool, Dialect dialect, Options options, String name,

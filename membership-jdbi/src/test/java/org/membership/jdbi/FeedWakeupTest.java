@@ -73,6 +73,27 @@ final class FeedWakeupTest {
     }
 
     @Test
+    void postgresql_withNotificationsOff_aFollowerPollsTheHead_andSeesAChangeAnotherStoreCommitted() throws Exception {
+        database = PostgresDatabase.require();
+        String url = database.freshSchema();
+        try (JdbiStore writer = JdbiStore.postgresql(url);
+             JdbiStore follower = JdbiStore.postgresql(url, JdbiStore.Options.defaults().feedNotifications(false)
+                     .feedPollInterval(Duration.ofMillis(5)))) {
+            for (int change = 1; change <= 3; change++) {
+                FeedPosition seen = FeedPosition.of(change - 1);
+                Future<List<FeedEvent>> woken = pool.submit(() -> {
+                    follower.awaitChanges(seen, HANG_GUARD.multipliedBy(10));
+                    return follower.changes(seen, 10);
+                });
+                Thread.sleep(20);
+                writer.write(tx -> tx.appendEvents(List.of(REMOVED)));
+                List<FeedEvent> read = woken.get(HANG_GUARD.toSeconds(), TimeUnit.SECONDS);
+                assertEquals(List.of(FeedPosition.of(change)), read.stream().map(FeedEvent::position).toList());
+            }
+        }
+    }
+
+    @Test
     void sqlite_aFollowerPollsTheHead_andSeesAChangeAnotherStoreCommittedOnTheFile() throws Exception {
         Path file = directory.resolve("shared.db");
         try (JdbiStore writer = JdbiStore.sqlite(file);
