@@ -28,7 +28,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * }</pre>
  *
  * <p>Suites: {@code inmemory} ({@link InMemoryBenchmark}), {@code jdbi} ({@link JdbiBenchmark} with
- * NORMAL durability, then its two removals again with FULL), or {@code all}.
+ * NORMAL durability, then its two removals again with FULL), or {@code all}; and {@code feed}, the
+ * change feed's own harness ({@link FeedBenchmarks}), run on its own.
  */
 public final class Benchmarks {
     private Benchmarks() {}
@@ -64,7 +65,11 @@ public final class Benchmarks {
     }
 
     /** @param args the suite to run: {@code inmemory}, {@code jdbi} or {@code all} (the default) */
-    public static void main(String[] args) throws RunnerException, IOException {
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("feed")) {
+            FeedBenchmarks.main(args);
+            return;
+        }
         List<Suite> suites = suites(args.length > 0 ? args[0] : "all");
         Path worlds = Files.createTempDirectory("membership-benchmarks");
         List<Runnable> reports = new ArrayList<>();

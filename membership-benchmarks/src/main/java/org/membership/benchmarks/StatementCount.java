@@ -5,6 +5,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -19,6 +20,8 @@ import org.membership.api.UserId;
 import org.membership.api.WorkspaceId;
 import org.membership.api.WorkspaceRole;
 import org.membership.core.MembershipEngine;
+import org.membership.api.FeedEvent;
+import org.membership.api.FeedPosition;
 import org.membership.core.spi.MembershipStore;
 import org.membership.core.spi.StoreTransaction;
 import org.membership.jdbi.JdbiStore;
@@ -96,6 +99,21 @@ public final class StatementCount {
             T result = store.read(tx -> work.apply(recording(tx)));
             calls.add("ROLLBACK");
             return result;
+        }
+
+        @Override
+        public List<FeedEvent> changes(FeedPosition after, int limit) {
+            return store.changes(after, limit);
+        }
+
+        @Override
+        public FeedPosition head() {
+            return store.head();
+        }
+
+        @Override
+        public void awaitChanges(FeedPosition after, Duration timeout) throws InterruptedException {
+            store.awaitChanges(after, timeout);
         }
 
         private StoreTransaction recording(StoreTransaction tx) {
