@@ -6,10 +6,10 @@
 -- transactions' first ids and then their own ids: a dense position that follows commit order and
 -- never changes once readable. Writers call it right after their commit; readers call it before
 -- they read, so an event whose writer died between commit and numbering is numbered by the next
--- reader. Its numbering transaction commits without waiting for the disk (synchronous_commit off):
--- a server crash may forget a numbering that nobody durable saw (a consumer's stored position is
--- committed synchronously, after the numbering it relied on, so it is flushed after it); the
--- events are then numbered again. The columns follow the usual outbox shape (aggregatetype,
+-- reader. The numbering commits like any transaction of the host's (synchronous_commit): once a
+-- position is readable it is on disk, so a server crash never numbers an event differently. (A
+-- database that commits without waiting for the disk may lose recent commits, numberings among them.)
+-- The columns follow the usual outbox shape (aggregatetype,
 -- aggregateid, type, payload) that change-data-capture routers read.
 
 CREATE TABLE ${p}feed_events (
@@ -48,7 +48,6 @@ BEGIN
         SELECT position INTO last FROM ${p}feed_head;
         RETURN last;
     END IF;
-    PERFORM set_config('synchronous_commit', 'off', true);
     -- Each statement below sees every transaction committed before the lock was granted.
     SELECT position INTO last FROM ${p}feed_head FOR UPDATE;
     WITH unnumbered AS (
