@@ -5,9 +5,10 @@ package org.membership.api;
  * failing after its retries, the disk is full). The change was rolled back as a whole: nothing of
  * it is stored. Hosts typically answer 500 (Flashback's {@code "Failed to remove user from workspace"}).
  *
- * <p>Instances are immutable and thread-safe.
+ * <p>Instances are immutable and thread-safe. {@link UnableToSerializeTransactionException} is the
+ * one case a host can do something about.
  */
-public final class UnableToPersistException extends MembershipException {
+public class UnableToPersistException extends MembershipException {
     private static final long serialVersionUID = 1L;
 
     /**

@@ -53,8 +53,10 @@ public final class MembershipEngine implements Membership {
      * same transaction (the outbox: see the SPI's package documentation). A dry run runs the same
      * Planner in a read transaction and drops the effect, which is why it decides exactly as the
      * real call would. Events are collected while the effect runs and published to in-process
-     * listeners only after the store returned, i.e. after commit; a store that retries a
-     * transaction re-runs the whole function, so events of a failed attempt are never published.
+     * listeners once the transaction has committed (StoreTransaction#afterCommit: right after the
+     * store's own COMMIT, or when the host commits a transaction the store joined); a store that
+     * retries a transaction re-runs the whole function, so events of a failed attempt are never
+     * published.
      */
 
     private MembershipEngine(Builder builder) {
@@ -91,19 +93,26 @@ public final class MembershipEngine implements Membership {
         Committed<R> committed = store.write(tx -> {
             Plan<R> plan = planner.plan(tx, actor, command, now);
             if (plan.refusal != null) {
-                return new Committed<R>(new Outcome.Refused<>(plan.refusal), null, List.of(), null);
+                return new Committed<R>(new Outcome.Refused<>(plan.refusal), null, null);
             }
             Change change = new Change(actor, command.operation(), now, ids);
             R result = plan.effect.apply(tx, change);
-            FeedReceipt receipt = change.events.isEmpty() ? null : tx.appendEvents(change.events);
-            return new Committed<>(null, result, change.events, receipt);
+            if (change.events.isEmpty()) {
+                return new Committed<>(null, result, null);
+            }
+            FeedReceipt receipt = tx.appendEvents(change.events);
+            List<MembershipEvent> events = List.copyOf(change.events);
+            tx.afterCommit(() -> {
+                publish(events);
+                feed.maybePrune();
+            });
+            return new Committed<>(null, result, receipt);
         });
         if (committed.refused != null) {
             return committed.refused;
         }
+        // Inside a host's transaction nothing has committed yet, so the receipt has no position.
         Optional<FeedPosition> position = committed.receipt == null ? Optional.empty() : committed.receipt.position();
-        publish(committed.events);
-        feed.maybePrune();
         return new Outcome.Success<>(committed.result, position);
     }
 
@@ -148,8 +157,8 @@ public final class MembershipEngine implements Membership {
         }
     }
 
-    /** What a write transaction returns: a refusal, or the result with its events and where they went. */
-    private record Committed<R>(Outcome<R> refused, R result, List<MembershipEvent> events, FeedReceipt receipt) {}
+    /** What a write transaction returns: a refusal, or the result and where its events went (null if it has none). */
+    private record Committed<R>(Outcome<R> refused, R result, FeedReceipt receipt) {}
 
     /** Builds a {@link MembershipEngine}. Not thread-safe; the engine it builds is. */
     public static final class Builder {

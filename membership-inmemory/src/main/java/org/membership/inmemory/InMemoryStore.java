@@ -69,6 +69,8 @@ public final class InMemoryStore implements MembershipStore {
      * in-memory store's writes take microseconds, and a single lock keeps atomicity obvious.
      */
 
+    private static final System.Logger LOG = System.getLogger(InMemoryStore.class.getName());
+
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
     private final Map<UserId, User> users = new HashMap<>();
@@ -121,6 +123,7 @@ public final class InMemoryStore implements MembershipStore {
                 committed.notifyAll();
             }
         }
+        tx.runAfterCommit();
         return result;
     }
 
@@ -255,6 +258,7 @@ public final class InMemoryStore implements MembershipStore {
     private final class Tx implements StoreTransaction {
         private final boolean writable;
         private final Deque<Runnable> undo = new ArrayDeque<>();
+        private final List<Runnable> afterCommit = new ArrayList<>(1);
         boolean done;
 
         Tx(boolean writable) {
@@ -277,6 +281,23 @@ public final class InMemoryStore implements MembershipStore {
         void rollback() {
             while (!undo.isEmpty()) {
                 undo.pop().run();
+            }
+        }
+
+        @Override
+        public void afterCommit(Runnable action) {
+            checkWritable();
+            afterCommit.add(action);
+        }
+
+        /** Runs what waited for the commit, once the write lock is released. */
+        void runAfterCommit() {
+            for (Runnable action : afterCommit) {
+                try {
+                    action.run();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "an action after commit failed", e);
+                }
             }
         }
 

@@ -34,6 +34,7 @@ final class InsertOrderFeedStore implements MembershipStore {
     @Override
     public <T> T write(Function<StoreTransaction, T> work) {
         List<FeedEvent> appended = new ArrayList<>();
+        List<Runnable> afterCommit = new ArrayList<>();
         T result = work.apply((StoreTransaction) Proxy.newProxyInstance(StoreTransaction.class.getClassLoader(),
                 new Class<?>[] {StoreTransaction.class}, (proxy, method, args) -> {
                     if (method.getName().equals("appendEvents")) {
@@ -45,11 +46,16 @@ final class InsertOrderFeedStore implements MembershipStore {
                         Optional<FeedPosition> position = Optional.of(FeedPosition.of(last));
                         return (FeedReceipt) () -> position;
                     }
+                    if (method.getName().equals("afterCommit")) {
+                        afterCommit.add((Runnable) args[0]);
+                        return null;
+                    }
                     return StoreTransactionMethods.isWrite(method)
                             ? rows.write(tx -> StoreTransactionMethods.invoke(tx, method, args))
                             : rows.read(tx -> StoreTransactionMethods.invoke(tx, method, args));
                 }));
         appended.forEach(event -> committed.put(event.position().value(), event));
+        afterCommit.forEach(Runnable::run);
         return result;
     }
 

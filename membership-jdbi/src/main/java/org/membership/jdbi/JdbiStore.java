@@ -6,19 +6,23 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
+import org.jdbi.v3.core.ConnectionFactory;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.membership.api.FeedEvent;
 import org.membership.api.FeedPosition;
 import org.membership.api.UnableToPersistException;
+import org.membership.api.UnableToSerializeTransactionException;
 import org.membership.core.spi.MembershipStore;
 import org.membership.core.spi.StoreTransaction;
 import org.sqlite.SQLiteConfig;
@@ -213,10 +217,29 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
     private final ReentrantLock localWriters;
     private final int maxAttempts;
     private final FeedWakeups wakeups;
+    private final HostTransactions host;
+    /** The host's connection while a command runs in the host's transaction; the handles' connection then. */
+    private final ThreadLocal<Connection> joining = new ThreadLocal<>();
+    /** Set while actions after a host's commit run: what they do runs in transactions of the store's own. */
+    private final ThreadLocal<Boolean> detached = new ThreadLocal<>();
 
     private JdbiStore(DataSource dataSource, HikariDataSource ownPool, Dialect dialect, Options options,
-                      FeedWakeups.Listening listening) {
-        this.jdbi = Jdbi.create(dataSource);
+                      FeedWakeups.Listening listening, HostTransactions host) {
+        this.host = host;
+        this.jdbi = Jdbi.create(new ConnectionFactory() {
+            @Override
+            public Connection openConnection() throws SQLException {
+                Connection joined = joining.get();
+                return joined != null ? joined : dataSource.getConnection();
+            }
+
+            @Override
+            public void closeConnection(Connection connection) throws SQLException {
+                if (connection != joining.get()) {
+                    connection.close();
+                }
+            }
+        });
         // Statements are plain SQL with positional parameters: no templating to apply.
         this.jdbi.getConfig(org.jdbi.v3.core.statement.SqlStatements.class)
                 .setTemplateEngine(org.jdbi.v3.core.statement.TemplateEngine.NOP);
@@ -280,6 +303,37 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
     }
 
     /**
+     * Opens a store on the host's own SQLite data source that joins the host's transactions (see
+     * {@link HostTransactions}); outside them it runs transactions of its own on that data source.
+     * The host's connections must have foreign keys on, and should use WAL journaling and a busy
+     * timeout, as the store's own connections do; the store never closes the data source.
+     *
+     * @param dataSource connections to the host's SQLite file
+     * @param options table prefix and retries (durability, busy timeout and pool size are the host's)
+     * @param host the host's transactions
+     * @return the store, its schema up to date
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if the data source's connections do not enforce foreign keys
+     * @throws UnableToPersistException if the database cannot be reached
+     * @throws UnableToMigrateException if its schema cannot be brought up to date
+     */
+    public static JdbiStore sqlite(DataSource dataSource, Options options, HostTransactions host) {
+        Objects.requireNonNull(dataSource, "dataSource");
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(host, "host");
+        try (Connection connection = dataSource.getConnection(); java.sql.Statement pragma = connection.createStatement();
+             java.sql.ResultSet keys = pragma.executeQuery("PRAGMA foreign_keys")) {
+            if (!keys.next() || keys.getInt(1) != 1) {
+                throw new IllegalArgumentException("the host's SQLite connections must enforce foreign keys"
+                        + " (PRAGMA foreign_keys = ON, or SQLiteConfig.enforceForeignKeys(true))");
+            }
+        } catch (SQLException e) {
+            throw new UnableToPersistException("cannot reach the host's SQLite database", e);
+        }
+        return new JdbiStore(dataSource, null, Dialect.SQLITE, options, null, host);
+    }
+
+    /**
      * Opens a store on PostgreSQL with the default {@link Options}, through a pool the store owns.
      *
      * @param jdbcUrl a {@code jdbc:postgresql:} URL, with credentials as its parameters if needed
@@ -331,7 +385,28 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
         Objects.requireNonNull(dataSource, "dataSource");
         Objects.requireNonNull(options, "options");
         return new JdbiStore(dataSource, null, Dialect.POSTGRESQL, options, !options.feedNotifications() ? null
-                : PostgresListener.channel(options.tablePrefix(), dataSource::getConnection));
+                : PostgresListener.channel(options.tablePrefix(), dataSource::getConnection), null);
+    }
+
+    /**
+     * Opens a store on PostgreSQL through the host's own data source that joins the host's
+     * transactions (see {@link HostTransactions}); outside them it runs transactions of its own on
+     * that data source, which the store never closes.
+     *
+     * @param dataSource connections to the host's PostgreSQL database (the one its transactions use)
+     * @param options table prefix and retries (pool size, durability and busy timeout do not apply)
+     * @param host the host's transactions
+     * @return the store, its schema up to date
+     * @throws NullPointerException if an argument is null
+     * @throws UnableToPersistException if the database cannot be reached
+     * @throws UnableToMigrateException if its schema cannot be brought up to date
+     */
+    public static JdbiStore postgresql(DataSource dataSource, Options options, HostTransactions host) {
+        Objects.requireNonNull(dataSource, "dataSource");
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(host, "host");
+        return new JdbiStore(dataSource, null, Dialect.POSTGRESQL, options, !options.feedNotifications() ? null
+                : PostgresListener.channel(options.tablePrefix(), dataSource::getConnection), host);
     }
 
     private static JdbiStore open(HikariConfig pool, Dialect dialect, Options options, String name,
@@ -346,7 +421,7 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
         } catch (RuntimeException e) {
             throw new UnableToPersistException("cannot open the " + dialect.name().toLowerCase() + " database", e);
         }
-        return new JdbiStore(dataSource, dataSource, dialect, options, listening);
+        return new JdbiStore(dataSource, dataSource, dialect, options, listening, null);
     }
 
     @Override
@@ -449,20 +524,35 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
     /** Runs {@code raw} (on the handle) or {@code work} (on a transaction) in one transaction, retried on lost races. */
     private <T> T transaction(boolean writable, String what, Function<Handle, T> raw,
                               Function<StoreTransaction, T> work) {
+        if (work != null && host != null && detached.get() == null) {
+            Optional<Connection> hosts = host.current();
+            if (hosts.isPresent()) {
+                return joined(hosts.get(), writable, what, work);
+            }
+        }
         for (int attempt = 1; ; attempt++) {
+            Done<T> done;
             try {
-                return attempt(writable, what, raw, work);
+                done = attempt(writable, what, raw, work);
             } catch (Retry retry) {
                 if (attempt >= maxAttempts) {
                     throw new UnableToPersistException("could not " + what + ": the transaction lost a race with"
                             + " another one " + attempt + " times", retry.getCause());
                 }
                 pause(attempt, retry.getCause());
+                continue;
             }
+            if (done.tx() != null) {
+                runAfterCommit(done.tx().afterCommitActions());
+            }
+            return done.result();
         }
     }
 
-    private <T> T attempt(boolean writable, String what, Function<Handle, T> raw, Function<StoreTransaction, T> work) {
+    /** What an attempt that committed returns: the work's result and its transaction (null for raw work). */
+    private record Done<T>(T result, JdbiTransaction tx) {}
+
+    private <T> Done<T> attempt(boolean writable, String what, Function<Handle, T> raw, Function<StoreTransaction, T> work) {
         if (writable && localWriters != null) {
             localWriters.lock();
         }
@@ -483,8 +573,8 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
         }
     }
 
-    private <T> T inTransaction(Handle handle, boolean writable, String what, Function<Handle, T> raw,
-                                Function<StoreTransaction, T> work) {
+    private <T> Done<T> inTransaction(Handle handle, boolean writable, String what, Function<Handle, T> raw,
+                                      Function<StoreTransaction, T> work) {
         try {
             handle.execute(writable ? dialect.beginWrite : dialect.beginRead);
         } catch (JdbiException e) {
@@ -492,7 +582,7 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
             rollbackUnsure(handle, e);
             throw failure(what, e);
         }
-        JdbiTransaction tx = work == null ? null : new JdbiTransaction(handle, sql, dialect, writable);
+        JdbiTransaction tx = work == null ? null : new JdbiTransaction(handle, sql, dialect, writable, false);
         T result;
         try {
             result = raw != null ? raw.apply(handle) : work.apply(tx);
@@ -524,7 +614,128 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
         if (tx != null && tx.receipt() != null) {
             committedEvents(handle, tx);
         }
-        return result;
+        return new Done<>(result, tx);
+    }
+
+    /*
+     * Inside a host's transaction. The work runs on the host's connection between a savepoint and its
+     * release, so that a failure half-way takes back exactly the change's writes and leaves the host's
+     * transaction usable; the store neither commits nor retries (a retry needs the whole transaction,
+     * which only the host can rerun: a lost race surfaces as UnableToSerializeTransactionException).
+     * On PostgreSQL the host's isolation must be READ COMMITTED, where every statement after a lock
+     * sees what the lock's previous holder committed (the locking protocol rests on it), or
+     * SERIALIZABLE, where the database itself refuses a skewed write; REPEATABLE READ would let a
+     * count read after a lock come from an older snapshot. What must follow the commit (numbering the
+     * events, waking followers, the engine's listeners) is handed to the host to run after it commits,
+     * in transactions of the store's own.
+     */
+    private <T> T joined(Connection connection, boolean writable, String what, Function<StoreTransaction, T> work) {
+        joining.set(connection);
+        try (Handle handle = jdbi.open()) {
+            checkJoinable(handle, connection);
+            handle.execute("SAVEPOINT membership_change");
+            JdbiTransaction tx = new JdbiTransaction(handle, sql, dialect, writable, true);
+            T result;
+            try {
+                result = work.apply(tx);
+                if (tx.failure() != null) {
+                    throw tx.failure();
+                }
+                handle.execute("RELEASE SAVEPOINT membership_change");
+            } catch (RuntimeException | Error e) {
+                try {
+                    handle.execute("ROLLBACK TO SAVEPOINT membership_change");
+                    handle.execute("RELEASE SAVEPOINT membership_change");
+                } catch (RuntimeException undo) {
+                    e.addSuppressed(undo);
+                }
+                Throwable cause = tx.failure() != null ? tx.failure() : e;
+                if (cause instanceof JdbiException || tx.failure() != null) {
+                    if (dialect.isRetryable(cause)) {
+                        throw new UnableToSerializeTransactionException("could not " + what + " in the host's"
+                                + " transaction: it lost a race with another one; roll the transaction back and run"
+                                + " it again", cause);
+                    }
+                    throw new UnableToPersistException("could not " + what + " in the host's transaction; nothing"
+                            + " of it was written, and the host's transaction can go on", cause);
+                }
+                throw e;
+            } finally {
+                tx.close();
+            }
+            List<Runnable> after = new ArrayList<>();
+            if (tx.receipt() != null) {
+                long lastEvent = tx.lastEventId();
+                JdbiTransaction.Receipt receipt = tx.receipt();
+                after.add(() -> hostCommittedEvents(receipt, lastEvent));
+            }
+            after.addAll(tx.afterCommitActions());
+            if (!after.isEmpty()) {
+                host.afterCommit(() -> runAfterCommit(after));
+            }
+            return result;
+        } catch (JdbiException e) {
+            throw new UnableToPersistException("could not " + what + " in the host's transaction", e);
+        } finally {
+            joining.remove();
+        }
+    }
+
+    private void checkJoinable(Handle handle, Connection connection) {
+        try {
+            if (connection.getAutoCommit()) {
+                throw new IllegalStateException("HostTransactions.current() returned a connection in auto-commit"
+                        + " mode, which is in no transaction to join");
+            }
+        } catch (SQLException e) {
+            throw new UnableToPersistException("the host's connection failed", e);
+        }
+        if (dialect == Dialect.POSTGRESQL) {
+            String isolation = handle.createQuery("SELECT current_setting('transaction_isolation')")
+                    .mapTo(String.class).one();
+            if (!isolation.equals("read committed") && !isolation.equals("serializable")) {
+                throw new IllegalStateException("the host's transaction runs at " + isolation + " isolation; the"
+                        + " library can join one at read committed or serializable only (at repeatable read a"
+                        + " count read after a lock may come from an older snapshot)");
+            }
+        }
+    }
+
+    /** After the host committed a change that appended events: number them (PostgreSQL) and wake followers. */
+    private void hostCommittedEvents(JdbiTransaction.Receipt receipt, long lastEvent) {
+        if (sql.numberEvents != null) {
+            try {
+                Long position = autoCommitted("number the change feed", handle -> number(handle, lastEvent));
+                if (position != null) {
+                    receipt.set(FeedPosition.of(position));
+                }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "the host committed a change, but numbering its events failed;"
+                        + " the next read of the change feed numbers them", e);
+            }
+        } else {
+            receipt.set(FeedPosition.of(lastEvent));
+        }
+        receipt.position().ifPresent(wakeups::committed);
+    }
+
+    /** Runs what waited for a commit, each on its own, in transactions of the store's own. */
+    private void runAfterCommit(List<Runnable> actions) {
+        Boolean outer = detached.get();
+        detached.set(Boolean.TRUE);
+        try {
+            for (Runnable action : actions) {
+                try {
+                    action.run();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "an action after commit failed", e);
+                }
+            }
+        } finally {
+            if (outer == null) {
+                detached.remove();
+            }
+        }
     }
 
     /**

@@ -82,17 +82,37 @@ final class JdbiTransaction implements StoreTransaction {
     private final Statements sql;
     private final Dialect dialect;
     private final boolean writable;
+    private final boolean joined;
     private boolean open = true;
     private JdbiException failure;
+    private final List<Runnable> afterCommit = new ArrayList<>(1);
     /** The receipt of this transaction's appended events, and the id of the last of them; null if none. */
     private Receipt receipt;
     private long lastEventId;
 
-    JdbiTransaction(Handle handle, Statements sql, Dialect dialect, boolean writable) {
+    /**
+     * @param joined whether this is a host's transaction, which commits after the store returns: positions
+     *               are then known only once the host committed
+     */
+    JdbiTransaction(Handle handle, Statements sql, Dialect dialect, boolean writable, boolean joined) {
         this.handle = handle;
         this.sql = sql;
         this.dialect = dialect;
         this.writable = writable;
+        this.joined = joined;
+    }
+
+    @Override
+    public void afterCommit(Runnable action) {
+        if (!writable) {
+            throw new IllegalStateException("read transactions do not commit");
+        }
+        afterCommit.add(action);
+    }
+
+    /** @return what the work asked to run once the transaction committed, in order */
+    List<Runnable> afterCommitActions() {
+        return afterCommit;
     }
 
     /**
@@ -430,7 +450,7 @@ final class JdbiTransaction implements StoreTransaction {
         if (receipt == null) {
             receipt = new Receipt();
         }
-        if (dialect == Dialect.SQLITE) {
+        if (dialect == Dialect.SQLITE && !joined) {
             receipt.set(FeedPosition.of(lastEventId));
         }
         return receipt;

@@ -132,8 +132,9 @@ public final class FailingStore implements MembershipStore {
         Trap trap = armed.getAndSet(null);
         openWrites.incrementAndGet();
         Counting[] last = new Counting[1];
+        T result;
         try {
-            return delegate.write(tx -> {
+            result = delegate.write(tx -> {
                 last[0] = new Counting(tx, trap);
                 return work.apply(last[0]);
             });
@@ -143,6 +144,16 @@ public final class FailingStore implements MembershipStore {
                 lastWriteCalls = List.copyOf(last[0].calls);
             }
         }
+        // What waited for the commit runs once this store too counts the transaction as ended.
+        for (Runnable action : last[0].afterCommit) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                System.getLogger(FailingStore.class.getName()).log(System.Logger.Level.WARNING,
+                        "an action after commit failed", e);
+            }
+        }
+        return result;
     }
 
     @Override
@@ -170,6 +181,7 @@ public final class FailingStore implements MembershipStore {
         private final StoreTransaction tx;
         private final Trap trap;
         final List<String> calls = new ArrayList<>();
+        final List<Runnable> afterCommit = new ArrayList<>();
 
         Counting(StoreTransaction tx, Trap trap) {
             this.tx = tx;
@@ -391,6 +403,11 @@ public final class FailingStore implements MembershipStore {
             AuditEntry stored = tx.appendAudit(entry);
             after("appendAudit");
             return stored;
+        }
+
+        @Override
+        public void afterCommit(Runnable action) {
+            afterCommit.add(action);
         }
 
         @Override

@@ -162,6 +162,17 @@ public interface StoreTransaction {
      */
     AuditEntry appendAudit(AuditEntry entry);
 
+    /**
+     * Runs {@code action} once this transaction has committed, and never if it does not: for a
+     * transaction the store began itself, after the transaction ended (its locks released) and before
+     * {@link MembershipStore#write} returns; inside a host's transaction the store joined, when the host
+     * commits it. Actions run in the order they were registered; one that throws is logged and does not
+     * stop the others or undo anything.
+     *
+     * @throws IllegalStateException in a read transaction
+     */
+    void afterCommit(Runnable action);
+
     // ---- the change feed (see the package documentation for the outbox protocol) -----------
 
     /**
