@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +19,9 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import org.jdbi.v3.core.statement.SqlStatements;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.StatementCustomizer;
 import org.membership.api.Actor;
 import org.membership.api.Command;
 import org.membership.api.Email;
@@ -41,9 +45,9 @@ import org.membership.core.spi.MembershipStore;
 import org.membership.core.spi.StoreTransaction;
 
 /**
- * The child process of {@link SqliteCrashTest}: opens a SQLite file that already holds the test's
- * world, runs a durable consumer of the change feed on it, and changes memberships in a loop until it
- * is killed. Before each call it prints {@code begin <n> <what>}; after the call has returned (so has
+ * The child process of {@link CrashContract}: opens a SQLite file or a PostgreSQL database that
+ * already holds the test's world, runs a durable consumer of the change feed on it, and changes
+ * memberships in a loop until it is killed. Before each call it prints {@code begin <n> <what>}; after the call has returned (so has
  * committed) it prints {@code committed <n> <what>}; each line is flushed at once, so the parent knows
  * every change that committed and the one call, at most, that was under way when the process died.
  *
@@ -58,7 +62,8 @@ import org.membership.core.spi.StoreTransaction;
  * listener had returned from, or was about to. A SIGKILL ends the process, not the operating system,
  * so the page cache keeps every completed write without an fsync.
  *
- * <p>Arguments: file, durability ({@code FULL} or {@code NORMAL}), seed, run number (for unique
+ * <p>Arguments: the SQLite file or a {@code jdbc:postgresql:} URL, SQLite's durability ({@code FULL} or
+ * {@code NORMAL}), seed, run number (for unique
  * invitation ids), organization id, admin user, comma-separated member users, comma-separated
  * custom workspace ids, then options as {@code key=value}:
  * <ul>
@@ -67,7 +72,9 @@ import org.membership.core.spi.StoreTransaction;
  *   <li>{@code hold=listener:<k>}: the listener, called for the k-th time in this process, journals
  *       {@code holding <id> <position>} and never returns; {@code hold=ack:<k>}: the k-th
  *       acknowledgement (a write transaction storing a greater position) journals
- *       {@code acking <position>} after its writes and never commits; {@code hold=none} (default);</li>
+ *       {@code acking <position>} after its writes and never commits; {@code hold=numbering:<k>}
+ *       (PostgreSQL): the k-th write transaction that appended events commits, and from just before that
+ *       COMMIT no numbering of the feed runs (see {@link NumberingHold}); {@code hold=none} (default);</li>
  *   <li>{@code write=false}: make no changes; deliver until the stored position is the feed's head, print
  *       {@code caught-up <position>} and exit 0;</li>
  *   <li>{@code consumer=engine} (default): the engine's {@link FeedConsumer}; {@code consumer=acks-first}
@@ -86,7 +93,7 @@ final class CrashingWriter {
     private CrashingWriter() {}
 
     public static void main(String[] args) throws Exception {
-        Path file = Path.of(args[0]);
+        String database = args[0];
         JdbiStore.Durability durability = JdbiStore.Durability.valueOf(args[1]);
         Random random = new Random(Long.parseLong(args[2]));
         String run = args[3];
@@ -109,7 +116,12 @@ final class CrashingWriter {
 
         PrintStream out = System.out;
         AtomicLong ids = new AtomicLong();
-        JdbiStore jdbiStore = JdbiStore.sqlite(file, JdbiStore.Options.defaults().durability(durability));
+        JdbiStore jdbiStore = database.startsWith("jdbc:postgresql:") ? JdbiStore.postgresql(database)
+                : JdbiStore.sqlite(Path.of(database), JdbiStore.Options.defaults().durability(durability));
+        if (hold.where().equals("numbering")) {
+            jdbiStore.jdbi().getConfig(SqlStatements.class).addCustomizer(new NumberingHold(jdbiStore.statements(),
+                    hold.nth(), deliveries));
+        }
         MembershipStore store = new HoldingStore(jdbiStore, hold, deliveries);
         Membership membership = MembershipEngine.builder(store).rules(MembershipRules.factory())
                 .ids(() -> "crash-" + run + "-" + ids.incrementAndGet())
@@ -312,6 +324,78 @@ final class CrashingWriter {
         @Override
         public void awaitChanges(FeedPosition after, Duration timeout) throws InterruptedException {
             delegate.awaitChanges(after, timeout);
+        }
+    }
+
+    /**
+     * PostgreSQL's outbox numbers a change's events after its COMMIT (the SPI's outbox protocol). This
+     * holds, for ever, every numbering of the feed (the sequencer's statement, whoever runs it: the
+     * writer right after its commit, or the consumer before it reads) from just before the COMMIT of the
+     * k-th write transaction that appended events, having waited for any numbering under way to end; once
+     * that COMMIT has run it journals {@code unnumbered <k>}. A kill then leaves a committed change whose
+     * events nobody numbered. Thread-safe.
+     */
+    private static final class NumberingHold implements StatementCustomizer {
+        private final String numbering;
+        private final String append;
+        private final int nth;
+        private final Journal journal;
+        private final ThreadLocal<Boolean> appended = ThreadLocal.withInitial(() -> false);
+        private final ThreadLocal<Boolean> committingTheHeldOne = ThreadLocal.withInitial(() -> false);
+        /** Guarded by this. */
+        private int commits;
+        private boolean held;
+        private int numberingsUnderWay;
+
+        NumberingHold(Statements sql, int nth, Journal journal) {
+            this.numbering = sql.numberEvents;
+            this.append = sql.appendEvent;
+            this.nth = nth;
+            this.journal = journal;
+        }
+
+        @Override
+        public synchronized void beforeExecution(PreparedStatement statement, StatementContext context) {
+            String sql = context.getRenderedSql();
+            if (sql.equals(numbering)) {
+                while (held) {
+                    waitHere();
+                }
+                numberingsUnderWay++;
+            } else if (sql.equals(append)) {
+                appended.set(true);
+            } else if (sql.startsWith("BEGIN")) {
+                appended.set(false);
+            } else if (sql.equals("COMMIT") && appended.get()) {
+                appended.set(false);
+                if (++commits == nth) {
+                    held = true;
+                    while (numberingsUnderWay > 0) {
+                        waitHere();
+                    }
+                    committingTheHeldOne.set(true);
+                }
+            }
+        }
+
+        @Override
+        public synchronized void afterExecution(PreparedStatement statement, StatementContext context) {
+            String sql = context.getRenderedSql();
+            if (sql.equals(numbering)) {
+                numberingsUnderWay--;
+                notifyAll();
+            } else if (sql.equals("COMMIT") && committingTheHeldOne.get()) {
+                committingTheHeldOne.set(false);
+                journal.line("unnumbered " + nth);
+            }
+        }
+
+        private void waitHere() {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                // a subscription being closed interrupts waits; this one outlasts it
+            }
         }
     }
 
