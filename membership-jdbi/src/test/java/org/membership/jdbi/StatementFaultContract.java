@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -14,6 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -26,13 +32,18 @@ import org.junit.jupiter.api.TestFactory;
 import org.membership.api.Actor;
 import org.membership.api.Command;
 import org.membership.api.Email;
+import org.membership.api.FeedConsumer;
 import org.membership.api.FeedEvent;
+import org.membership.api.FeedListener;
 import org.membership.api.FeedPosition;
 import org.membership.api.MembershipEvent;
 import org.membership.api.MembershipRules;
 import org.membership.api.OrganizationRole;
 import org.membership.api.Outcome;
+import org.membership.api.Subscription;
 import org.membership.api.UnableToPersistException;
+import org.membership.api.WorkspaceId;
+import org.membership.core.spi.ConsumerRecord;
 import org.membership.core.spi.MembershipStore;
 import org.membership.tck.AtomicityContract;
 
@@ -45,7 +56,9 @@ import org.membership.tck.AtomicityContract;
  * same statements as the dry pass. A failure after COMMIT ran is not tried: the change is then
  * durable, whatever the caller was told. The statement PostgreSQL runs after COMMIT (numbering the
  * change's events in the feed) fails too, before and after it runs: the call then succeeds without a
- * position, and its events are in the feed all the same.
+ * position, and its events are in the feed all the same. A durable consumer's acknowledgement (the
+ * write transaction that stores its position after the listener returned) fails at each of its
+ * statements as well: the event is delivered again and the stored position never passes it first.
  *
  * <p>Not thread-safe; JUnit runs one test per instance.
  */
@@ -61,6 +74,8 @@ abstract class StatementFaultContract extends AtomicityContract {
     }
 
     private static final Actor ROOT_KEY = Actor.instanceKey("statement-faults");
+    /** How long a test waits for the consumer at most: a hang guard, never a timing check. */
+    private static final long GUARD_SECONDS = 60;
 
     /** One trap per test class; stores are reused across tests, so it is registered once per store. */
     private static final StatementTrap TRAP = new StatementTrap();
@@ -131,6 +146,133 @@ abstract class StatementFaultContract extends AtomicityContract {
                         .isEmpty()));
     }
 
+
+    // ---- a consumer's acknowledgement ------------------------------------------------------------
+
+    /**
+     * A durable consumer stores its position, once the listener has returned, in a write transaction
+     * of its own (its acknowledgement): failing it at each of its statements, before and after each
+     * runs, loses and skips nothing. The event is delivered again, the stored position never passes an
+     * event before the listener has had it, and the consumer goes on to the next event. Failing after
+     * COMMIT ran is tried too: the position is then stored although the consumer was told the write
+     * failed; delivering the event once more is allowed there (the engine does, finds the stored
+     * position moved past it and resumes from there), a gap never.
+     */
+    @TestFactory
+    Stream<DynamicTest> consumerAcknowledgement_failsAtEveryStatement_theEventIsDeliveredAgain() throws Exception {
+        Acknowledging probe = new Acknowledging();
+        List<Delivery> probed = probe.deliver(TRAP::record);
+        List<String> statements = unprefixed(probe.store, TRAP.statements());
+        assertEquals(List.of(probe.first, probe.second), probed.stream().map(Delivery::event).toList(),
+                "the probe delivers both events once");
+        String update = unprefixed(probe.store, List.of(probe.store.statements().updateConsumer)).get(0);
+        assertTrue(statements.size() >= 4 && statements.contains(update)
+                && statements.get(statements.size() - 1).equals("COMMIT"),
+                () -> "between the two deliveries runs the first one's acknowledgement, a write transaction: " + statements);
+
+        List<DynamicTest> tests = new ArrayList<>();
+        for (int p = 1; p <= statements.size(); p++) {
+            for (StatementTrap.When when : StatementTrap.When.values()) {
+                int position = p;
+                boolean committed = p == statements.size() && when == StatementTrap.When.AFTER;
+                tests.add(DynamicTest.dynamicTest("fail " + when + " statement " + p + " of " + statements.size()
+                        + " (" + statements.get(p - 1) + ")", () -> {
+                    Acknowledging run = new Acknowledging();
+                    int sprungBefore = TRAP.sprung();
+                    List<Delivery> deliveries = run.deliver(() -> TRAP.arm(position, when));
+                    assertEquals(sprungBefore + 1, TRAP.sprung(), "the trap was sprung once");
+                    List<FeedPosition> events = deliveries.stream().map(Delivery::event).toList();
+                    List<FeedPosition> again = List.of(run.first, run.first, run.second);
+                    if (committed) {
+                        assertTrue(events.equals(again) || events.equals(List.of(run.first, run.second)),
+                                () -> "each event at least once, in order: " + deliveries);
+                    } else {
+                        assertEquals(again, events, "the event whose acknowledgement failed is delivered again,"
+                                + " then the next one");
+                    }
+                    FeedPosition delivered = run.start;
+                    for (Delivery d : deliveries) {
+                        if (d.stored().isAfter(delivered)) {
+                            fail("when " + d.event().value() + " was delivered the stored position was "
+                                    + d.stored().value() + ", past " + delivered.value() + ", the last event the"
+                                    + " listener had had: " + deliveries);
+                        }
+                        delivered = d.event().isAfter(delivered) ? d.event() : delivered;
+                    }
+                    assertEquals(run.second, run.stored(), "the consumer went on and stored the next event's position");
+                    assertEquals(List.of(), run.w.f().membership().changes().consumer(Acknowledging.CONSUMER)
+                            .orElseThrow().parked(), "nothing parked");
+                }));
+            }
+        }
+        return tests.stream();
+    }
+
+    /** One event delivered: its position, and the consumer's position stored when the listener was called. */
+    private record Delivery(FeedPosition event, FeedPosition stored) {}
+
+    /**
+     * A world with two changes after its head, and a durable consumer that starts after that head. Its
+     * listener reads the stored position at each call; at its first call it then runs a given action (to
+     * record or arm the trap) so that the statements counted from there are the acknowledgement of the
+     * first event; at later calls it first disarms the trap, so that nothing but that acknowledgement
+     * can be failed. The test thread touches the store only once the second call has disarmed it.
+     */
+    private final class Acknowledging {
+        static final String CONSUMER = "acknowledging";
+        final JdbiStore store = (JdbiStore) newStore();
+        final Acme w = world(store);
+        final FeedPosition start = store.head();
+        final FeedPosition first = removed(w.f().workspace("design"), "carl");
+        final FeedPosition second = removed(w.f().workspace("research"), "bob");
+
+        private FeedPosition removed(WorkspaceId workspace, String user) {
+            Outcome<?> removed = w.f().membership().execute(w.f().actor("alice"),
+                    new Command.RemoveWorkspaceMember(workspace, w.f().user(user), "left"));
+            assertTrue(removed.succeeded(), removed::toString);
+            return removed.position().orElseThrow();
+        }
+
+        FeedPosition stored() {
+            return store.read(tx -> tx.consumer(CONSUMER)).map(ConsumerRecord::position).orElse(FeedPosition.START);
+        }
+
+        /**
+         * @param atFirstCall run in the listener's first call, after it read the stored position
+         * @return every call of the listener, once the consumer has stored the second event's position
+         */
+        List<Delivery> deliver(Runnable atFirstCall) throws InterruptedException {
+            BlockingQueue<Delivery> seen = new LinkedBlockingQueue<>();
+            AtomicInteger calls = new AtomicInteger();
+            FeedListener listener = event -> {
+                int call = calls.incrementAndGet();
+                if (call > 1) {
+                    TRAP.disarm();
+                }
+                seen.add(new Delivery(event.position(), stored()));
+                if (call == 1) {
+                    atFirstCall.run();
+                }
+            };
+            Subscription subscription = w.f().membership().changes().subscribe(FeedConsumer.named(CONSUMER, listener)
+                    .startAfter(start).build());
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GUARD_SECONDS);
+                while (seen.size() < 2) {
+                    assertTrue(System.nanoTime() < deadline, () -> "the listener was called only " + seen
+                            + " (a hang guard of " + GUARD_SECONDS + " s, not a timing check)");
+                    Thread.sleep(1);
+                }
+                assertTrue(subscription.awaitPosition(second, Duration.ofSeconds(GUARD_SECONDS)),
+                        () -> "the consumer never stored the second event's position (a hang guard of "
+                                + GUARD_SECONDS + " s, not a timing check): " + seen);
+            } finally {
+                TRAP.disarm();
+                subscription.close();
+            }
+            return List.copyOf(seen);
+        }
+    }
 
     // ---- failing each statement ------------------------------------------------------------------
 
