@@ -1,8 +1,10 @@
 package org.membership.examples.http;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -20,7 +22,8 @@ import org.membership.api.WorkspaceRole;
 
 /**
  * Anthropic's Admin API workspace-member endpoints (A), authenticated by an organization's admin
- * key in {@code x-api-key} and requiring {@code anthropic-version}:
+ * key in {@code x-api-key} or, as Anthropic's current SDKs send it, {@code Authorization: Bearer},
+ * and requiring {@code anthropic-version}:
  * <ul>
  *   <li>{@code GET    /v1/organizations/workspaces/{workspace_id}/members} — list, keyset pages</li>
  *   <li>{@code POST   /v1/organizations/workspaces/{workspace_id}/members} — add</li>
@@ -31,7 +34,10 @@ import org.membership.api.WorkspaceRole;
  * Errors use Anthropic's envelope {@code {"type":"error","error":{"type":…,"message":…}}} with its
  * error types; Anthropic has no 409, so conflicts (already a member, last admin, default workspace)
  * are {@code invalid_request_error} 400, and every 403 (insufficient authority, outranked, an
- * organization admin the {@code anthropicAdmin()} rules protect) is {@code permission_error}.
+ * organization admin the {@code anthropicAdmin()} rules protect) is {@code permission_error}. Roles
+ * are Anthropic's five names exactly ({@code workspace_user}, {@code workspace_developer},
+ * {@code workspace_restricted_developer}, {@code workspace_admin}, {@code workspace_billing}); adding
+ * a member as {@code workspace_billing} is refused, as Anthropic documents.
  *
  * <p>Stateless apart from its collaborators; thread-safe.
  */
@@ -61,12 +67,25 @@ final class AnthropicApi {
         Response handle(Request request, Actor key);
     }
 
+    /*
+     * The seed document names x-api-key; Anthropic's current SDKs send the same admin key as
+     * "Authorization: Bearer <key>" and no x-api-key. Either header carries the key and both go
+     * through the one check below, so a wrong key is refused alike whichever header brought it. A
+     * request that sends two different keys is refused too: choosing one would let a proxy's or a
+     * client's stale header decide who is asking.
+     */
+
     private Response authenticated(Request request, KeyHandler handler) {
-        Optional<String> key = request.header("x-api-key").map(String::strip).filter(k -> !k.isEmpty());
-        if (key.isEmpty()) {
+        Optional<String> apiKey = request.header("x-api-key").map(String::strip).filter(k -> !k.isEmpty());
+        Optional<String> bearer = request.bearerToken();
+        if (apiKey.isEmpty() && bearer.isEmpty()) {
             return DIALECT.unauthenticated(true);
         }
-        Optional<Actor> actor = key.flatMap(credentials::resolve).filter(a -> a instanceof Actor.OrganizationKey);
+        if (apiKey.isPresent() && bearer.isPresent() && !apiKey.equals(bearer)) {
+            return DIALECT.unauthenticated(false);
+        }
+        Optional<Actor> actor = apiKey.or(() -> bearer).flatMap(credentials::resolve)
+                .filter(a -> a instanceof Actor.OrganizationKey);
         if (actor.isEmpty()) {
             return DIALECT.unauthenticated(false);
         }
@@ -111,7 +130,7 @@ final class AnthropicApi {
         WorkspaceId workspace = WorkspaceId.of(request.param("workspace_id"));
         JsonBody body = JsonBody.parse(request.body(), Set.of("user_id", "workspace_role"));
         UserId user = UserId.of(body.string("user_id"));
-        WorkspaceRole role = WorkspaceRole.parse("workspace_role", body.string("workspace_role"));
+        WorkspaceRole role = role(body.string("workspace_role"), false);
         return answer(engines.anthropic().execute(key, new Command.AddWorkspaceMember(workspace, user, role)));
     }
 
@@ -124,7 +143,7 @@ final class AnthropicApi {
         WorkspaceId workspace = WorkspaceId.of(request.param("workspace_id"));
         UserId user = UserId.of(request.param("user_id"));
         JsonBody body = JsonBody.parse(request.body(), Set.of("workspace_role"));
-        WorkspaceRole role = WorkspaceRole.parse("workspace_role", body.string("workspace_role"));
+        WorkspaceRole role = role(body.string("workspace_role"), true);
         return answer(engines.anthropic().execute(key, new Command.ChangeWorkspaceRole(workspace, user, role)));
     }
 
@@ -149,12 +168,46 @@ final class AnthropicApi {
         return Response.json(200, member(outcome.result().orElseThrow()));
     }
 
+    /** Anthropic's role names, exactly as its documents spell them; the library's names are not Anthropic's. */
+    private static final Map<String, WorkspaceRole> ROLES = roles();
+    private static final String ADD_ROLES = "workspace_role must be one of: workspace_user, workspace_developer,"
+            + " workspace_restricted_developer, workspace_admin";
+    private static final String UPDATE_ROLES = ADD_ROLES + ", workspace_billing";
+
+    private static Map<String, WorkspaceRole> roles() {
+        Map<String, WorkspaceRole> roles = new LinkedHashMap<>();
+        for (WorkspaceRole role : WorkspaceRole.values()) {
+            roles.put(roleName(role), role);
+        }
+        return Map.copyOf(roles);
+    }
+
+    static String roleName(WorkspaceRole role) {
+        return "workspace_" + role.name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * @param update whether the role is for Update Workspace Member, which may set {@code workspace_billing};
+     *               Add Workspace Member documents that its role "cannot be workspace_billing"
+     * @throws InvalidInputException naming workspace_role for any other value, in Anthropic's names
+     */
+    private static WorkspaceRole role(String value, boolean update) {
+        WorkspaceRole role = ROLES.get(value);
+        if (role == WorkspaceRole.BILLING && !update) {
+            throw new InvalidInputException("workspace_role", "workspace_role cannot be workspace_billing");
+        }
+        if (role == null) {
+            throw new InvalidInputException("workspace_role", update ? UPDATE_ROLES : ADD_ROLES);
+        }
+        return role;
+    }
+
     static String member(WorkspaceMember m) {
         return Json.object()
                 .string("type", "workspace_member")
                 .string("user_id", m.user().value())
                 .string("workspace_id", m.workspace().value())
-                .string("workspace_role", "workspace_" + m.role().name().toLowerCase(Locale.ROOT)).toString();
+                .string("workspace_role", roleName(m.role())).toString();
     }
 
     static Response error(int status, String type, String message) {
