@@ -157,7 +157,7 @@ public final class MembershipServer implements AutoCloseable {
         String instanceKey = options.instanceKey()
                 .orElse(options.demo() ? DemoData.INSTANCE_KEY : "ik_" + credentials.secret());
         credentials.register(instanceKey, Actor.instanceKey("instance-key"));
-        Engines engines = Engines.over(store, clock, SequentialIds.resumingAfter(store), access);
+        Engines engines = Engines.over(store, clock, new RandomIntegerIds(), access);
 
         Routes routes = new Routes(AdminApi.DIALECT);
         new ParadigmApi(credentials, engines).register(routes);
