@@ -117,20 +117,17 @@ final class AnthropicApi {
             return DIALECT.refusal(refused.why());
         }
         Page<WorkspaceMember> result = outcome.result().orElseThrow();
-        List<String> data = new ArrayList<>();
-        result.items().forEach(m -> data.add(member(m)));
-        return Response.json(200, Json.object()
-                .raw("data", Json.array(data))
-                .bool("has_more", result.hasMore())
-                .string("first_id", result.firstId())
-                .string("last_id", result.lastId()).toString());
+        List<Member> data = new ArrayList<>();
+        result.items().forEach(m -> data.add(Member.of(m)));
+        return Response.json(200, Json.write(new MemberPage(data, result.hasMore(), result.firstId().orElse(null),
+                result.lastId().orElse(null))));
     }
 
     private Response add(Request request, Actor key) {
         WorkspaceId workspace = WorkspaceId.of(request.param("workspace_id"));
-        JsonBody body = JsonBody.parse(request.body(), Set.of("user_id", "workspace_role"));
-        UserId user = UserId.of(body.string("user_id"));
-        WorkspaceRole role = role(body.string("workspace_role"), false);
+        AddMember body = Json.read(request.body(), AddMember.class);
+        UserId user = UserId.of(Json.required("user_id", body.userId()));
+        WorkspaceRole role = role(Json.required("workspace_role", body.workspaceRole()), false);
         return answer(engines.anthropic().execute(key, new Command.AddWorkspaceMember(workspace, user, role)));
     }
 
@@ -142,8 +139,8 @@ final class AnthropicApi {
     private Response update(Request request, Actor key) {
         WorkspaceId workspace = WorkspaceId.of(request.param("workspace_id"));
         UserId user = UserId.of(request.param("user_id"));
-        JsonBody body = JsonBody.parse(request.body(), Set.of("workspace_role"));
-        WorkspaceRole role = role(body.string("workspace_role"), true);
+        UpdateMember body = Json.read(request.body(), UpdateMember.class);
+        WorkspaceRole role = role(Json.required("workspace_role", body.workspaceRole()), true);
         return answer(engines.anthropic().execute(key, new Command.ChangeWorkspaceRole(workspace, user, role)));
     }
 
@@ -155,17 +152,14 @@ final class AnthropicApi {
         if (outcome instanceof Outcome.Refused<WorkspaceMember> refused) {
             return DIALECT.refusal(refused.why());
         }
-        return Response.json(200, Json.object()
-                .string("type", "workspace_member_deleted")
-                .string("user_id", user.value())
-                .string("workspace_id", workspace.value()).toString());
+        return Response.json(200, Json.write(new MemberDeleted("workspace_member_deleted", user.value(), workspace.value())));
     }
 
     private static Response answer(Outcome<WorkspaceMember> outcome) {
         if (outcome instanceof Outcome.Refused<WorkspaceMember> refused) {
             return DIALECT.refusal(refused.why());
         }
-        return Response.json(200, member(outcome.result().orElseThrow()));
+        return Response.json(200, Json.write(Member.of(outcome.result().orElseThrow())));
     }
 
     /** Anthropic's role names, exactly as its documents spell them; the library's names are not Anthropic's. */
@@ -202,19 +196,34 @@ final class AnthropicApi {
         return role;
     }
 
-    static String member(WorkspaceMember m) {
-        return Json.object()
-                .string("type", "workspace_member")
-                .string("user_id", m.user().value())
-                .string("workspace_id", m.workspace().value())
-                .string("workspace_role", roleName(m.role())).toString();
+    static Response error(int status, String type, String message) {
+        return Response.json(status, Json.write(new ErrorEnvelope("error", new ErrorDetail(type, message))));
     }
 
-    static Response error(int status, String type, String message) {
-        return Response.json(status, Json.object()
-                .string("type", "error")
-                .raw("error", Json.object().string("type", type).string("message", message).toString()).toString());
+    /** Add Workspace Member's body. */
+    record AddMember(String userId, String workspaceRole) {}
+
+    /** Update Workspace Member's body. */
+    record UpdateMember(String workspaceRole) {}
+
+    /** Anthropic's WorkspaceMember object. */
+    record Member(String type, String userId, String workspaceId, String workspaceRole) {
+        static Member of(WorkspaceMember m) {
+            return new Member("workspace_member", m.user().value(), m.workspace().value(), roleName(m.role()));
+        }
     }
+
+    /** A page of List Workspace Members; the ids are null on an empty page. */
+    record MemberPage(List<Member> data, boolean hasMore, String firstId, String lastId) {}
+
+    /** Delete Workspace Member's answer. */
+    record MemberDeleted(String type, String userId, String workspaceId) {}
+
+    /** Anthropic's error envelope. */
+    record ErrorEnvelope(String type, ErrorDetail error) {}
+
+    /** What went wrong, with one of Anthropic's error types. */
+    record ErrorDetail(String type, String message) {}
 
     private static final class AnthropicDialect implements Dialect {
         @Override

@@ -68,8 +68,11 @@ final class ParadigmApi {
     }
 
     static String detail(String message) {
-        return Json.object().string("detail", message).toString();
+        return Json.write(new Detail(message));
     }
+
+    /** The body of every error, as Paradigm's framework writes it. */
+    record Detail(String detail) {}
 
     private static final class ParadigmDialect implements Dialect {
         @Override

@@ -13,8 +13,18 @@ import java.time.Duration;
 final class Client {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    /** One answer: status, body and headers. */
+    /**
+     * One answer: status, body and headers. A body whose content type is JSON must be strict JSON
+     * (read with {@link Answers}, not with the server's code), or the test fails right there.
+     */
     record Reply(int status, String body, HttpHeaders headers) {
+        Reply {
+            String type = headers.firstValue("content-type").orElse("");
+            if (type.contains("json") && !body.isEmpty()) {
+                Answers.parse(body);
+            }
+        }
+
         String contentType() {
             return headers.firstValue("content-type").orElse("");
         }
