@@ -286,6 +286,16 @@ final class AdminApi {
         }
 
         @Override
+        public Response unreadable(int status, String message) {
+            return problem(status, Titles.of(status), message);
+        }
+
+        @Override
+        public Response overloaded() {
+            return problem(503, "Service Unavailable", "Too many requests at once; try again later");
+        }
+
+        @Override
         public Response serverError() {
             return problem(500, "Internal Server Error", "The request could not be completed");
         }

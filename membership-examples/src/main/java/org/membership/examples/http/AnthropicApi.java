@@ -271,6 +271,16 @@ final class AnthropicApi {
         }
 
         @Override
+        public Response unreadable(int status, String message) {
+            return error(status, status == 408 ? "timeout_error" : "invalid_request_error", message);
+        }
+
+        @Override
+        public Response overloaded() {
+            return error(529, "overloaded_error", "Overloaded");
+        }
+
+        @Override
         public Response serverError() {
             return error(500, "api_error", "Internal server error");
         }

@@ -137,6 +137,17 @@ final class FactoryApi {
         }
 
         @Override
+        public Response unreadable(int status, String message) {
+            return problem(status, Titles.of(status), message, Optional.empty(), Optional.empty());
+        }
+
+        @Override
+        public Response overloaded() {
+            return problem(503, "Service Unavailable", "Too many requests at once; try again later",
+                    Optional.empty(), Optional.empty());
+        }
+
+        @Override
         public Response serverError() {
             return problem(500, "Internal Server Error", "Failed to remove the user", Optional.empty(), Optional.empty());
         }

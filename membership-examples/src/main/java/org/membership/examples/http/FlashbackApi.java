@@ -188,6 +188,16 @@ final class FlashbackApi {
         }
 
         @Override
+        public Response unreadable(int status, String message) {
+            return failure(status, message);
+        }
+
+        @Override
+        public Response overloaded() {
+            return failure(503, "Service unavailable, try again later");
+        }
+
+        @Override
         public Response serverError() {
             return failure(500, FAILED);
         }

@@ -120,6 +120,16 @@ final class ParadigmApi {
         }
 
         @Override
+        public Response unreadable(int status, String message) {
+            return Response.json(status, detail(message));
+        }
+
+        @Override
+        public Response overloaded() {
+            return Response.json(503, detail("Service temporarily unavailable, try again later."));
+        }
+
+        @Override
         public Response serverError() {
             return Response.json(500, detail("A server error occurred."));
         }

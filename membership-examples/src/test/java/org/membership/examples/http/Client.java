@@ -11,7 +11,7 @@ import java.time.Duration;
 
 /** A black-box client of the running server: every call goes over HTTP with the JDK's client. */
 final class Client {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /**
      * One answer: status, body and headers. A body whose content type is JSON must be strict JSON
@@ -48,7 +48,7 @@ final class Client {
             b.header(headers[i], headers[i + 1]);
         }
         try {
-            HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
             return new Reply(r.statusCode(), r.body(), r.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -65,7 +65,7 @@ final class Client {
             b.header(headers[i], headers[i + 1]);
         }
         try {
-            HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
             return new Reply(r.statusCode(), r.body(), r.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -11,7 +11,12 @@ final class TestServer implements AutoCloseable {
     final Client client;
 
     TestServer() {
-        server = MembershipServer.start(MembershipServer.Options.parse("--demo", "--port", "0"), store, Clock.systemUTC());
+        this(HttpTransport.Limits.defaults());
+    }
+
+    TestServer(HttpTransport.Limits limits) {
+        server = MembershipServer.start(MembershipServer.Options.parse("--demo", "--port", "0"), store, Clock.systemUTC(),
+                limits);
         client = new Client(server.uri());
     }
 
