@@ -92,7 +92,7 @@ final class AdminApi {
         RegisterUser body = Json.read(request.body(), RegisterUser.class);
         User user = new User(UserId.of(Optional.ofNullable(body.id()).orElseGet(() -> UUID.randomUUID().toString())),
                 Email.of(Json.required("email", body.email())),
-                UserStatus.parse("status", Optional.ofNullable(body.status()).orElse("validated")),
+                named(UserStatus.class, "status", Optional.ofNullable(body.status()).orElse("validated")),
                 Optional.ofNullable(body.instanceAdmin()).orElse(false));
         Outcome<User> outcome = engines.adminUuids().execute(actor, new Command.RegisterUser(user));
         return created(outcome, u -> Json.write(RegisteredUser.of(u, credentials.issueUserToken(u.id()))));
@@ -101,7 +101,7 @@ final class AdminApi {
     private Response changeStatus(Request request, Actor actor) {
         UserId id = UserId.of(request.param("id"));
         ChangeStatus body = Json.read(request.body(), ChangeStatus.class);
-        UserStatus status = UserStatus.parse("status", Json.required("status", body.status()));
+        UserStatus status = named(UserStatus.class, "status", Json.required("status", body.status()));
         Outcome<User> outcome = engines.adminUuids().execute(actor, new Command.ChangeUserStatus(id, status));
         return ok(outcome, u -> Json.write(UserView.of(u)));
     }
@@ -151,7 +151,7 @@ final class AdminApi {
         Invite body = Json.read(request.body(), Invite.class);
         Outcome<Invitation> outcome = engines.adminFor(id).execute(actor, new Command.InviteToOrganization(id,
                 Email.of(Json.required("email", body.email())),
-                OrganizationRole.parse("role", Optional.ofNullable(body.role()).orElse("member"))));
+                named(OrganizationRole.class, "role", Optional.ofNullable(body.role()).orElse("member"))));
         return created(outcome, i -> Json.write(InvitationView.of(i)));
     }
 
@@ -160,7 +160,7 @@ final class AdminApi {
         AddMember body = Json.read(request.body(), AddMember.class);
         Outcome<WorkspaceMember> outcome = engines.adminUuids().execute(actor, new Command.AddWorkspaceMember(id,
                 UserId.of(Json.required("user_id", body.userId())),
-                WorkspaceRole.parse("role", Optional.ofNullable(body.role()).orElse("user"))));
+                named(WorkspaceRole.class, "role", Optional.ofNullable(body.role()).orElse("user"))));
         return created(outcome, m -> Json.write(new MemberView(m.workspace().value(), m.user().value(), lower(m.role()))));
     }
 
@@ -224,6 +224,21 @@ final class AdminApi {
 
     private static String lower(Enum<?> value) {
         return value.name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * @return the value whose documented name, the lower-case one these endpoints write, is exactly {@code name}
+     * @throws InvalidInputException naming the field, listing the documented names, for anything else (another
+     *         case, spaces, a prefix the library's own parser would forgive)
+     */
+    private static <E extends Enum<E>> E named(Class<E> type, String field, String name) {
+        for (E value : type.getEnumConstants()) {
+            if (lower(value).equals(name)) {
+                return value;
+            }
+        }
+        throw new InvalidInputException(field, field + " must be one of: " + java.util.Arrays.stream(type.getEnumConstants())
+                .map(AdminApi::lower).collect(java.util.stream.Collectors.joining(", ")));
     }
 
     private static <T> Response created(Outcome<T> outcome, java.util.function.Function<T, String> body) {

@@ -7,7 +7,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.membership.api.Actor;
 import org.membership.api.Command;
 import org.membership.api.InvalidInputException;
@@ -44,7 +43,8 @@ import org.membership.api.WorkspaceRole;
 final class AnthropicApi {
     static final Dialect DIALECT = new AnthropicDialect();
     private static final String BASE = "/v1/organizations/workspaces/{workspace_id}/members";
-    private static final Pattern VERSION = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+    /** The versions Anthropic documents; any other is refused as Anthropic's API refuses it. */
+    private static final Set<String> VERSIONS = Set.of("2023-06-01", "2023-01-01");
 
     private final Credentials credentials;
     private final Engines engines;
@@ -93,8 +93,8 @@ final class AnthropicApi {
         if (version.isEmpty()) {
             return error(400, "invalid_request_error", "anthropic-version: header is required");
         }
-        if (!VERSION.matcher(version.get()).matches()) {
-            return error(400, "invalid_request_error", "anthropic-version: must be a date such as 2023-06-01");
+        if (!VERSIONS.contains(version.get())) {
+            return error(400, "invalid_request_error", "anthropic-version: must be one of 2023-06-01, 2023-01-01");
         }
         return handler.handle(request, actor.get());
     }

@@ -94,9 +94,21 @@ final class Routes {
         }
     }
 
+    /** @return the target's path, still encoded; of an absolute-form target ({@code http://host/path}), its path */
     private static String rawPath(String target) {
-        int query = target.indexOf('?');
-        return query < 0 ? target : target.substring(0, query);
+        String origin = originForm(target);
+        int query = origin.indexOf('?');
+        return query < 0 ? origin : origin.substring(0, query);
+    }
+
+    private static String originForm(String target) {
+        for (String scheme : new String[] {"http://", "https://"}) {
+            if (target.regionMatches(true, 0, scheme, 0, scheme.length())) {
+                int path = target.indexOf('/', scheme.length());
+                return path < 0 ? "/" : target.substring(path);
+            }
+        }
+        return target;
     }
 
     private Response dispatch(Incoming in, Dialect dialect) {
@@ -141,8 +153,9 @@ final class Routes {
         } catch (CharacterCodingException e) {
             return dialect.badRequest("the body is not UTF-8");
         }
-        int q = in.target().indexOf('?');
-        Map<String, String> query = parseQuery(q < 0 ? null : in.target().substring(q + 1));
+        String target = originForm(in.target());
+        int q = target.indexOf('?');
+        Map<String, String> query = parseQuery(q < 0 ? null : target.substring(q + 1));
         if (query == null) {
             return dialect.badRequest("the query string is malformed or repeats a parameter");
         }

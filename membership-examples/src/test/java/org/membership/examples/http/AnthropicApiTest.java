@@ -157,8 +157,12 @@ final class AnthropicApiTest {
         String p = members(w.workspace) + "/" + w.id("dev");
         assertEquals("400 " + error("invalid_request_error", "anthropic-version: header is required"),
                 c.delete(p, "x-api-key", w.key).statusAndBody());
-        assertEquals("400 " + error("invalid_request_error", "anthropic-version: must be a date such as 2023-06-01"),
-                c.delete(p, "x-api-key", w.key, "anthropic-version", "latest").statusAndBody());
+        String versions = "400 " + error("invalid_request_error", "anthropic-version: must be one of 2023-06-01, 2023-01-01");
+        assertEquals(versions, c.delete(p, "x-api-key", w.key, "anthropic-version", "latest").statusAndBody());
+        assertEquals(versions, c.delete(p, "x-api-key", w.key, "anthropic-version", "2099-01-01").statusAndBody());
+        assertEquals(versions, c.delete(p, "x-api-key", w.key, "anthropic-version", "2023-6-1").statusAndBody());
+        assertEquals(200, c.get(members(w.workspace) + "/" + w.id("dev"), "x-api-key", w.key, "anthropic-version", "2023-01-01")
+                .status(), "Anthropic's first version, still documented");
         assertEquals(200, w.member(c, w.workspace, w.id("dev")).status());
     }
 

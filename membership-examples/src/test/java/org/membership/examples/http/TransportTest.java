@@ -79,6 +79,18 @@ final class TransportTest {
     }
 
     @Test
+    void absoluteFormTarget_isRoutedByItsPath() {
+        // "GET http://host/path" is valid HTTP/1.1 (RFC 9112 3.2.2), as a client behind a proxy may send it
+        Client.Reply r = seen(RawHttp.send(server.server.port(), RawHttp.head("GET",
+                "http://127.0.0.1/v1/organizations/workspaces/" + DemoData.FLASHBACK_DESIGN + "/members/" + DemoData.BOB,
+                "x-api-key: " + DemoData.FLASHBACK_KEY, "anthropic-version: 2023-06-01"), new byte[0]));
+        assertEquals("200 {\"type\":\"workspace_member\",\"user_id\":\"bob\",\"workspace_id\":\"" + DemoData.FLASHBACK_DESIGN
+                + "\",\"workspace_role\":\"workspace_admin\"}", r.statusAndBody());
+        assertEquals(PROBLEM_404, seen(RawHttp.send(server.server.port(), RawHttp.head("GET", "HTTP://127.0.0.1"),
+                new byte[0])).statusAndBody());
+    }
+
+    @Test
     void repeatedQueryParameter_is400() {
         Client.Reply q = seen(c.delete("/api/v0/organization/users?email=a@b.io&email=c@d.io", bearer(DemoData.FLASHBACK_KEY)));
         assertEquals("400 {\"detail\":\"the query string is malformed or repeats a parameter\",\"status\":400,"
