@@ -236,6 +236,11 @@ public final class FeedBenchmarks {
         }
 
         @Override
+        public boolean exclusiveWrites() {
+            return store.exclusiveWrites();
+        }
+
+        @Override
         public void awaitChanges(FeedPosition after, Duration timeout) throws InterruptedException {
             store.awaitChanges(after, timeout);
         }

@@ -112,6 +112,11 @@ public final class StatementCount {
         }
 
         @Override
+        public boolean exclusiveWrites() {
+            return store.exclusiveWrites();
+        }
+
+        @Override
         public void awaitChanges(FeedPosition after, Duration timeout) throws InterruptedException {
             store.awaitChanges(after, timeout);
         }

@@ -5,8 +5,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.Optional;
+import java.util.UUID;
 import org.membership.api.Actor;
 import org.membership.api.ChangeFeed;
 import org.membership.api.Command;
@@ -18,6 +18,7 @@ import org.membership.api.MembershipListener;
 import org.membership.api.MembershipRules;
 import org.membership.api.Operation;
 import org.membership.api.Outcome;
+import org.membership.api.Refusal;
 import org.membership.core.spi.FeedReceipt;
 import org.membership.core.spi.MembershipStore;
 
@@ -89,6 +90,13 @@ public final class MembershipEngine implements Membership {
                         ? new Outcome.Refused<>(plan.refusal)
                         : new Outcome.Success<>(plan.effect.apply(tx, null));
             });
+        }
+        if (store.exclusiveWrites() && Planner.screens(actor)) {
+            // Refusals that need no lock are answered from a read, never queued behind other writers (Planner: rule 3 in time).
+            Optional<Refusal> early = store.read(tx -> planner.screen(tx, actor, command, now));
+            if (early.isPresent()) {
+                return new Outcome.Refused<>(early.get());
+            }
         }
         Committed<R> committed = store.write(tx -> {
             Plan<R> plan = planner.plan(tx, actor, command, now);

@@ -45,7 +45,8 @@ import org.membership.core.spi.StoreTransaction;
 /**
  * Decides each command from the rows it reads, asking {@link Policies} in order, and describes
  * the effect of an approved one. Never writes: effects are applied by the engine, only for real
- * calls. Stateless apart from the rules; thread-safe.
+ * calls. Checks scope before any lock and again under it; {@link #screen} runs a plan up to its
+ * first lock. Stateless apart from the rules; thread-safe.
  */
 final class Planner {
     private static final Refusal UNAUTHENTICATED = Refusal.of(Reason.UNAUTHENTICATED);
@@ -62,9 +63,76 @@ final class Planner {
     private static final String DEFAULT_WORKSPACE_NAME = "Default";
 
     private final MembershipRules rules;
+    /** Whether this planner stops every plan at its first lock (the twin that {@link #screen} runs). */
+    private final boolean screening;
+    private final Planner screeningTwin;
 
     Planner(MembershipRules rules) {
         this.rules = rules;
+        this.screening = false;
+        this.screeningTwin = new Planner(rules, true);
+    }
+
+    private Planner(MembershipRules rules, boolean screening) {
+        this.rules = rules;
+        this.screening = screening;
+        this.screeningTwin = this;
+    }
+
+    /*
+     * Rule 3 in time. A caller outside an organization must not wait for that organization's
+     * writers, or how long a refusal takes tells it which ids exist. So every plan checks scope on
+     * what it read before its first lock, and refuses there, then checks again once the lock is held
+     * (the caller may have left the organization meanwhile). On PostgreSQL that is enough: a write
+     * transaction holds nothing until it locks an organization's row. Where the write transaction
+     * itself is the lock (SQLite's BEGIN IMMEDIATE takes the whole file), the engine first runs the
+     * plan in a read transaction up to its first lock (screen): a refusal found there is the one the
+     * write would find on that snapshot, and is answered without any write transaction at all.
+     */
+
+    /** The plan's lock, or, in the screening twin, the point where screening ends. */
+    private void lockOrganization(StoreTransaction tx, OrganizationId organization) {
+        if (screening) {
+            throw ReachedLock.INSTANCE;
+        }
+        tx.lockOrganization(organization);
+    }
+
+    private void lockUser(StoreTransaction tx, UserId user) {
+        if (screening) {
+            throw ReachedLock.INSTANCE;
+        }
+        tx.lockUser(user);
+    }
+
+    /** Ends a screening plan where the real one would take its first lock. */
+    private static final class ReachedLock extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        static final ReachedLock INSTANCE = new ReachedLock();
+
+        private ReachedLock() {
+            super("screening reached a lock", null, false, false);
+        }
+    }
+
+    /**
+     * @return whether {@link #screen} can refuse anything for this actor: an instance key is in scope everywhere
+     */
+    static boolean screens(Actor actor) {
+        return !(actor instanceof Actor.InstanceKey);
+    }
+
+    /**
+     * Runs the checks the command makes before its first lock, on a read transaction.
+     *
+     * @return the refusal the command meets before any lock; empty if it gets as far as a lock or is approved
+     */
+    Optional<Refusal> screen(StoreTransaction tx, Actor actor, Command<?> command, Instant now) {
+        try {
+            return Optional.ofNullable(screeningTwin.plan(tx, actor, command, now).refusal);
+        } catch (ReachedLock e) {
+            return Optional.empty();
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -142,12 +210,16 @@ final class Planner {
             if ((refusal = Policies.exists(workspace, WORKSPACE_NOT_FOUND)) != null) {
                 return;
             }
-            if (lock) {
-                tx.lockOrganization(workspace.organization());
-            }
             AuthorityLevel inOrganization = Authority.inOrganization(tx, caller, workspace.organization());
             if ((refusal = Policies.inScope(inOrganization, WORKSPACE_NOT_FOUND)) != null) {
                 return;
+            }
+            if (lock) {
+                lockOrganization(tx, workspace.organization());
+                inOrganization = Authority.inOrganization(tx, caller, workspace.organization());
+                if ((refusal = Policies.inScope(inOrganization, WORKSPACE_NOT_FOUND)) != null) {
+                    return;
+                }
             }
             level = Authority.inWorkspace(tx, caller, workspace, inOrganization);
             if (!exemptFromAuthority) {
@@ -312,11 +384,18 @@ final class Planner {
             if ((refusal = Policies.exists(organization, ORGANIZATION_NOT_FOUND)) != null) {
                 return;
             }
-            if (lock) {
-                tx.lockOrganization(id);
-            }
             level = Authority.inOrganization(tx, caller, id);
-            if ((refusal = Policies.inScope(level, ORGANIZATION_NOT_FOUND)) == null && !exemptFromAuthority) {
+            if ((refusal = Policies.inScope(level, ORGANIZATION_NOT_FOUND)) != null) {
+                return;
+            }
+            if (lock) {
+                lockOrganization(tx, id);
+                level = Authority.inOrganization(tx, caller, id);
+                if ((refusal = Policies.inScope(level, ORGANIZATION_NOT_FOUND)) != null) {
+                    return;
+                }
+            }
+            if (!exemptFromAuthority) {
                 refusal = Policies.sufficientAuthority(level, required);
             }
         }
@@ -450,7 +529,7 @@ final class Planner {
             return Plan.refuse(INVITATION_NOT_FOUND);
         }
         OrganizationId org = seen.organization();
-        tx.lockOrganization(org);
+        lockOrganization(tx, org);
         Invitation invitation = tx.invitation(c.invitation()).orElseThrow();
         Refusal r;
         if ((r = Policies.sufficientAuthority(Authority.inOrganization(tx, caller, org),
@@ -482,7 +561,10 @@ final class Planner {
             return Plan.refuse(r);
         }
         OrganizationId org = seen.organization();
-        tx.lockOrganization(org);
+        if ((r = Policies.inScope(Authority.inOrganization(tx, caller, org), INVITATION_NOT_FOUND)) != null) {
+            return Plan.refuse(r);
+        }
+        lockOrganization(tx, org);
         Invitation invitation = tx.invitation(c.invitation()).orElseThrow();
         AuthorityLevel level = Authority.inOrganization(tx, caller, org);
         if ((r = Policies.inScope(level, INVITATION_NOT_FOUND)) != null
@@ -588,7 +670,7 @@ final class Planner {
         if (seen.status() == UserStatus.VALIDATED && c.status() != UserStatus.VALIDATED) {
             lockAdministeredOrganizations(tx, seen.id(), locked);
         }
-        tx.lockUser(seen.id());
+        lockUser(tx, seen.id());
         User before = tx.user(seen.id()).orElseThrow();
         if (before.status() == c.status()) {
             return Plan.approve((t, change) -> before);
@@ -637,8 +719,8 @@ final class Planner {
      *
      * @return the user's admin memberships of organizations and of custom workspaces, as last read
      */
-    private static AdminMemberships lockAdministeredOrganizations(StoreTransaction tx, UserId user,
-                                                                  Set<OrganizationId> locked) {
+    private AdminMemberships lockAdministeredOrganizations(StoreTransaction tx, UserId user,
+                                                           Set<OrganizationId> locked) {
         while (true) {
             List<OrganizationMember> organizations = tx.organizationMembershipsOf(user).stream()
                     .filter(m -> m.role() == OrganizationRole.ADMIN).toList();
@@ -654,7 +736,7 @@ final class Planner {
                 return new AdminMemberships(organizations, workspaces);
             }
             for (OrganizationId organization : involved) {
-                tx.lockOrganization(organization);
+                lockOrganization(tx, organization);
                 locked.add(organization);
             }
         }
@@ -668,7 +750,7 @@ final class Planner {
      *         workspace, it is an admin of; null otherwise. Locks every such organization not yet in
      *         {@code locked}.
      */
-    private static Refusal keepsUsableAdminsWithout(StoreTransaction tx, UserId user, Set<OrganizationId> locked) {
+    private Refusal keepsUsableAdminsWithout(StoreTransaction tx, UserId user, Set<OrganizationId> locked) {
         AdminMemberships admin = lockAdministeredOrganizations(tx, user, locked);
         Refusal r = null;
         for (int i = 0; r == null && i < admin.organizations().size(); i++) {

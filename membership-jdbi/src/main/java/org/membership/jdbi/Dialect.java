@@ -1,6 +1,7 @@
 package org.membership.jdbi;
 
 import java.sql.SQLException;
+import org.sqlite.SQLiteException;
 
 /** What differs between the two databases: how transactions begin, how an organization and a user are locked, what is retried. */
 enum Dialect {
@@ -25,7 +26,13 @@ enum Dialect {
         @Override
         boolean isRetryable(SQLException e) {
             int primary = e.getErrorCode() & 0xff;
-            return primary == 5 /* SQLITE_BUSY */ || primary == 6 /* SQLITE_LOCKED */;
+            if (primary == 5 /* SQLITE_BUSY */ || primary == 6 /* SQLITE_LOCKED */) {
+                return true;
+            }
+            // A primary or unique key that another writer of the file took first (two processes whose
+            // id generators handed out the same id): as on PostgreSQL, the next run sees that row.
+            int extended = e instanceof SQLiteException sqlite ? sqlite.getResultCode().code : e.getErrorCode();
+            return extended == 1555 /* SQLITE_CONSTRAINT_PRIMARYKEY */ || extended == 2067 /* SQLITE_CONSTRAINT_UNIQUE */;
         }
     },
     POSTGRESQL("postgresql", "BEGIN ISOLATION LEVEL READ COMMITTED", "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",

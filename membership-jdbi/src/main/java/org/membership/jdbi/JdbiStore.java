@@ -436,6 +436,15 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
         return transaction(false, "read", null, work);
     }
 
+    /**
+     * {@inheritDoc} On SQLite a write takes the file's write lock when it begins; on PostgreSQL it holds
+     * nothing until it locks an organization's or a user's row, and the planner checks scope before that.
+     */
+    @Override
+    public boolean exclusiveWrites() {
+        return dialect == Dialect.SQLITE;
+    }
+
     @Override
     public List<FeedEvent> changes(FeedPosition after, int limit) {
         Objects.requireNonNull(after, "after");

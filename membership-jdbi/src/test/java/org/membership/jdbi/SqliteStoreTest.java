@@ -18,6 +18,9 @@ import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.membership.api.Email;
+import org.membership.api.OrganizationId;
+import org.membership.api.OrganizationMember;
+import org.membership.api.OrganizationRole;
 import org.membership.api.UnableToPersistException;
 import org.membership.api.User;
 import org.membership.api.UserId;
@@ -81,7 +84,9 @@ final class SqliteStoreTest {
         try (JdbiStore store = JdbiStore.sqlite(file())) {
             UnableToPersistException e = assertThrows(UnableToPersistException.class, () -> store.write(tx -> {
                 tx.insertUser(ANN);
-                tx.insertUser(new User(BOB.id(), ANN.email(), UserStatus.VALIDATED, false)); // email taken
+                // no such organization: a foreign key fails (a unique key taken would be a lost race, retried)
+                tx.insertOrganizationMember(new OrganizationMember(OrganizationId.of("nope"), ANN.id(),
+                        OrganizationRole.MEMBER, java.time.Instant.EPOCH));
                 return null;
             }));
             assertTrue(e.getMessage().contains("nothing of it was stored"), e.getMessage());

@@ -75,6 +75,11 @@ final class DawdlingStore implements MembershipStore {
     }
 
     @Override
+    public boolean exclusiveWrites() {
+        return delegate.exclusiveWrites();
+    }
+
+    @Override
     public void awaitChanges(FeedPosition after, Duration timeout) throws InterruptedException {
         delegate.awaitChanges(after, timeout);
     }

@@ -172,6 +172,11 @@ public final class FailingStore implements MembershipStore {
     }
 
     @Override
+    public boolean exclusiveWrites() {
+        return delegate.exclusiveWrites();
+    }
+
+    @Override
     public void awaitChanges(FeedPosition after, Duration timeout) throws InterruptedException {
         delegate.awaitChanges(after, timeout);
     }

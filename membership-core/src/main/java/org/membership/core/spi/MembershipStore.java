@@ -52,6 +52,20 @@ public interface MembershipStore {
     <T> T read(Function<StoreTransaction, T> work);
 
     /**
+     * Whether a write transaction excludes every other write from its very beginning (a store-wide
+     * lock, as SQLite's {@code BEGIN IMMEDIATE} takes), rather than only the writes that lock the same
+     * organization or user. Where it does, the engine first answers from a read transaction the
+     * refusals a command meets before its first lock, so that a caller refused for being outside an
+     * organization never waits for that organization's writers (rule 3, in time as well as in
+     * content). True by default: the safe answer for a store that does not say.
+     *
+     * @return whether writes exclude each other from their start
+     */
+    default boolean exclusiveWrites() {
+        return true;
+    }
+
+    /**
      * Reads the change feed: events that {@link StoreTransaction#appendEvents} wrote in transactions
      * that have committed, in feed order (see the package documentation).
      *

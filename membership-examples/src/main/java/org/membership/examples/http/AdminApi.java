@@ -89,115 +89,156 @@ final class AdminApi {
     }
 
     private Response registerUser(Request request, Actor actor) {
-        JsonBody body = JsonBody.parse(request.body(), Set.of("id", "email", "status", "instance_admin"));
-        User user = new User(UserId.of(body.optionalString("id").orElseGet(() -> UUID.randomUUID().toString())),
-                Email.of(body.string("email")),
-                UserStatus.parse("status", body.optionalString("status").orElse("validated")),
-                body.optionalBoolean("instance_admin").orElse(false));
+        RegisterUser body = Json.read(request.body(), RegisterUser.class);
+        User user = new User(UserId.of(Optional.ofNullable(body.id()).orElseGet(() -> UUID.randomUUID().toString())),
+                Email.of(Json.required("email", body.email())),
+                named(UserStatus.class, "status", Optional.ofNullable(body.status()).orElse("validated")),
+                Optional.ofNullable(body.instanceAdmin()).orElse(false));
         Outcome<User> outcome = engines.adminUuids().execute(actor, new Command.RegisterUser(user));
-        return created(outcome, u -> user(u).string("token", credentials.issueUserToken(u.id())).toString());
+        return created(outcome, u -> Json.write(RegisteredUser.of(u, credentials.issueUserToken(u.id()))));
     }
 
     private Response changeStatus(Request request, Actor actor) {
         UserId id = UserId.of(request.param("id"));
-        JsonBody body = JsonBody.parse(request.body(), Set.of("status"));
-        UserStatus status = UserStatus.parse("status", body.string("status"));
+        ChangeStatus body = Json.read(request.body(), ChangeStatus.class);
+        UserStatus status = named(UserStatus.class, "status", Json.required("status", body.status()));
         Outcome<User> outcome = engines.adminUuids().execute(actor, new Command.ChangeUserStatus(id, status));
-        return ok(outcome, u -> user(u).toString());
+        return ok(outcome, u -> Json.write(UserView.of(u)));
     }
 
     private Response issueToken(Request request, Actor actor) {
         UserId id = UserId.of(request.param("id"));
-        JsonBody.parse(request.body().isBlank() ? "{}" : request.body(), Set.of());
+        Json.empty(request.body());
         if (!(actor instanceof Actor.InstanceKey)) {
             return DIALECT.refusal(Refusal.of(Reason.INSUFFICIENT_AUTHORITY));
         }
         Outcome<Memberships> exists = engines.adminUuids().execute(actor, new Command.ListMemberships(id));
-        return created(exists, m -> Json.object().string("user_id", id.value())
-                .string("token", credentials.issueUserToken(id)).toString());
+        return created(exists, m -> Json.write(new UserToken(id.value(), credentials.issueUserToken(id))));
     }
 
     private Response createOrganization(Request request, Actor actor) {
-        JsonBody body = JsonBody.parse(request.body(), Set.of("name", "first_admin", "integer_ids"));
-        Membership engine = body.optionalBoolean("integer_ids").orElse(false)
+        CreateOrganization body = Json.read(request.body(), CreateOrganization.class);
+        Membership engine = Optional.ofNullable(body.integerIds()).orElse(false)
                 ? engines.adminIntegerIds() : engines.adminUuids();
         Outcome<Organization> outcome = engine.execute(actor, new Command.CreateOrganization(
-                body.string("name"), UserId.of(body.string("first_admin"))));
-        return created(outcome, o -> Json.object()
-                .string("id", o.id().value())
-                .string("name", o.name())
-                .string("default_workspace_id", o.defaultWorkspace().value())
-                .string("api_key", credentials.issueOrganizationKey(o.id())).toString());
+                Json.required("name", body.name()), UserId.of(Json.required("first_admin", body.firstAdmin()))));
+        return created(outcome, o -> Json.write(new CreatedOrganization(o.id().value(), o.name(),
+                o.defaultWorkspace().value(), credentials.issueOrganizationKey(o.id()))));
     }
 
     private Response issueKey(Request request, Actor actor) {
         OrganizationId id = OrganizationId.of(request.param("id"));
-        JsonBody.parse(request.body().isBlank() ? "{}" : request.body(), Set.of());
+        Json.empty(request.body());
         if (!(actor instanceof Actor.InstanceKey)) {
             return DIALECT.refusal(Refusal.of(Reason.INSUFFICIENT_AUTHORITY));
         }
         Outcome<Page<Invitation>> exists = engines.adminUuids().execute(actor,
                 new Command.ListInvitations(id, PageRequest.first(1)));
-        return created(exists, p -> Json.object().string("organization_id", id.value())
-                .string("api_key", credentials.issueOrganizationKey(id)).toString());
+        return created(exists, p -> Json.write(new OrganizationKey(id.value(), credentials.issueOrganizationKey(id))));
     }
 
     private Response createWorkspace(Request request, Actor actor) {
         OrganizationId id = OrganizationId.of(request.param("id"));
-        JsonBody body = JsonBody.parse(request.body(), Set.of("name"));
-        Outcome<Workspace> outcome = engines.adminFor(id).execute(actor, new Command.CreateWorkspace(id, body.string("name")));
-        return created(outcome, w -> Json.object()
-                .string("id", w.id().value())
-                .string("organization_id", w.organization().value())
-                .string("name", w.name())
-                .string("kind", lower(w.kind())).toString());
+        CreateWorkspace body = Json.read(request.body(), CreateWorkspace.class);
+        Outcome<Workspace> outcome = engines.adminFor(id).execute(actor,
+                new Command.CreateWorkspace(id, Json.required("name", body.name())));
+        return created(outcome, w -> Json.write(new WorkspaceView(w.id().value(), w.organization().value(), w.name(),
+                lower(w.kind()))));
     }
 
     private Response invite(Request request, Actor actor) {
         OrganizationId id = OrganizationId.of(request.param("id"));
-        JsonBody body = JsonBody.parse(request.body(), Set.of("email", "role"));
+        Invite body = Json.read(request.body(), Invite.class);
         Outcome<Invitation> outcome = engines.adminFor(id).execute(actor, new Command.InviteToOrganization(id,
-                Email.of(body.string("email")), OrganizationRole.parse("role", body.optionalString("role").orElse("member"))));
-        return created(outcome, i -> invitation(i).toString());
+                Email.of(Json.required("email", body.email())),
+                named(OrganizationRole.class, "role", Optional.ofNullable(body.role()).orElse("member"))));
+        return created(outcome, i -> Json.write(InvitationView.of(i)));
     }
 
     private Response addMember(Request request, Actor actor) {
         WorkspaceId id = WorkspaceId.of(request.param("id"));
-        JsonBody body = JsonBody.parse(request.body(), Set.of("user_id", "role"));
+        AddMember body = Json.read(request.body(), AddMember.class);
         Outcome<WorkspaceMember> outcome = engines.adminUuids().execute(actor, new Command.AddWorkspaceMember(id,
-                UserId.of(body.string("user_id")), WorkspaceRole.parse("role", body.optionalString("role").orElse("user"))));
-        return created(outcome, m -> Json.object()
-                .string("workspace_id", m.workspace().value())
-                .string("user_id", m.user().value())
-                .string("role", lower(m.role())).toString());
+                UserId.of(Json.required("user_id", body.userId())),
+                named(WorkspaceRole.class, "role", Optional.ofNullable(body.role()).orElse("user"))));
+        return created(outcome, m -> Json.write(new MemberView(m.workspace().value(), m.user().value(), lower(m.role()))));
     }
 
     private Response accept(Request request, Actor actor) {
         InvitationId id = InvitationId.of(request.param("id"));
-        JsonBody.parse(request.body().isBlank() ? "{}" : request.body(), Set.of());
+        Json.empty(request.body());
         Outcome<OrganizationMember> outcome = engines.adminUuids().execute(actor, new Command.AcceptInvitation(id));
-        return ok(outcome, m -> Json.object()
-                .string("organization_id", m.organization().value())
-                .string("user_id", m.user().value())
-                .string("role", lower(m.role())).toString());
+        return ok(outcome, m -> Json.write(new Joined(m.organization().value(), m.user().value(), lower(m.role()))));
     }
 
-    private static Json.ObjectWriter user(User u) {
-        return Json.object().string("id", u.id().value()).string("email", u.email().value())
-                .string("status", lower(u.status())).bool("instance_admin", u.instanceAdmin());
+    // ---- bodies ----------------------------------------------------------------------------------
+
+    /** {@code POST /admin/users}. */
+    record RegisterUser(String id, String email, String status, Boolean instanceAdmin) {}
+
+    /** {@code POST /admin/users/{id}/status}. */
+    record ChangeStatus(String status) {}
+
+    /** {@code POST /admin/organizations}. */
+    record CreateOrganization(String name, String firstAdmin, Boolean integerIds) {}
+
+    /** {@code POST /admin/organizations/{id}/workspaces}. */
+    record CreateWorkspace(String name) {}
+
+    /** {@code POST /admin/organizations/{id}/invitations}. */
+    record Invite(String email, String role) {}
+
+    /** {@code POST /admin/workspaces/{id}/members}. */
+    record AddMember(String userId, String role) {}
+
+    record UserView(String id, String email, String status, boolean instanceAdmin) {
+        static UserView of(User u) {
+            return new UserView(u.id().value(), u.email().value(), lower(u.status()), u.instanceAdmin());
+        }
     }
 
-    private static Json.ObjectWriter invitation(Invitation i) {
-        return Json.object().string("id", i.id().value())
-                .string("organization_id", i.organization().value())
-                .string("email", i.email().value())
-                .string("role", lower(i.role()))
-                .string("status", lower(i.status()))
-                .string("expires_at", i.expiresAt().toString());
+    record RegisteredUser(String id, String email, String status, boolean instanceAdmin, String token) {
+        static RegisteredUser of(User u, String token) {
+            return new RegisteredUser(u.id().value(), u.email().value(), lower(u.status()), u.instanceAdmin(), token);
+        }
     }
+
+    record UserToken(String userId, String token) {}
+
+    record CreatedOrganization(String id, String name, String defaultWorkspaceId, String apiKey) {}
+
+    record OrganizationKey(String organizationId, String apiKey) {}
+
+    record WorkspaceView(String id, String organizationId, String name, String kind) {}
+
+    record InvitationView(String id, String organizationId, String email, String role, String status, String expiresAt) {
+        static InvitationView of(Invitation i) {
+            return new InvitationView(i.id().value(), i.organization().value(), i.email().value(), lower(i.role()),
+                    lower(i.status()), i.expiresAt().toString());
+        }
+    }
+
+    record MemberView(String workspaceId, String userId, String role) {}
+
+    record Joined(String organizationId, String userId, String role) {}
 
     private static String lower(Enum<?> value) {
         return value.name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * @return the value whose documented name, the lower-case one these endpoints write, is exactly {@code name}
+     * @throws InvalidInputException naming the field, listing the documented names, for anything else (another
+     *         case, spaces, a prefix the library's own parser would forgive)
+     */
+    private static <E extends Enum<E>> E named(Class<E> type, String field, String name) {
+        for (E value : type.getEnumConstants()) {
+            if (lower(value).equals(name)) {
+                return value;
+            }
+        }
+        throw new InvalidInputException(field, field + " must be one of: " + java.util.Arrays.stream(type.getEnumConstants())
+                .map(AdminApi::lower).collect(java.util.stream.Collectors.joining(", ")));
     }
 
     private static <T> Response created(Outcome<T> outcome, java.util.function.Function<T, String> body) {
@@ -257,6 +298,16 @@ final class AdminApi {
         @Override
         public Response tooLarge(int limit) {
             return problem(413, "Content Too Large", "The request body is larger than " + limit + " bytes");
+        }
+
+        @Override
+        public Response unreadable(int status, String message) {
+            return problem(status, Titles.of(status), message);
+        }
+
+        @Override
+        public Response overloaded() {
+            return problem(503, "Service Unavailable", "Too many requests at once; try again later");
         }
 
         @Override

@@ -1,11 +1,12 @@
 package org.membership.examples.http;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.membership.api.Actor;
 import org.membership.api.Command;
 import org.membership.api.InvalidInputException;
@@ -20,7 +21,8 @@ import org.membership.api.WorkspaceRole;
 
 /**
  * Anthropic's Admin API workspace-member endpoints (A), authenticated by an organization's admin
- * key in {@code x-api-key} and requiring {@code anthropic-version}:
+ * key in {@code x-api-key} or, as Anthropic's current SDKs send it, {@code Authorization: Bearer},
+ * and requiring {@code anthropic-version}:
  * <ul>
  *   <li>{@code GET    /v1/organizations/workspaces/{workspace_id}/members} — list, keyset pages</li>
  *   <li>{@code POST   /v1/organizations/workspaces/{workspace_id}/members} — add</li>
@@ -31,14 +33,18 @@ import org.membership.api.WorkspaceRole;
  * Errors use Anthropic's envelope {@code {"type":"error","error":{"type":…,"message":…}}} with its
  * error types; Anthropic has no 409, so conflicts (already a member, last admin, default workspace)
  * are {@code invalid_request_error} 400, and every 403 (insufficient authority, outranked, an
- * organization admin the {@code anthropicAdmin()} rules protect) is {@code permission_error}.
+ * organization admin the {@code anthropicAdmin()} rules protect) is {@code permission_error}. Roles
+ * are Anthropic's five names exactly ({@code workspace_user}, {@code workspace_developer},
+ * {@code workspace_restricted_developer}, {@code workspace_admin}, {@code workspace_billing}); adding
+ * a member as {@code workspace_billing} is refused, as Anthropic documents.
  *
  * <p>Stateless apart from its collaborators; thread-safe.
  */
 final class AnthropicApi {
     static final Dialect DIALECT = new AnthropicDialect();
     private static final String BASE = "/v1/organizations/workspaces/{workspace_id}/members";
-    private static final Pattern VERSION = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+    /** The versions Anthropic documents; any other is refused as Anthropic's API refuses it. */
+    private static final Set<String> VERSIONS = Set.of("2023-06-01", "2023-01-01");
 
     private final Credentials credentials;
     private final Engines engines;
@@ -61,12 +67,25 @@ final class AnthropicApi {
         Response handle(Request request, Actor key);
     }
 
+    /*
+     * The seed document names x-api-key; Anthropic's current SDKs send the same admin key as
+     * "Authorization: Bearer <key>" and no x-api-key. Either header carries the key and both go
+     * through the one check below, so a wrong key is refused alike whichever header brought it. A
+     * request that sends two different keys is refused too: choosing one would let a proxy's or a
+     * client's stale header decide who is asking.
+     */
+
     private Response authenticated(Request request, KeyHandler handler) {
-        Optional<String> key = request.header("x-api-key").map(String::strip).filter(k -> !k.isEmpty());
-        if (key.isEmpty()) {
+        Optional<String> apiKey = request.header("x-api-key").map(String::strip).filter(k -> !k.isEmpty());
+        Optional<String> bearer = request.bearerToken();
+        if (apiKey.isEmpty() && bearer.isEmpty()) {
             return DIALECT.unauthenticated(true);
         }
-        Optional<Actor> actor = key.flatMap(credentials::resolve).filter(a -> a instanceof Actor.OrganizationKey);
+        if (apiKey.isPresent() && bearer.isPresent() && !apiKey.equals(bearer)) {
+            return DIALECT.unauthenticated(false);
+        }
+        Optional<Actor> actor = apiKey.or(() -> bearer).flatMap(credentials::resolve)
+                .filter(a -> a instanceof Actor.OrganizationKey);
         if (actor.isEmpty()) {
             return DIALECT.unauthenticated(false);
         }
@@ -74,8 +93,8 @@ final class AnthropicApi {
         if (version.isEmpty()) {
             return error(400, "invalid_request_error", "anthropic-version: header is required");
         }
-        if (!VERSION.matcher(version.get()).matches()) {
-            return error(400, "invalid_request_error", "anthropic-version: must be a date such as 2023-06-01");
+        if (!VERSIONS.contains(version.get())) {
+            return error(400, "invalid_request_error", "anthropic-version: must be one of 2023-06-01, 2023-01-01");
         }
         return handler.handle(request, actor.get());
     }
@@ -98,20 +117,17 @@ final class AnthropicApi {
             return DIALECT.refusal(refused.why());
         }
         Page<WorkspaceMember> result = outcome.result().orElseThrow();
-        List<String> data = new ArrayList<>();
-        result.items().forEach(m -> data.add(member(m)));
-        return Response.json(200, Json.object()
-                .raw("data", Json.array(data))
-                .bool("has_more", result.hasMore())
-                .string("first_id", result.firstId())
-                .string("last_id", result.lastId()).toString());
+        List<Member> data = new ArrayList<>();
+        result.items().forEach(m -> data.add(Member.of(m)));
+        return Response.json(200, Json.write(new MemberPage(data, result.hasMore(), result.firstId().orElse(null),
+                result.lastId().orElse(null))));
     }
 
     private Response add(Request request, Actor key) {
         WorkspaceId workspace = WorkspaceId.of(request.param("workspace_id"));
-        JsonBody body = JsonBody.parse(request.body(), Set.of("user_id", "workspace_role"));
-        UserId user = UserId.of(body.string("user_id"));
-        WorkspaceRole role = WorkspaceRole.parse("workspace_role", body.string("workspace_role"));
+        AddMember body = Json.read(request.body(), AddMember.class);
+        UserId user = UserId.of(Json.required("user_id", body.userId()));
+        WorkspaceRole role = role(Json.required("workspace_role", body.workspaceRole()), false);
         return answer(engines.anthropic().execute(key, new Command.AddWorkspaceMember(workspace, user, role)));
     }
 
@@ -123,8 +139,8 @@ final class AnthropicApi {
     private Response update(Request request, Actor key) {
         WorkspaceId workspace = WorkspaceId.of(request.param("workspace_id"));
         UserId user = UserId.of(request.param("user_id"));
-        JsonBody body = JsonBody.parse(request.body(), Set.of("workspace_role"));
-        WorkspaceRole role = WorkspaceRole.parse("workspace_role", body.string("workspace_role"));
+        UpdateMember body = Json.read(request.body(), UpdateMember.class);
+        WorkspaceRole role = role(Json.required("workspace_role", body.workspaceRole()), true);
         return answer(engines.anthropic().execute(key, new Command.ChangeWorkspaceRole(workspace, user, role)));
     }
 
@@ -136,32 +152,78 @@ final class AnthropicApi {
         if (outcome instanceof Outcome.Refused<WorkspaceMember> refused) {
             return DIALECT.refusal(refused.why());
         }
-        return Response.json(200, Json.object()
-                .string("type", "workspace_member_deleted")
-                .string("user_id", user.value())
-                .string("workspace_id", workspace.value()).toString());
+        return Response.json(200, Json.write(new MemberDeleted("workspace_member_deleted", user.value(), workspace.value())));
     }
 
     private static Response answer(Outcome<WorkspaceMember> outcome) {
         if (outcome instanceof Outcome.Refused<WorkspaceMember> refused) {
             return DIALECT.refusal(refused.why());
         }
-        return Response.json(200, member(outcome.result().orElseThrow()));
+        return Response.json(200, Json.write(Member.of(outcome.result().orElseThrow())));
     }
 
-    static String member(WorkspaceMember m) {
-        return Json.object()
-                .string("type", "workspace_member")
-                .string("user_id", m.user().value())
-                .string("workspace_id", m.workspace().value())
-                .string("workspace_role", "workspace_" + m.role().name().toLowerCase(Locale.ROOT)).toString();
+    /** Anthropic's role names, exactly as its documents spell them; the library's names are not Anthropic's. */
+    private static final Map<String, WorkspaceRole> ROLES = roles();
+    private static final String ADD_ROLES = "workspace_role must be one of: workspace_user, workspace_developer,"
+            + " workspace_restricted_developer, workspace_admin";
+    private static final String UPDATE_ROLES = ADD_ROLES + ", workspace_billing";
+
+    private static Map<String, WorkspaceRole> roles() {
+        Map<String, WorkspaceRole> roles = new LinkedHashMap<>();
+        for (WorkspaceRole role : WorkspaceRole.values()) {
+            roles.put(roleName(role), role);
+        }
+        return Map.copyOf(roles);
+    }
+
+    static String roleName(WorkspaceRole role) {
+        return "workspace_" + role.name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * @param update whether the role is for Update Workspace Member, which may set {@code workspace_billing};
+     *               Add Workspace Member documents that its role "cannot be workspace_billing"
+     * @throws InvalidInputException naming workspace_role for any other value, in Anthropic's names
+     */
+    private static WorkspaceRole role(String value, boolean update) {
+        WorkspaceRole role = ROLES.get(value);
+        if (role == WorkspaceRole.BILLING && !update) {
+            throw new InvalidInputException("workspace_role", "workspace_role cannot be workspace_billing");
+        }
+        if (role == null) {
+            throw new InvalidInputException("workspace_role", update ? UPDATE_ROLES : ADD_ROLES);
+        }
+        return role;
     }
 
     static Response error(int status, String type, String message) {
-        return Response.json(status, Json.object()
-                .string("type", "error")
-                .raw("error", Json.object().string("type", type).string("message", message).toString()).toString());
+        return Response.json(status, Json.write(new ErrorEnvelope("error", new ErrorDetail(type, message))));
     }
+
+    /** Add Workspace Member's body. */
+    record AddMember(String userId, String workspaceRole) {}
+
+    /** Update Workspace Member's body. */
+    record UpdateMember(String workspaceRole) {}
+
+    /** Anthropic's WorkspaceMember object. */
+    record Member(String type, String userId, String workspaceId, String workspaceRole) {
+        static Member of(WorkspaceMember m) {
+            return new Member("workspace_member", m.user().value(), m.workspace().value(), roleName(m.role()));
+        }
+    }
+
+    /** A page of List Workspace Members; the ids are null on an empty page. */
+    record MemberPage(List<Member> data, boolean hasMore, String firstId, String lastId) {}
+
+    /** Delete Workspace Member's answer. */
+    record MemberDeleted(String type, String userId, String workspaceId) {}
+
+    /** Anthropic's error envelope. */
+    record ErrorEnvelope(String type, ErrorDetail error) {}
+
+    /** What went wrong, with one of Anthropic's error types. */
+    record ErrorDetail(String type, String message) {}
 
     private static final class AnthropicDialect implements Dialect {
         @Override
@@ -206,6 +268,16 @@ final class AnthropicApi {
         @Override
         public Response tooLarge(int limit) {
             return error(413, "request_too_large", "Request exceeds the maximum allowed number of bytes");
+        }
+
+        @Override
+        public Response unreadable(int status, String message) {
+            return error(status, status == 408 ? "timeout_error" : "invalid_request_error", message);
+        }
+
+        @Override
+        public Response overloaded() {
+            return error(529, "overloaded_error", "Overloaded");
         }
 
         @Override

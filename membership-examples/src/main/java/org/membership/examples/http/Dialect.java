@@ -34,6 +34,17 @@ interface Dialect {
     /** @return the answer to a body over the size limit */
     Response tooLarge(int limit);
 
+    /**
+     * @param status 400 (the request cannot be parsed), 408 (it did not arrive in time), 414 (its
+     *               request line is too long) or 431 (its headers are too large)
+     * @param message what was wrong, in the host's words; never an exception's text
+     * @return the answer to a request the transport could not read
+     */
+    Response unreadable(int status, String message);
+
+    /** @return the answer when every worker is busy and the queue of waiting requests is full */
+    Response overloaded();
+
     /** @return the answer to a failure of the store or of this host; never says more than that */
     Response serverError();
 }

@@ -1,6 +1,8 @@
 package org.membership.examples.http;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.membership.api.Actor;
@@ -84,15 +86,14 @@ final class FactoryApi {
     }
 
     static Response problem(int status, String title, String detail, Optional<String> code, Optional<String> field) {
-        Json.ObjectWriter metadata = Json.object();
-        code.ifPresent(c -> metadata.string("code", c));
-        field.ifPresent(f -> metadata.string("field", f));
-        return Response.json(status, Json.object()
-                .string("detail", detail)
-                .number("status", status)
-                .string("title", title)
-                .raw("metadata", metadata.toString()).toString());
+        Map<String, String> metadata = new LinkedHashMap<>();
+        code.ifPresent(c -> metadata.put("code", c));
+        field.ifPresent(f -> metadata.put("field", f));
+        return Response.json(status, Json.write(new Problem(detail, status, title, metadata)));
     }
+
+    /** Factory's error body: exactly the members its document allows, the library's reason code in metadata. */
+    record Problem(String detail, int status, String title, Map<String, String> metadata) {}
 
     private static final class FactoryDialect implements Dialect {
         @Override
@@ -132,6 +133,17 @@ final class FactoryApi {
         @Override
         public Response tooLarge(int limit) {
             return problem(413, "Content Too Large", "The request body is larger than " + limit + " bytes",
+                    Optional.empty(), Optional.empty());
+        }
+
+        @Override
+        public Response unreadable(int status, String message) {
+            return problem(status, Titles.of(status), message, Optional.empty(), Optional.empty());
+        }
+
+        @Override
+        public Response overloaded() {
+            return problem(503, "Service Unavailable", "Too many requests at once; try again later",
                     Optional.empty(), Optional.empty());
         }
 

@@ -74,7 +74,7 @@ final class FlashbackApi {
                 new Command.RemoveWorkspaceMember(workspace.get(), user.get(), "via flashback API"));
         return outcome instanceof Outcome.Refused<WorkspaceMember> refused
                 ? DIALECT.refusal(refused.why())
-                : Response.json(200, Json.object().bool("success", true).toString());
+                : Response.json(200, Json.write(new Succeeded(true)));
     }
 
     private Response access(Request request) {
@@ -104,10 +104,8 @@ final class FlashbackApi {
         if (grant.isEmpty()) {
             return refusal[0].status() == 403 ? failure(403, NO_ACCESS) : DIALECT.refusal(refusal[0]);
         }
-        return Response.json(200, Json.object().bool("success", true)
-                .string("workspace_id", workspace.get().value())
-                .string("user_id", user.value())
-                .string("role", grant.get().role().name().toLowerCase(Locale.ROOT)).toString());
+        return Response.json(200, Json.write(new Access(true, workspace.get().value(), user.value(),
+                grant.get().role().name().toLowerCase(Locale.ROOT))));
     }
 
     /**
@@ -130,8 +128,17 @@ final class FlashbackApi {
     }
 
     static Response failure(int status, String message) {
-        return Response.json(status, Json.object().bool("success", false).string("message", message).toString());
+        return Response.json(status, Json.write(new Failed(false, message)));
     }
+
+    /** Flashback's 200 body. */
+    record Succeeded(boolean success) {}
+
+    /** Flashback's error body, for every status. */
+    record Failed(boolean success, String message) {}
+
+    /** This host's answer to "may this token use this workspace?". */
+    record Access(boolean success, String workspaceId, String userId, String role) {}
 
     private static final class FlashbackDialect implements Dialect {
         @Override
@@ -178,6 +185,16 @@ final class FlashbackApi {
         @Override
         public Response tooLarge(int limit) {
             return failure(413, "Request body is larger than " + limit + " bytes");
+        }
+
+        @Override
+        public Response unreadable(int status, String message) {
+            return failure(status, message);
+        }
+
+        @Override
+        public Response overloaded() {
+            return failure(503, "Service unavailable, try again later");
         }
 
         @Override

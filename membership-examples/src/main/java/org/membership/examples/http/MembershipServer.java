@@ -1,18 +1,12 @@
 package org.membership.examples.http;
 
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.membership.api.Actor;
 import org.membership.core.spi.MembershipStore;
 import org.membership.inmemory.InMemoryStore;
@@ -21,8 +15,8 @@ import org.membership.jdbi.JdbiStore;
 /**
  * The example host: the five documented APIs of the specification — Paradigm's company and
  * instance removals (P1, P2), Flashback's (F), Anthropic's workspace members (A) and Factory's
- * removal by email (X) — plus a few admin endpoints, served by the JDK's HTTP server over one
- * library store.
+ * removal by email (X) — plus a few admin endpoints, served over HTTP/1.1 ({@link HttpTransport},
+ * on Netty, with its documented limits) over one library store.
  *
  * <pre>{@code
  * ./mvnw -B -ntp -q -pl membership-examples -am package exec:java -DskipTests -Dexec.args="--demo"
@@ -37,14 +31,6 @@ import org.membership.jdbi.JdbiStore;
  * <p>Thread-safe: requests are served by a pool of threads; {@link #close()} stops the server.
  */
 public final class MembershipServer implements AutoCloseable {
-    private static final int THREADS = 16;
-
-    static {
-        // Without TCP_NODELAY the JDK server's small responses wait ~40 ms for delayed ACKs.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
 
     /**
      * How to start the server.
@@ -106,14 +92,14 @@ public final class MembershipServer implements AutoCloseable {
         }
     }
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final HttpTransport transport;
+    private final String host;
     private final String banner;
     private volatile AutoCloseable ownedStore;
 
-    private MembershipServer(HttpServer server, ExecutorService executor, String banner) {
-        this.server = server;
-        this.executor = executor;
+    private MembershipServer(HttpTransport transport, String host, String banner) {
+        this.transport = transport;
+        this.host = host;
         this.banner = banner;
     }
 
@@ -151,13 +137,17 @@ public final class MembershipServer implements AutoCloseable {
     }
 
     static MembershipServer start(Options options, MembershipStore store, Clock clock) {
+        return start(options, store, clock, HttpTransport.Limits.defaults());
+    }
+
+    static MembershipServer start(Options options, MembershipStore store, Clock clock, HttpTransport.Limits limits) {
         Credentials credentials = new Credentials();
         AccessCache access = new AccessCache(credentials, clock, AccessCache.DEFAULT_TIME_TO_LIVE);
         String demo = options.demo() ? DemoData.load(store, clock, credentials) : "";
         String instanceKey = options.instanceKey()
                 .orElse(options.demo() ? DemoData.INSTANCE_KEY : "ik_" + credentials.secret());
         credentials.register(instanceKey, Actor.instanceKey("instance-key"));
-        Engines engines = Engines.over(store, clock, SequentialIds.resumingAfter(store), access);
+        Engines engines = Engines.over(store, clock, new RandomIntegerIds(), access);
 
         Routes routes = new Routes(AdminApi.DIALECT);
         new ParadigmApi(credentials, engines).register(routes);
@@ -166,37 +156,28 @@ public final class MembershipServer implements AutoCloseable {
         new FactoryApi(credentials, engines).register(routes);
         new AdminApi(credentials, engines).register(routes);
 
-        HttpServer server;
-        try {
-            server = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on " + options.host() + ":" + options.port(), e);
-        }
-        AtomicInteger threads = new AtomicInteger();
-        ExecutorService executor = Executors.newFixedThreadPool(THREADS, r -> {
-            Thread t = new Thread(r, "membership-http-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        server.createContext("/", routes);
-        server.setExecutor(executor);
-        server.start();
-        String address = "http://" + options.host() + ":" + server.getAddress().getPort();
+        HttpTransport transport = HttpTransport.start(options.host(), options.port(), routes, limits);
+        String address = "http://" + options.host() + ":" + transport.address().getPort();
         String banner = "membership server listening on " + address + "\n"
                 + "store: " + options.database().map(p -> "SQLite file " + p.toAbsolutePath()).orElse("in memory") + "\n"
                 + "instance key: " + instanceKey + "\n"
                 + (demo.isEmpty() ? "" : demo + "\n");
-        return new MembershipServer(server, executor, banner);
+        return new MembershipServer(transport, options.host(), banner);
     }
 
     /** @return the port the server listens on */
     public int port() {
-        return server.getAddress().getPort();
+        return transport.address().getPort();
     }
 
     /** @return the base URI, for example {@code http://127.0.0.1:8080} */
     public URI uri() {
-        return URI.create("http://" + server.getAddress().getHostString() + ":" + port());
+        return URI.create("http://" + host + ":" + port());
+    }
+
+    /** @return the transport, for tests */
+    HttpTransport transport() {
+        return transport;
     }
 
     /** @return what the server prints at start: its address, its instance key and the demo credentials */
@@ -207,8 +188,7 @@ public final class MembershipServer implements AutoCloseable {
     /** Stops accepting requests, stops the server's threads, and closes the store if the server opened it. */
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        transport.close();
         if (ownedStore != null) {
             closeQuietly(ownedStore);
         }

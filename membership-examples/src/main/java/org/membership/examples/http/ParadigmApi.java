@@ -68,8 +68,11 @@ final class ParadigmApi {
     }
 
     static String detail(String message) {
-        return Json.object().string("detail", message).toString();
+        return Json.write(new Detail(message));
     }
+
+    /** The body of every error, as Paradigm's framework writes it. */
+    record Detail(String detail) {}
 
     private static final class ParadigmDialect implements Dialect {
         @Override
@@ -114,6 +117,16 @@ final class ParadigmApi {
         @Override
         public Response tooLarge(int limit) {
             return Response.json(413, detail("Request body is larger than " + limit + " bytes."));
+        }
+
+        @Override
+        public Response unreadable(int status, String message) {
+            return Response.json(status, detail(message));
+        }
+
+        @Override
+        public Response overloaded() {
+            return Response.json(503, detail("Service temporarily unavailable, try again later."));
         }
 
         @Override

@@ -1,12 +1,6 @@
 package org.membership.examples.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -22,15 +16,15 @@ import java.util.TreeSet;
 import org.membership.api.InvalidInputException;
 
 /**
- * The host's route table and its one {@link HttpHandler}: matches the path against the routes,
- * answers unknown paths (404), other methods (405 with {@code Allow}), oversized bodies (413) and
- * malformed queries or bodies (400) in the dialect of the API the path belongs to, and turns any
- * failure into that API's 500 without a stack trace in the body.
+ * The host's route table, and the one function that answers a request the transport has read in
+ * full: it matches the path against the routes and answers unknown paths (404), other methods (405
+ * with {@code Allow}), malformed escapes, queries and bodies (400) in the dialect of the API the
+ * path belongs to, and turns any failure into that API's 500 without a stack trace in the body.
  *
  * <p>Routes are added before the server starts; after that the table is only read, so it is
  * thread-safe for the server's threads.
  */
-final class Routes implements HttpHandler {
+final class Routes {
     /** The largest request body accepted, in bytes. */
     static final int MAX_BODY_BYTES = 16 * 1024;
 
@@ -41,6 +35,16 @@ final class Routes implements HttpHandler {
     interface Handler {
         Response handle(Request request);
     }
+
+    /**
+     * A request as it came off the wire, head and body read in full, nothing decoded yet.
+     *
+     * @param method the method, as sent
+     * @param target the request target, as sent: a path with an optional query, still percent-encoded
+     * @param headers the headers; names lower-case
+     * @param body the body, at most {@link #MAX_BODY_BYTES}
+     */
+    record Incoming(String method, String target, Map<String, List<String>> headers, byte[] body) {}
 
     private record Route(String method, List<String> pattern, Dialect dialect, Handler handler) {}
 
@@ -65,38 +69,61 @@ final class Routes implements HttpHandler {
         return this;
     }
 
-    @Override
-    public void handle(HttpExchange exchange) throws IOException {
-        Response response;
-        Dialect dialect = fallback;
-        try {
-            String rawPath = exchange.getRequestURI().getRawPath();
-            dialect = dialectFor(rawPath);
-            response = dispatch(exchange, rawPath);
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "request failed: " + exchange.getRequestMethod() + " "
-                    + exchange.getRequestURI().getRawPath(), e);
-            response = dialect.serverError();
-        }
-        send(exchange, response);
-    }
-
-    private Dialect dialectFor(String rawPath) {
+    /**
+     * @param target a request target as sent, or null if the request line could not be read
+     * @return the dialect of the API whose path the target names; the fallback for anything else
+     */
+    Dialect dialectFor(String target) {
+        String rawPath = target == null ? "" : rawPath(target);
         for (Map.Entry<String, Dialect> e : dialectsByPrefix.entrySet()) {
-            if (rawPath != null && rawPath.startsWith(e.getKey())) {
+            if (rawPath.startsWith(e.getKey())) {
                 return e.getValue();
             }
         }
         return fallback;
     }
 
-    private Response dispatch(HttpExchange exchange, String rawPath) throws IOException {
-        Dialect dialect = dialectFor(rawPath);
-        List<String> path = rawPath == null ? null : decodePath(rawPath);
+    /** @return the answer; never throws */
+    Response handle(Incoming in) {
+        Dialect dialect = dialectFor(in.target());
+        try {
+            return dispatch(in, dialect);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "request failed: " + in.method() + " " + rawPath(in.target()), e);
+            return dialect.serverError();
+        }
+    }
+
+    /** @return the target's path, still encoded; of an absolute-form target ({@code http://host/path}), its path */
+    private static String rawPath(String target) {
+        String origin = originForm(target);
+        int query = origin.indexOf('?');
+        return query < 0 ? origin : origin.substring(0, query);
+    }
+
+    private static String originForm(String target) {
+        for (String scheme : new String[] {"http://", "https://"}) {
+            if (target.regionMatches(true, 0, scheme, 0, scheme.length())) {
+                int path = target.indexOf('/', scheme.length());
+                return path < 0 ? "/" : target.substring(path);
+            }
+        }
+        return target;
+    }
+
+    private Response dispatch(Incoming in, Dialect dialect) {
+        String rawPath = rawPath(in.target());
+        if (!rawPath.startsWith("/")) {
+            return dialect.noRoute();
+        }
+        if (!wellFormedEscapes(in.target())) {
+            return dialect.badRequest("the request target has a malformed percent-escape");
+        }
+        List<String> path = decodePath(rawPath);
         if (path == null) {
             return dialect.noRoute();
         }
-        String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+        String method = in.method().toUpperCase(Locale.ROOT);
         Set<String> allowed = new TreeSet<>();
         for (Route route : routes) {
             Map<String, String> params = match(route.pattern, path);
@@ -107,7 +134,7 @@ final class Routes implements HttpHandler {
                 allowed.add(route.method);
                 continue;
             }
-            return run(route, exchange, method, params);
+            return run(route, in, method, params);
         }
         if (allowed.isEmpty()) {
             return dialect.noRoute();
@@ -115,40 +142,24 @@ final class Routes implements HttpHandler {
         return dialect.methodNotAllowed(method, allowed).withHeader("Allow", String.join(", ", allowed));
     }
 
-    private static Response run(Route route, HttpExchange exchange, String method, Map<String, String> params)
-            throws IOException {
+    private static Response run(Route route, Incoming in, String method, Map<String, String> params) {
         Dialect dialect = route.dialect;
-        String length = exchange.getRequestHeaders().getFirst("Content-Length");
-        if (length != null) {
-            try {
-                if (Long.parseLong(length.strip()) > MAX_BODY_BYTES) {
-                    return dialect.tooLarge(MAX_BODY_BYTES);
-                }
-            } catch (NumberFormatException e) {
-                return dialect.badRequest("Content-Length is not a number");
-            }
-        }
-        byte[] bytes = readBounded(exchange.getRequestBody());
-        if (bytes == null) {
-            return dialect.tooLarge(MAX_BODY_BYTES);
-        }
         String body;
         try {
             body = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
+                    .decode(ByteBuffer.wrap(in.body())).toString();
         } catch (CharacterCodingException e) {
             return dialect.badRequest("the body is not UTF-8");
         }
-        Map<String, String> query = parseQuery(exchange.getRequestURI().getRawQuery());
+        String target = originForm(in.target());
+        int q = target.indexOf('?');
+        Map<String, String> query = parseQuery(q < 0 ? null : target.substring(q + 1));
         if (query == null) {
             return dialect.badRequest("the query string is malformed or repeats a parameter");
         }
-        Map<String, List<String>> headers = new HashMap<>();
-        exchange.getRequestHeaders().forEach((name, values) ->
-                headers.put(name.toLowerCase(Locale.ROOT), List.copyOf(values)));
-        Request request = new Request(method, params, query, headers, body);
+        Request request = new Request(method, params, query, in.headers(), body);
         try {
             return route.handler.handle(request);
         } catch (InvalidInputException e) {
@@ -156,40 +167,8 @@ final class Routes implements HttpHandler {
         } catch (Json.MalformedJsonException e) {
             return dialect.badRequest(e.getMessage());
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "request failed: " + method + " " + exchange.getRequestURI(), e);
+            LOG.log(System.Logger.Level.ERROR, "request failed: " + method + " " + rawPath(in.target()), e);
             return dialect.serverError();
-        }
-    }
-
-    /** @return the body, or null if it is longer than the limit */
-    private static byte[] readBounded(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[4096];
-        int n;
-        while ((n = in.read(buffer)) > 0) {
-            out.write(buffer, 0, n);
-            if (out.size() > MAX_BODY_BYTES) {
-                return null;
-            }
-        }
-        return out.toByteArray();
-    }
-
-    private static void send(HttpExchange exchange, Response response) throws IOException {
-        try (exchange) {
-            response.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-            if (response.status() == 204) {
-                exchange.sendResponseHeaders(204, -1);
-                return;
-            }
-            byte[] body = response.body().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", response.contentType() + "; charset=utf-8");
-            exchange.sendResponseHeaders(response.status(), body.length == 0 ? -1 : body.length);
-            if (body.length > 0) {
-                try (OutputStream os = exchange.getResponseBody()) {
-                    os.write(body);
-                }
-            }
         }
     }
 
@@ -217,14 +196,22 @@ final class Routes implements HttpHandler {
         return params;
     }
 
-    /** @return the percent-decoded segments, or null if the path is not well formed */
-    private static List<String> decodePath(String rawPath) {
-        if (!rawPath.startsWith("/")) {
-            return null;
+    /** @return whether every '%' in the target is followed by two hexadecimal digits */
+    private static boolean wellFormedEscapes(String target) {
+        for (int i = target.indexOf('%'); i >= 0; i = target.indexOf('%', i + 1)) {
+            if (i + 2 >= target.length() || Character.digit(target.charAt(i + 1), 16) < 0
+                    || Character.digit(target.charAt(i + 2), 16) < 0) {
+                return false;
+            }
         }
+        return true;
+    }
+
+    /** @return the percent-decoded segments, or null if one does not decode to UTF-8 */
+    private static List<String> decodePath(String rawPath) {
         List<String> out = new ArrayList<>();
         for (String raw : rawPath.substring(1).split("/", -1)) {
-            String s = percentDecode(raw);
+            String s = percentDecode(raw, false);
             if (s == null) {
                 return null;
             }
@@ -233,8 +220,9 @@ final class Routes implements HttpHandler {
         return out;
     }
 
-    private static String percentDecode(String raw) {
-        if (raw.indexOf('%') < 0) {
+    /** @return the decoded text, or null if an escape is malformed or the bytes are not UTF-8 */
+    private static String percentDecode(String raw, boolean plusIsSpace) {
+        if (raw.indexOf('%') < 0 && !(plusIsSpace && raw.indexOf('+') >= 0)) {
             return raw;
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -251,6 +239,8 @@ final class Routes implements HttpHandler {
                 }
                 bytes.write(hi * 16 + lo);
                 i += 2;
+            } else if (c == '+' && plusIsSpace) {
+                bytes.write(' ');
             } else {
                 bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
             }
@@ -263,7 +253,7 @@ final class Routes implements HttpHandler {
         }
     }
 
-    /** @return the parameters, or null if a parameter repeats or an escape is malformed */
+    /** @return the parameters, or null if a parameter repeats or does not decode */
     private static Map<String, String> parseQuery(String rawQuery) {
         Map<String, String> query = new HashMap<>();
         if (rawQuery == null || rawQuery.isEmpty()) {
@@ -274,15 +264,9 @@ final class Routes implements HttpHandler {
                 continue;
             }
             int eq = pair.indexOf('=');
-            String name;
-            String value;
-            try {
-                name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                return null;
-            }
-            if (query.putIfAbsent(name, value) != null) {
+            String name = percentDecode(eq < 0 ? pair : pair.substring(0, eq), true);
+            String value = eq < 0 ? "" : percentDecode(pair.substring(eq + 1), true);
+            if (name == null || value == null || query.putIfAbsent(name, value) != null) {
                 return null;
             }
         }

@@ -8,11 +8,12 @@ import org.membership.core.IdGenerator;
 import org.membership.core.spi.MembershipStore;
 
 /**
- * Integer-looking ids ({@code "1"}, {@code "2"}, …) for organizations whose API documents integer
- * ids (Paradigm). The library treats them as opaque strings.
+ * Counted ids ({@code "1"}, {@code "2"}, …) for the demo dataset, so that the README's walk-through
+ * can name Paradigm's organization 1 and workspaces 2 and 3. The server itself hands out
+ * {@link RandomIntegerIds}: a counter is unique only within one process.
  *
  * <p>On a durable store the counter resumes after the ids already taken: {@link #resumingAfter}
- * probes the store for the first run of free numbers, so a restart never hands out an id twice.
+ * probes the store for the first run of free numbers.
  *
  * <p>Thread-safe.
  */

@@ -73,6 +73,35 @@ final class AdminApiTest {
     }
 
     @Test
+    void undocumentedEnumValues_areRefusedNamingTheField_andNothingIsStored() {
+        String[][] cases = {
+                {"/admin/users", "{\"id\":\"enum-1\",\"email\":\"enum1@example.com\",\"status\":\"VALIDATED\"}", "status",
+                        "status must be one of: pending_validation, validated, disabled"},
+                {"/admin/users", "{\"id\":\"enum-1\",\"email\":\"enum1@example.com\",\"status\":\" validated\"}", "status",
+                        "status must be one of: pending_validation, validated, disabled"},
+                {"/admin/organizations/" + DemoData.PARADIGM_ORG + "/invitations", "{\"email\":\"enum2@example.com\",\"role\":\"Admin\"}",
+                        "role", "role must be one of: member, admin"},
+                {"/admin/workspaces/" + DemoData.PARADIGM_RESEARCH + "/members", "{\"user_id\":\"" + DemoData.DEE
+                        + "\",\"role\":\"workspace_admin\"}", "role",
+                        "role must be one of: user, developer, restricted_developer, billing, admin"},
+                {"/admin/workspaces/" + DemoData.PARADIGM_RESEARCH + "/members", "{\"user_id\":\"" + DemoData.DEE
+                        + "\",\"role\":\"ADMIN\"}", "role",
+                        "role must be one of: user, developer, restricted_developer, billing, admin"},
+                {"/admin/users/" + DemoData.DEE + "/status", "{\"status\":\"Disabled\"}", "status",
+                        "status must be one of: pending_validation, validated, disabled"},
+        };
+        for (String[] bad : cases) {
+            Client.Reply r = c.post(bad[0], bad[1], ROOT);
+            assertEquals("400 {\"type\":\"urn:membership:problem:invalid_input\",\"title\":\"Bad Request\",\"status\":400,"
+                    + "\"detail\":\"" + bad[3] + "\",\"code\":\"invalid_input\",\"field\":\"" + bad[2] + "\"}",
+                    r.statusAndBody(), bad[1]);
+        }
+        assertEquals(404, c.post("/admin/users/enum-1/tokens", "", ROOT).status(), "no user was registered");
+        assertEquals(404, c.get("/v1/organizations/workspaces/" + DemoData.PARADIGM_RESEARCH + "/members/" + DemoData.DEE,
+                "x-api-key", DemoData.PARADIGM_KEY, "anthropic-version", "2023-06-01").status(), "dee was not added");
+    }
+
+    @Test
     void issueToken_onlyWithTheInstanceKey_andOnlyForKnownUsers() {
         assertEquals(201, c.post("/admin/users/" + DemoData.DEE + "/tokens", "", ROOT).status());
         assertEquals(403, c.post("/admin/users/" + DemoData.DEE + "/tokens", "", bearer(DemoData.token(DemoData.ROOT))).status());

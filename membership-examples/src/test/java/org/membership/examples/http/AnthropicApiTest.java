@@ -25,6 +25,10 @@ final class AnthropicApiTest {
         server.close();
     }
 
+    private static final String ADD_ROLES = "workspace_role must be one of: workspace_user, workspace_developer,"
+            + " workspace_restricted_developer, workspace_admin";
+    private static final String UPDATE_ROLES = ADD_ROLES + ", workspace_billing";
+
     private static String members(String workspace) {
         return "/v1/organizations/workspaces/" + workspace + "/members";
     }
@@ -110,13 +114,55 @@ final class AnthropicApiTest {
     }
 
     @Test
+    void anyEndpoint_keyAsBearerToken_isAcceptedLikeXApiKey() {
+        // Anthropic's current SDKs send the admin key as "Authorization: Bearer <key>" and no x-api-key.
+        World w = World.create(c, false);
+        String[] bearer = {"Authorization", "Bearer " + w.key, "anthropic-version", "2023-06-01"};
+        assertEquals("200 " + member(w.workspace, w.id("dev"), "workspace_developer"),
+                c.get(members(w.workspace) + "/" + w.id("dev"), bearer).statusAndBody());
+        assertEquals(200, c.get(members(w.workspace), bearer).status());
+        assertEquals("200 " + member(w.workspace, w.id("member"), "workspace_user"), c.post(members(w.workspace),
+                "{\"user_id\":\"" + w.id("member") + "\",\"workspace_role\":\"workspace_user\"}", bearer).statusAndBody());
+        assertEquals("200 " + member(w.workspace, w.id("member"), "workspace_developer"), c.post(members(w.workspace) + "/"
+                + w.id("member"), "{\"workspace_role\":\"workspace_developer\"}", bearer).statusAndBody());
+        assertEquals(200, c.delete(members(w.workspace) + "/" + w.id("member"), bearer).status());
+        assertEquals(404, w.member(c, w.workspace, w.id("member")).status());
+        assertEquals(200, c.get(members(w.workspace), "x-api-key", w.key, "Authorization", "Bearer " + w.key,
+                "anthropic-version", "2023-06-01").status(), "the same key in both headers");
+    }
+
+    @Test
+    void anyEndpoint_wrongKeyInEitherHeader_isRefusedAlike() {
+        World w = World.create(c, false);
+        String p = members(w.workspace) + "/" + w.id("dev");
+        String invalid = "401 " + error("authentication_error", "invalid x-api-key");
+        for (String wrong : new String[] {"sk-wrong", w.token("admin"), TestServer.INSTANCE_KEY}) {
+            assertEquals(invalid, c.delete(p, "x-api-key", wrong, "anthropic-version", "2023-06-01").statusAndBody());
+            assertEquals(invalid, c.delete(p, "Authorization", "Bearer " + wrong, "anthropic-version", "2023-06-01")
+                    .statusAndBody());
+        }
+        // two different keys: neither is guessed to be the one that counts
+        assertEquals(invalid, c.delete(p, "x-api-key", w.key, "Authorization", "Bearer sk-wrong",
+                "anthropic-version", "2023-06-01").statusAndBody());
+        assertEquals(invalid, c.delete(p, "x-api-key", "sk-wrong", "Authorization", "Bearer " + w.key,
+                "anthropic-version", "2023-06-01").statusAndBody());
+        assertEquals("401 " + error("authentication_error", "x-api-key header is required"),
+                c.delete(p, "Authorization", "Basic " + w.key, "anthropic-version", "2023-06-01").statusAndBody());
+        assertEquals(200, w.member(c, w.workspace, w.id("dev")).status());
+    }
+
+    @Test
     void anyEndpoint_missingOrMalformedVersion_is400() {
         World w = World.create(c, false);
         String p = members(w.workspace) + "/" + w.id("dev");
         assertEquals("400 " + error("invalid_request_error", "anthropic-version: header is required"),
                 c.delete(p, "x-api-key", w.key).statusAndBody());
-        assertEquals("400 " + error("invalid_request_error", "anthropic-version: must be a date such as 2023-06-01"),
-                c.delete(p, "x-api-key", w.key, "anthropic-version", "latest").statusAndBody());
+        String versions = "400 " + error("invalid_request_error", "anthropic-version: must be one of 2023-06-01, 2023-01-01");
+        assertEquals(versions, c.delete(p, "x-api-key", w.key, "anthropic-version", "latest").statusAndBody());
+        assertEquals(versions, c.delete(p, "x-api-key", w.key, "anthropic-version", "2099-01-01").statusAndBody());
+        assertEquals(versions, c.delete(p, "x-api-key", w.key, "anthropic-version", "2023-6-1").statusAndBody());
+        assertEquals(200, c.get(members(w.workspace) + "/" + w.id("dev"), "x-api-key", w.key, "anthropic-version", "2023-01-01")
+                .status(), "Anthropic's first version, still documented");
         assertEquals(200, w.member(c, w.workspace, w.id("dev")).status());
     }
 
@@ -230,7 +276,7 @@ final class AnthropicApiTest {
     void add_badBodies_are400NamingTheProblem() {
         World w = World.create(c, false);
         String p = members(w.workspace);
-        assertEquals("400 " + error("invalid_request_error", "workspace_role must be one of: user, developer, restricted_developer, billing, admin"),
+        assertEquals("400 " + error("invalid_request_error", ADD_ROLES),
                 c.post(p, "{\"user_id\":\"" + w.id("member") + "\",\"workspace_role\":\"workspace_owner\"}", key(w.key)).statusAndBody());
         assertEquals("400 " + error("invalid_request_error", "user_id is required"),
                 c.post(p, "{\"workspace_role\":\"workspace_user\"}", key(w.key)).statusAndBody());
@@ -244,6 +290,23 @@ final class AnthropicApiTest {
         assertEquals(400, c.post(p, "[".repeat(5000), key(w.key)).status());
         assertEquals(400, c.post(p, "{\"a\":" + "[".repeat(100) + "]".repeat(100) + "}", key(w.key)).status());
         assertEquals(404, w.member(c, w.workspace, w.id("member")).status());
+    }
+
+    @Test
+    void add_onlyAnthropicsDocumentedRoles_andNeverBilling() {
+        World w = World.create(c, false);
+        String p = members(w.workspace);
+        String body = "{\"user_id\":\"" + w.id("member") + "\",\"workspace_role\":\"%s\"}";
+        assertEquals("400 " + error("invalid_request_error", "workspace_role cannot be workspace_billing"),
+                c.post(p, String.format(body, "workspace_billing"), key(w.key)).statusAndBody());
+        for (String undocumented : new String[] {"admin", "user", "developer", "billing", "WORKSPACE_USER", "Workspace_Admin",
+                " workspace_user", "workspace_user ", "workspace_", ""}) {
+            assertEquals("400 " + error("invalid_request_error", ADD_ROLES),
+                    c.post(p, String.format(body, undocumented), key(w.key)).statusAndBody(), undocumented);
+        }
+        assertEquals(404, w.member(c, w.workspace, w.id("member")).status());
+        assertEquals("200 " + member(w.workspace, w.id("member"), "workspace_restricted_developer"),
+                c.post(p, String.format(body, "workspace_restricted_developer"), key(w.key)).statusAndBody());
     }
 
     @Test
@@ -283,6 +346,20 @@ final class AnthropicApiTest {
         assertEquals("403 " + error("permission_error", PROTECTED), r.statusAndBody());
         assertEquals("200 " + member(w.workspace, w.id("admin"), "workspace_admin"),
                 w.member(c, w.workspace, w.id("admin")).statusAndBody());
+    }
+
+    @Test
+    void update_toBilling_isAllowed_undocumentedRolesAreNot() {
+        World w = World.create(c, false);
+        String p = members(w.workspace) + "/" + w.id("dev");
+        assertEquals("200 " + member(w.workspace, w.id("dev"), "workspace_billing"),
+                c.post(p, "{\"workspace_role\":\"workspace_billing\"}", key(w.key)).statusAndBody());
+        for (String undocumented : new String[] {"admin", "user", "WORKSPACE_ADMIN", "workspace_owner"}) {
+            assertEquals("400 " + error("invalid_request_error", UPDATE_ROLES),
+                    c.post(p, "{\"workspace_role\":\"" + undocumented + "\"}", key(w.key)).statusAndBody(), undocumented);
+        }
+        assertEquals("200 " + member(w.workspace, w.id("dev"), "workspace_billing"), w.member(c, w.workspace, w.id("dev"))
+                .statusAndBody());
     }
 
     @Test

@@ -85,7 +85,7 @@ final class MembershipServerTest {
     }
 
     @Test
-    void restart_onTheSameStore_keepsTheDataAndResumesIntegerIds() {
+    void restart_onTheSameStore_keepsTheDataAndHandsOutFreshIntegerIds() {
         InMemoryStore store = new InMemoryStore();
         MembershipServer.Options options = MembershipServer.Options.parse("--demo", "--port", "0");
         MembershipServer.start(options, store, Clock.systemUTC()).close();
@@ -95,7 +95,12 @@ final class MembershipServerTest {
             Client.Reply w = c.post("/admin/organizations/" + DemoData.PARADIGM_ORG + "/workspaces", "{\"name\":\"After restart\"}",
                     Client.bearer(DemoData.INSTANCE_KEY));
             assertEquals(201, w.status(), w.body());
-            assertEquals("9", TestServer.field(w.body(), "id"));
+            String id = TestServer.field(w.body(), "id");
+            assertTrue(Engines.isInteger(id), id);
+            assertTrue(store.read(tx -> tx.workspace(org.membership.api.WorkspaceId.of(id))).isPresent(), id);
+            for (String demo : new String[] {DemoData.PARADIGM_ORG, DemoData.PARADIGM_DEFAULT, DemoData.PARADIGM_RESEARCH}) {
+                assertTrue(!id.equals(demo), id);
+            }
             assertEquals(204, c.delete("/api/v3/company/workspaces/3/members/users/103",
                     Client.bearer(DemoData.token(DemoData.ADA))).status());
         }

@@ -38,10 +38,21 @@ final class RawHttp {
                 // the server may reset a connection whose body it did not read; what arrived is the answer
             }
             String text = all.toString(StandardCharsets.UTF_8);
+            if (text.length() < 12 || !text.startsWith("HTTP/1.")) {
+                throw new AssertionError("not an HTTP answer: \"" + text + "\"");
+            }
             int status = Integer.parseInt(text.substring(9, 12));
             int split = text.indexOf("\r\n\r\n");
+            java.util.Map<String, java.util.List<String>> headers = new java.util.HashMap<>();
+            for (String line : text.substring(0, split < 0 ? text.length() : split).split("\r\n")) {
+                int colon = line.indexOf(':');
+                if (colon > 0) {
+                    headers.computeIfAbsent(line.substring(0, colon).strip().toLowerCase(java.util.Locale.ROOT),
+                            k -> new java.util.ArrayList<>()).add(line.substring(colon + 1).strip());
+                }
+            }
             return new Client.Reply(status, split < 0 ? "" : text.substring(split + 4),
-                    java.net.http.HttpHeaders.of(java.util.Map.of(), (a, b) -> true));
+                    java.net.http.HttpHeaders.of(headers, (a, b) -> true));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,8 +1,6 @@
 package org.membership.examples.http;
 
 import java.time.Clock;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** A server on a free port with the demo dataset, over a store whose writes a test can fail. */
 final class TestServer implements AutoCloseable {
@@ -13,7 +11,12 @@ final class TestServer implements AutoCloseable {
     final Client client;
 
     TestServer() {
-        server = MembershipServer.start(MembershipServer.Options.parse("--demo", "--port", "0"), store, Clock.systemUTC());
+        this(HttpTransport.Limits.defaults());
+    }
+
+    TestServer(HttpTransport.Limits limits) {
+        server = MembershipServer.start(MembershipServer.Options.parse("--demo", "--port", "0"), store, Clock.systemUTC(),
+                limits);
         client = new Client(server.uri());
     }
 
@@ -22,12 +25,8 @@ final class TestServer implements AutoCloseable {
         server.close();
     }
 
-    /** @return the string value of a top-level member of a flat JSON object */
+    /** @return the string value of a top-level member of a JSON object, read with {@link Answers} */
     static String field(String json, String name) {
-        Matcher m = Pattern.compile("\"" + Pattern.quote(name) + "\":\"([^\"]*)\"").matcher(json);
-        if (!m.find()) {
-            throw new AssertionError("no string member " + name + " in " + json);
-        }
-        return m.group(1);
+        return Answers.field(json, name);
     }
 }

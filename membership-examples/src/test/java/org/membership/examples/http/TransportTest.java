@@ -61,19 +61,33 @@ final class TransportTest {
     }
 
     @Test
-    void malformedEscapes_areRefusedBeforeAnyHandler_invalidUtf8InPath_is404() {
+    void malformedEscapes_are400InTheApisFormat_invalidUtf8InPath_is404() {
         int port = server.server.port();
-        // The JDK server itself refuses a URI it cannot parse, before any handler runs: 400 and a short HTML page.
+        // Every request reaches the host as sent, so even a target no URI parser accepts is answered in the API's format.
         Client.Reply unparsable = seen(RawHttp.send(port, RawHttp.head("DELETE", "/workspace/%ZZ/users/x",
                 "Authorization: Bearer " + DemoData.token(DemoData.BOB)), new byte[0]));
-        assertEquals(400, unparsable.status());
+        assertEquals("400 {\"success\":false,\"message\":\"the request target has a malformed percent-escape\"}",
+                unparsable.statusAndBody());
         Client.Reply query = seen(RawHttp.send(port, RawHttp.head("DELETE", "/api/v0/organization/users?email=a%ZZ",
                 "Authorization: Bearer " + DemoData.FLASHBACK_KEY), new byte[0]));
-        assertEquals(400, query.status());
+        assertEquals("400 {\"detail\":\"the request target has a malformed percent-escape\",\"status\":400,"
+                + "\"title\":\"Bad Request\",\"metadata\":{\"code\":\"invalid_input\"}}", query.statusAndBody());
         assertEquals(PARADIGM_404, seen(RawHttp.send(port, RawHttp.head("DELETE",
                 "/api/v3/company/workspaces/%E0%A4/members/users/1"), new byte[0])).statusAndBody());
         assertEquals(FLASHBACK_404, seen(RawHttp.send(port, RawHttp.head("DELETE", "/workspace/%C3%28/users",
                 "Authorization: Bearer " + DemoData.token(DemoData.BOB)), new byte[0])).statusAndBody());
+    }
+
+    @Test
+    void absoluteFormTarget_isRoutedByItsPath() {
+        // "GET http://host/path" is valid HTTP/1.1 (RFC 9112 3.2.2), as a client behind a proxy may send it
+        Client.Reply r = seen(RawHttp.send(server.server.port(), RawHttp.head("GET",
+                "http://127.0.0.1/v1/organizations/workspaces/" + DemoData.FLASHBACK_DESIGN + "/members/" + DemoData.BOB,
+                "x-api-key: " + DemoData.FLASHBACK_KEY, "anthropic-version: 2023-06-01"), new byte[0]));
+        assertEquals("200 {\"type\":\"workspace_member\",\"user_id\":\"bob\",\"workspace_id\":\"" + DemoData.FLASHBACK_DESIGN
+                + "\",\"workspace_role\":\"workspace_admin\"}", r.statusAndBody());
+        assertEquals(PROBLEM_404, seen(RawHttp.send(server.server.port(), RawHttp.head("GET", "HTTP://127.0.0.1"),
+                new byte[0])).statusAndBody());
     }
 
     @Test
@@ -178,7 +192,7 @@ final class TransportTest {
     @Test
     void noAnswerToABadRequestIs500OrCarriesAStackTrace() {
         unknownPaths_are404InEachApisDialect();
-        malformedEscapes_areRefusedBeforeAnyHandler_invalidUtf8InPath_is404();
+        malformedEscapes_are400InTheApisFormat_invalidUtf8InPath_is404();
         repeatedQueryParameter_is400();
         wrongMethods_are405WithAllow();
         oversizedBodies_are413InEachApisDialect();
