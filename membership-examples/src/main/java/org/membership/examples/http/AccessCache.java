@@ -7,8 +7,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.membership.api.FeedEvent;
+import org.membership.api.FeedListener;
+import org.membership.api.FeedPosition;
 import org.membership.api.MembershipEvent;
 import org.membership.api.MembershipListener;
+import org.membership.api.Subscription;
 import org.membership.api.UserId;
 import org.membership.api.UserStatus;
 import org.membership.api.WorkspaceId;
@@ -16,18 +20,26 @@ import org.membership.api.WorkspaceRole;
 
 /**
  * Who may use which workspace, cached the way a real host caches it (a session's workspace list,
- * a gateway's authorization cache) — and emptied by the library's events the moment a change
- * commits, so a removed user's token fails the workspace's check on the very next request.
+ * a gateway's authorization cache) — and emptied by the library's events, from this process and
+ * from every other process on the same database, so a removed user's token fails the workspace's
+ * check on the very next request to any instance.
  *
  * <p>Only grants are cached, for {@link #DEFAULT_TIME_TO_LIVE}; a refusal is always asked again.
- * As a {@link MembershipListener} it drops the entries a committed change made stale:
- * a workspace removal or role change drops that user's entry for that workspace; a removal from
- * an organization or a status change drops all of the user's entries (more than needed, never
- * less), and disabling an account also forgets its tokens.
+ * Events drop the entries a committed change made stale: a workspace removal or role change drops
+ * that user's entry for that workspace; a removal from an organization or a status change drops all
+ * of the user's entries (more than needed, never less), and disabling an account also forgets its
+ * tokens. They arrive two ways: as a {@link MembershipListener}, at once, for changes this process
+ * made; and as the {@link FeedListener} of a change-feed consumer delivered to every instance
+ * ({@link #following}), for every change any process committed. Before answering from the cache it
+ * catches that consumer up ({@link Subscription#catchUp}: one read of the feed's head when nothing
+ * changed), so a grant is never served after a removal another instance committed; if the feed cannot
+ * be caught up in time, the grant is loaded afresh instead.
  *
  * <p>Thread-safe.
  */
-final class AccessCache implements MembershipListener {
+final class AccessCache implements MembershipListener, FeedListener {
+    /** How long a check waits for the feed before it stops trusting the cache. */
+    static final Duration CATCH_UP = Duration.ofSeconds(2);
     static final Duration DEFAULT_TIME_TO_LIVE = Duration.ofMinutes(10);
 
     /** A cached grant: the user may use the workspace, with this role, until {@code expires}. */
@@ -37,15 +49,19 @@ final class AccessCache implements MembershipListener {
 
     private final Map<Key, Grant> grants = new ConcurrentHashMap<>();
     private final Map<UserId, Long> generations = new ConcurrentHashMap<>();
+    /** Bumped when every grant is dropped at once (a gap in the feed); guarded by this. */
+    private long epoch;
     private final Credentials credentials;
     private final Clock clock;
     private final Duration timeToLive;
+    private volatile Subscription feed;
 
     /*
      * A check that loads a grant while a removal commits must not store the grant after the
      * removal's event dropped it. Each user has a generation that every invalidation bumps; a
-     * loaded grant is stored only if the user's generation is the one read before loading, and
-     * storing and bumping happen under one lock, so a grant read before a removal never outlives it.
+     * loaded grant is stored only if the user's generation (and the cache's epoch, which a gap in the
+     * feed bumps) is the one read before loading, and storing and bumping happen under one lock, so a
+     * grant read before a removal never outlives it.
      */
 
     AccessCache(Credentials credentials, Clock clock, Duration timeToLive) {
@@ -61,27 +77,65 @@ final class AccessCache implements MembershipListener {
     Optional<Grant> access(UserId user, WorkspaceId workspace, Supplier<Optional<WorkspaceRole>> loader) {
         Key key = new Key(user, workspace);
         Instant now = clock.instant();
-        Grant cached = grants.get(key);
+        // First every change committed so far, by any instance; only then what the cache holds.
+        Grant cached = caughtUp() ? grants.get(key) : null;
         if (cached != null && now.isBefore(cached.expires())) {
             return Optional.of(cached);
         }
         long generation = generations.getOrDefault(user, 0L);
+        long epochBefore;
+        synchronized (this) {
+            epochBefore = epoch;
+        }
         Optional<WorkspaceRole> loaded = loader.get();
         if (loaded.isEmpty()) {
             return Optional.empty();
         }
         Grant grant = new Grant(loaded.get(), now.plus(timeToLive));
         synchronized (this) {
-            if (generations.getOrDefault(user, 0L) == generation) {
+            if (generations.getOrDefault(user, 0L) == generation && epoch == epochBefore) {
                 grants.put(key, grant);
             }
         }
         return Optional.of(grant);
     }
 
+    /** Follows the change feed through this consumer's subscription, from now on. */
+    void following(Subscription subscription) {
+        this.feed = subscription;
+    }
+
+    /** @return whether every change any instance committed so far has reached this cache */
+    private boolean caughtUp() {
+        Subscription following = feed;
+        if (following == null) {
+            return true; // a cache of one process, emptied by the listener alone
+        }
+        try {
+            return following.catchUp(CATCH_UP);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (RuntimeException e) {
+            return false; // the store could not be read: load afresh, which fails or tells the truth
+        }
+    }
+
     /** @return how many grants are cached (for tests and diagnostics) */
     int size() {
         return grants.size();
+    }
+
+    @Override
+    public void on(FeedEvent event) {
+        on(event.event());
+    }
+
+    /** Events this cache missed were pruned: it can no longer tell which grants they made stale. */
+    @Override
+    public synchronized void onGap(FeedPosition after, FeedPosition upTo) {
+        epoch++;
+        grants.clear();
     }
 
     @Override

@@ -8,6 +8,8 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.membership.api.Actor;
+import org.membership.api.FeedConsumer;
+import org.membership.api.Subscription;
 import org.membership.core.spi.MembershipStore;
 import org.membership.inmemory.InMemoryStore;
 import org.membership.jdbi.JdbiStore;
@@ -96,11 +98,16 @@ public final class MembershipServer implements AutoCloseable {
     private final String host;
     private final String banner;
     private volatile AutoCloseable ownedStore;
+    private final Subscription following;
+    private final Credentials credentials;
 
-    private MembershipServer(HttpTransport transport, String host, String banner) {
+    private MembershipServer(HttpTransport transport, String host, String banner, Subscription following,
+                             Credentials credentials) {
         this.transport = transport;
         this.host = host;
         this.banner = banner;
+        this.following = following;
+        this.credentials = credentials;
     }
 
     /**
@@ -141,6 +148,15 @@ public final class MembershipServer implements AutoCloseable {
     }
 
     static MembershipServer start(Options options, MembershipStore store, Clock clock, HttpTransport.Limits limits) {
+        return start(options, store, clock, limits, true);
+    }
+
+    /**
+     * @param followFeed whether the access cache follows the change feed (only a test that shows what goes
+     *                   wrong without it turns this off)
+     */
+    static MembershipServer start(Options options, MembershipStore store, Clock clock, HttpTransport.Limits limits,
+                                  boolean followFeed) {
         Credentials credentials = new Credentials();
         AccessCache access = new AccessCache(credentials, clock, AccessCache.DEFAULT_TIME_TO_LIVE);
         String demo = options.demo() ? DemoData.load(store, clock, credentials) : "";
@@ -148,6 +164,14 @@ public final class MembershipServer implements AutoCloseable {
                 .orElse(options.demo() ? DemoData.INSTANCE_KEY : "ik_" + credentials.secret());
         credentials.register(instanceKey, Actor.instanceKey("instance-key"));
         Engines engines = Engines.over(store, clock, new RandomIntegerIds(), access);
+        // Every instance follows every change, whichever instance made it: the cache and the tokens stay true.
+        Subscription following = engines.flashback().changes().subscribe(FeedConsumer.named("access-cache", access)
+                .delivery(FeedConsumer.Delivery.EVERY_INSTANCE).build());
+        if (followFeed) {
+            access.following(following);
+        } else {
+            following.close();
+        }
 
         Routes routes = new Routes(AdminApi.DIALECT);
         new ParadigmApi(credentials, engines).register(routes);
@@ -156,13 +180,19 @@ public final class MembershipServer implements AutoCloseable {
         new FactoryApi(credentials, engines).register(routes);
         new AdminApi(credentials, engines).register(routes);
 
-        HttpTransport transport = HttpTransport.start(options.host(), options.port(), routes, limits);
+        HttpTransport transport;
+        try {
+            transport = HttpTransport.start(options.host(), options.port(), routes, limits);
+        } catch (RuntimeException e) {
+            following.close();
+            throw e;
+        }
         String address = "http://" + options.host() + ":" + transport.address().getPort();
         String banner = "membership server listening on " + address + "\n"
                 + "store: " + options.database().map(p -> "SQLite file " + p.toAbsolutePath()).orElse("in memory") + "\n"
                 + "instance key: " + instanceKey + "\n"
                 + (demo.isEmpty() ? "" : demo + "\n");
-        return new MembershipServer(transport, options.host(), banner);
+        return new MembershipServer(transport, options.host(), banner, following, credentials);
     }
 
     /** @return the port the server listens on */
@@ -185,10 +215,16 @@ public final class MembershipServer implements AutoCloseable {
         return banner;
     }
 
+    /** @return the server's credentials, for tests that hand one token to two instances */
+    Credentials credentials() {
+        return credentials;
+    }
+
     /** Stops accepting requests, stops the server's threads, and closes the store if the server opened it. */
     @Override
     public void close() {
         transport.close();
+        following.close();
         if (ownedStore != null) {
             closeQuietly(ownedStore);
         }
