@@ -59,31 +59,18 @@ public record MembershipRules(Map<Operation, AuthorityLevel> requiredAuthority, 
     }
 
     /**
-     * The library's defaults: workspace admins manage workspace members, organization admins manage
-     * the organization, instance admins manage users and organizations, members read their
-     * workspaces; no self-removal; organization admins may remove or demote one another, as
+     * The library's defaults: each operation's {@link Operation#defaultAuthority()} (workspace admins
+     * manage workspace members, organization admins manage the organization, instance admins manage
+     * users and organizations, members read their workspaces); no self-removal; organization admins may remove or demote one another, as
      * outranking allows; invitations last 7 days.
      *
      * @return the default rules
      */
     public static MembershipRules defaults() {
         EnumMap<Operation, AuthorityLevel> levels = new EnumMap<>(Operation.class);
-        levels.put(Operation.REGISTER_USER, AuthorityLevel.INSTANCE_ADMIN);
-        levels.put(Operation.CHANGE_USER_STATUS, AuthorityLevel.INSTANCE_ADMIN);
-        levels.put(Operation.CREATE_ORGANIZATION, AuthorityLevel.INSTANCE_ADMIN);
-        levels.put(Operation.CREATE_WORKSPACE, AuthorityLevel.ORGANIZATION_ADMIN);
-        levels.put(Operation.ADD_WORKSPACE_MEMBER, AuthorityLevel.WORKSPACE_ADMIN);
-        levels.put(Operation.CHANGE_WORKSPACE_ROLE, AuthorityLevel.WORKSPACE_ADMIN);
-        levels.put(Operation.REMOVE_WORKSPACE_MEMBER, AuthorityLevel.WORKSPACE_ADMIN);
-        levels.put(Operation.GET_WORKSPACE_MEMBER, AuthorityLevel.MEMBER);
-        levels.put(Operation.LIST_WORKSPACE_MEMBERS, AuthorityLevel.MEMBER);
-        levels.put(Operation.INVITE_TO_ORGANIZATION, AuthorityLevel.ORGANIZATION_ADMIN);
-        levels.put(Operation.ACCEPT_INVITATION, AuthorityLevel.NONE);
-        levels.put(Operation.REVOKE_INVITATION, AuthorityLevel.ORGANIZATION_ADMIN);
-        levels.put(Operation.LIST_INVITATIONS, AuthorityLevel.ORGANIZATION_ADMIN);
-        levels.put(Operation.REMOVE_ORGANIZATION_USER, AuthorityLevel.ORGANIZATION_ADMIN);
-        levels.put(Operation.LIST_MEMBERSHIPS, AuthorityLevel.INSTANCE_ADMIN);
-        levels.put(Operation.LIST_AUDIT_TRAIL, AuthorityLevel.ORGANIZATION_ADMIN);
+        for (Operation operation : Operation.values()) {
+            levels.put(operation, operation.defaultAuthority());
+        }
         return new MembershipRules(levels, SelfRemoval.FORBIDDEN, OrganizationAdminRemoval.BY_ORGANIZATION_ADMINS,
                 Duration.ofDays(7));
     }

@@ -1,40 +1,74 @@
 package org.membership.api;
 
+import static org.membership.api.AuthorityLevel.INSTANCE_ADMIN;
+import static org.membership.api.AuthorityLevel.MEMBER;
+import static org.membership.api.AuthorityLevel.NONE;
+import static org.membership.api.AuthorityLevel.ORGANIZATION_ADMIN;
+import static org.membership.api.AuthorityLevel.WORKSPACE_ADMIN;
+
 /**
  * Every operation of the library, as named in rules ({@link MembershipRules}), the audit trail and
- * events. Each {@link Command} reports its operation.
+ * events. Each {@link Command} reports its operation, and each operation declares, once, what varies
+ * between operations: whether it only reads ({@link #isRead()}) and the minimum authority it needs
+ * unless a host's rules say otherwise ({@link #defaultAuthority()}).
+ *
+ * <p>Immutable and thread-safe.
  */
 public enum Operation {
     /** Make a user known to the library. */
-    REGISTER_USER,
+    REGISTER_USER(Kind.CHANGE, INSTANCE_ADMIN),
     /** Validate or disable a user's account. */
-    CHANGE_USER_STATUS,
+    CHANGE_USER_STATUS(Kind.CHANGE, INSTANCE_ADMIN),
     /** Create an organization with its default workspace and first admin. */
-    CREATE_ORGANIZATION,
+    CREATE_ORGANIZATION(Kind.CHANGE, INSTANCE_ADMIN),
     /** Create a custom workspace. */
-    CREATE_WORKSPACE,
+    CREATE_WORKSPACE(Kind.CHANGE, ORGANIZATION_ADMIN),
     /** Add an organization member to a custom workspace. */
-    ADD_WORKSPACE_MEMBER,
+    ADD_WORKSPACE_MEMBER(Kind.CHANGE, WORKSPACE_ADMIN),
     /** Change a workspace member's role. */
-    CHANGE_WORKSPACE_ROLE,
+    CHANGE_WORKSPACE_ROLE(Kind.CHANGE, WORKSPACE_ADMIN),
     /** Remove a member from a custom workspace. */
-    REMOVE_WORKSPACE_MEMBER,
+    REMOVE_WORKSPACE_MEMBER(Kind.CHANGE, WORKSPACE_ADMIN),
     /** Read one workspace member. */
-    GET_WORKSPACE_MEMBER,
+    GET_WORKSPACE_MEMBER(Kind.READ, MEMBER),
     /** List a workspace's members, one page at a time. */
-    LIST_WORKSPACE_MEMBERS,
+    LIST_WORKSPACE_MEMBERS(Kind.READ, MEMBER),
     /** Invite an email to an organization. */
-    INVITE_TO_ORGANIZATION,
+    INVITE_TO_ORGANIZATION(Kind.CHANGE, ORGANIZATION_ADMIN),
     /** Accept an invitation addressed to the actor's email. */
-    ACCEPT_INVITATION,
+    ACCEPT_INVITATION(Kind.CHANGE, NONE),
     /** Revoke a pending invitation. */
-    REVOKE_INVITATION,
+    REVOKE_INVITATION(Kind.CHANGE, ORGANIZATION_ADMIN),
     /** List an organization's pending invitations, one page at a time. */
-    LIST_INVITATIONS,
+    LIST_INVITATIONS(Kind.READ, ORGANIZATION_ADMIN),
     /** Remove a user from an organization by email: the membership and its cascade, or a pending invitation. */
-    REMOVE_ORGANIZATION_USER,
+    REMOVE_ORGANIZATION_USER(Kind.CHANGE, ORGANIZATION_ADMIN),
     /** List everything a user belongs to. */
-    LIST_MEMBERSHIPS,
+    LIST_MEMBERSHIPS(Kind.READ, INSTANCE_ADMIN),
     /** Read an organization's audit trail, one page at a time. */
-    LIST_AUDIT_TRAIL
+    LIST_AUDIT_TRAIL(Kind.READ, ORGANIZATION_ADMIN);
+
+    /** Whether an operation only reads or may change what is stored. */
+    private enum Kind { READ, CHANGE }
+
+    private final Kind kind;
+    private final AuthorityLevel defaultAuthority;
+
+    Operation(Kind kind, AuthorityLevel defaultAuthority) {
+        this.kind = kind;
+        this.defaultAuthority = defaultAuthority;
+    }
+
+    /**
+     * @return whether the operation only reads: it runs in a read transaction, never writes, and has
+     *         no audit entry, no event and no feed position; otherwise it runs in a write transaction
+     */
+    public boolean isRead() {
+        return kind == Kind.READ;
+    }
+
+    /** @return the minimum authority level the operation needs under {@link MembershipRules#defaults()} */
+    public AuthorityLevel defaultAuthority() {
+        return defaultAuthority;
+    }
 }

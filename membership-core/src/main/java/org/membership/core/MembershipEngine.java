@@ -16,7 +16,6 @@ import org.membership.api.Membership;
 import org.membership.api.MembershipEvent;
 import org.membership.api.MembershipListener;
 import org.membership.api.MembershipRules;
-import org.membership.api.Operation;
 import org.membership.api.Outcome;
 import org.membership.api.Refusal;
 import org.membership.core.spi.FeedReceipt;
@@ -83,7 +82,7 @@ public final class MembershipEngine implements Membership {
         Objects.requireNonNull(actor, "actor");
         Objects.requireNonNull(command, "command");
         Instant now = clock.instant();
-        if (isRead(command.operation())) {
+        if (command.operation().isRead()) {
             return store.read(tx -> {
                 Plan<R> plan = planner.plan(tx, actor, command, now);
                 return plan.refusal != null
@@ -149,19 +148,6 @@ public final class MembershipEngine implements Membership {
                     LOG.log(System.Logger.Level.WARNING, "membership listener failed on " + event, e);
                 }
             }
-        }
-    }
-
-    private static boolean isRead(Operation operation) {
-        switch (operation) {
-            case GET_WORKSPACE_MEMBER:
-            case LIST_WORKSPACE_MEMBERS:
-            case LIST_INVITATIONS:
-            case LIST_MEMBERSHIPS:
-            case LIST_AUDIT_TRAIL:
-                return true;
-            default:
-                return false;
         }
     }
 
