@@ -109,6 +109,15 @@ final class Policies {
         return targetIsUsableAdmin && usableAdmins <= 1 ? LAST_ADMIN : null;
     }
 
+    /**
+     * Rule 2, for a change to someone else's membership: the target may not outrank the actor, and
+     * where the host protects organization admins, only an instance admin changes theirs.
+     */
+    static Refusal mayActOn(OrganizationAdminRemoval rule, AuthorityLevel actor, AuthorityLevel target) {
+        Refusal r = doesNotOutrank(actor, target);
+        return r != null ? r : organizationAdminProtected(rule, actor, target);
+    }
+
     /** Rule 6: an organization starts with a usable admin, so its first admin's account must be validated. */
     static Refusal usableFirstAdmin(User firstAdmin) {
         return firstAdmin.status() == UserStatus.VALIDATED ? null : NOT_VALIDATED;
