@@ -464,6 +464,10 @@ public abstract class ModelBasedContract {
             } else if (roll < 96) {
                 step(chance(80) ? ROOT_KEY : actor(pick(userNames)),
                         new Command.CreateOrganization("Initech", anyUser()));
+            } else if (roll < 97) {
+                Optional<OrganizationId> org = chance(20) ? Optional.empty() : Optional.of(anyOrganization());
+                step(actorFor(org, Optional.empty(), Optional.empty()),
+                        new Command.ListAuditTrail(org, PageRequest.first(PageRequest.MAX_LIMIT)));
             } else {
                 advanceClock();
             }
@@ -591,6 +595,10 @@ public abstract class ModelBasedContract {
             }
             Object value = outcome.result().orElseThrow();
             Object comparable = value instanceof Page<?> page ? page.items() : value;
+            if (comparable instanceof List<?> items && !items.isEmpty() && items.get(0) instanceof AuditEntry) {
+                comparable = items.stream().map(e -> (AuditEntry) e)
+                        .map(e -> ReferenceModel.auditLine(e.at(), e.actor(), e.action(), e.reason())).toList();
+            }
             if (value instanceof Page<?> page && page.hasMore()) {
                 throw failure("a page of " + PageRequest.MAX_LIMIT + " in a tiny universe says it has more", null);
             }

@@ -157,7 +157,7 @@ public abstract class RulesContract {
     }
 
     /** An operation rule 1 probes: nothing but its authority can refuse it with insufficient_authority. */
-    private record Probe(Operation operation, String scope, Function<World, Command<?>> command) {
+    record Probe(Operation operation, String scope, Function<World, Command<?>> command) {
         AuthorityLevel level(Who who) {
             return switch (scope) {
                 case "workspace" -> who.inWorkspace;
@@ -172,13 +172,19 @@ public abstract class RulesContract {
         }
     }
 
-    private static final List<Probe> PROBES = List.of(
+    static final List<Probe> PROBES = List.of(
             new Probe(Operation.REMOVE_WORKSPACE_MEMBER, "workspace",
                     w -> new Command.RemoveWorkspaceMember(w.workspace("ws"), w.user("t"), "")),
             new Probe(Operation.GET_WORKSPACE_MEMBER, "workspace",
                     w -> new Command.GetWorkspaceMember(w.workspace("ws"), w.user("t"))),
             new Probe(Operation.LIST_WORKSPACE_MEMBERS, "workspace",
                     w -> new Command.ListWorkspaceMembers(w.workspace("ws"), PageRequest.first())),
+            // t is already a member, so whoever reaches the minimum is refused as already_member
+            new Probe(Operation.ADD_WORKSPACE_MEMBER, "workspace",
+                    w -> new Command.AddWorkspaceMember(w.workspace("ws"), w.user("t"), USER)),
+            // t keeps its role: whoever reaches the minimum outranks or equals t and may grant it
+            new Probe(Operation.CHANGE_WORKSPACE_ROLE, "workspace",
+                    w -> new Command.ChangeWorkspaceRole(w.workspace("ws"), w.user("t"), USER)),
             new Probe(Operation.LIST_INVITATIONS, "organization",
                     w -> new Command.ListInvitations(w.organization("acme"), PageRequest.first())),
             new Probe(Operation.CREATE_WORKSPACE, "organization",
@@ -201,7 +207,7 @@ public abstract class RulesContract {
                     w -> new Command.CreateOrganization("Another", w.user("oa"))),
             new Probe(Operation.LIST_MEMBERSHIPS, "instance", w -> new Command.ListMemberships(w.user("t"))));
 
-    private static World.Spec authorityWorld() {
+    static World.Spec authorityWorld() {
         return spec(List.of(org("acme", List.of("oa"), List.of("wa", "m", "t", "o"),
                         List.of(ws("ws", seat("wa", ADMIN), seat("m", USER), seat("t", USER))),
                         List.of(new World.Invite("guest@x.com", OrganizationRole.MEMBER)))),
@@ -424,7 +430,7 @@ public abstract class RulesContract {
 
     // ---- rule 3: scope and no existence leak ---------------------------------------------------
 
-    private static World.Spec twoOrganizations() {
+    static World.Spec twoOrganizations() {
         return spec(List.of(
                         org("acme", List.of("a"), List.of("m", "wa"), List.of(ws("aw", seat("wa", ADMIN), seat("m", USER))),
                                 List.of(new World.Invite("own@x.com", OrganizationRole.MEMBER))),
@@ -434,7 +440,7 @@ public abstract class RulesContract {
     }
 
     /** A pair of probes: one aimed at something in another organization, one at something that does not exist. */
-    private record LeakProbe(String name, Function<World, Command<?>> foreign, Function<World, Command<?>> missing) {
+    record LeakProbe(String name, Function<World, Command<?>> foreign, Function<World, Command<?>> missing) {
         @Override
         public String toString() {
             return name;
@@ -447,7 +453,7 @@ public abstract class RulesContract {
     private static final InvitationId NO_INVITATION = InvitationId.of(World.MISSING + "inv");
     private static final Email NOBODY = Email.of("nobody@nowhere.example");
 
-    private static final List<LeakProbe> LEAK_PROBES = List.of(
+    static final List<LeakProbe> LEAK_PROBES = List.of(
             new LeakProbe("remove from another organization's custom workspace",
                     w -> new Command.RemoveWorkspaceMember(w.workspace("zw"), w.user("y"), ""),
                     w -> new Command.RemoveWorkspaceMember(NO_WORKSPACE, w.user("y"), "")),
