@@ -9,6 +9,7 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import org.membership.api.Command;
 import org.membership.api.MembershipEvent;
+import org.membership.api.Operation;
 import org.membership.api.OrganizationId;
 import org.membership.api.OrganizationMember;
 import org.membership.api.OrganizationRole;
@@ -21,24 +22,39 @@ import org.membership.api.WorkspaceMember;
 import org.membership.api.WorkspaceRole;
 import org.membership.core.spi.StoreTransaction;
 
-/** Plans the changes to accounts: registering a user and changing its status. */
+/**
+ * Plans the changes to accounts: registering a user and changing its status. Each command's
+ * policies below, in order, are the precedence of its refusals. Stateless; thread-safe.
+ */
 final class AccountPlanner {
     private static final Refusal USER_NOT_FOUND = Refusal.of(Reason.USER_NOT_FOUND);
     private static final Refusal USER_EXISTS = Refusal.of(Reason.USER_EXISTS);
 
     private AccountPlanner() {}
 
-    static Plan<User> register(Request req, Command.RegisterUser c) {
-        StoreTransaction tx = req.tx();
-        Refusal r;
-        if ((r = Access.instanceLevel(req, c.operation())) != null) {
-            return Plan.refuse(r);
-        }
+    /** Registering a user. */
+    private static final List<Policy<Registration>> REGISTER = List.of(
+            Policy.check("the caller has instance-level authority (rule 1)", f -> Access.instanceLevel(f.request, f.operation)),
+            Policy.check("no user has the id or the email already", Registration::taken));
+
+    /** Validating, disabling or un-validating an account. */
+    private static final List<Policy<StatusChange>> CHANGE_STATUS = List.of(
+            Policy.check("the caller has instance-level authority (rule 1)",
+                    f -> Access.instanceLevel(f.request, f.command.operation())),
+            Policy.check("the user is known", f -> Policies.exists(f.seen.get(), USER_NOT_FOUND)),
+            Policy.check("nobody disables or un-validates itself, unless the host lets it leave (rule 5)",
+                    f -> Policies.noSelfRemoval(f.request.rules().selfRemoval(),
+                            f.request.caller().is(f.command.user()) && f.command.status() != UserStatus.VALIDATED)),
+            Policy.lock("every organization the user administers, if it stops being usable, in id order; then its"
+                    + " account, read again (see below)", f -> f.before.get()),
+            Policy.check("an unchanged status changes nothing; a validated admin who stops being usable leaves every"
+                    + " organization and custom workspace it administers a usable admin (rule 6)",
+                    f -> f.unchanged() || f.before().status() != UserStatus.VALIDATED ? Optional.empty()
+                            : keepsUsableAdminsWithout(f.request, f.before().id(), f.locked)));
+
+    static Plan<User> register(Request r, Command.RegisterUser c) {
         User user = c.user();
-        if (tx.user(user.id()).isPresent() || tx.userByEmail(user.email()).isPresent()) {
-            return Plan.refuse(USER_EXISTS);
-        }
-        return Plan.approve((t, change) -> {
+        return Plan.decide(REGISTER, new Registration(r, c), f -> (t, change) -> {
             t.insertUser(user);
             change.audit(t, Optional.empty(), "user:" + user.id().value(), "",
                     List.of("status " + name(user.status()) + (user.instanceAdmin() ? ", instance admin" : "")));
@@ -47,36 +63,77 @@ final class AccountPlanner {
         });
     }
 
-    static Plan<User> changeStatus(Request req, Command.ChangeUserStatus c) {
-        StoreTransaction tx = req.tx();
-        Caller caller = req.caller();
-        Refusal r;
-        User seen = null;
-        if ((r = Access.instanceLevel(req, c.operation())) != null
-                || (r = Policies.exists(seen = tx.user(c.user()).orElse(null), USER_NOT_FOUND)) != null
-                || (r = Policies.noSelfRemoval(req.rules().selfRemoval(),
-                        caller.is(c.user()) && c.status() != UserStatus.VALIDATED)) != null) {
-            return Plan.refuse(r);
-        }
-        Set<OrganizationId> locked = new HashSet<>();
-        if (seen.status() == UserStatus.VALIDATED && c.status() != UserStatus.VALIDATED) {
-            lockAdministeredOrganizations(req, seen.id(), locked);
-        }
-        req.locks().lockUser(seen.id());
-        User before = tx.user(seen.id()).orElseThrow();
-        if (before.status() == c.status()) {
-            return Plan.approve((t, change) -> before);
-        }
-        if (before.status() == UserStatus.VALIDATED && (r = keepsUsableAdminsWithout(req, before.id(), locked)) != null) {
-            return Plan.refuse(r);
-        }
-        return Plan.approve((t, change) -> {
-            t.updateUserStatus(before.id(), c.status());
-            change.audit(t, Optional.empty(), "user:" + before.id().value(), "",
-                    List.of("status " + name(before.status()) + " -> " + name(c.status())));
-            change.publish(new MembershipEvent.UserStatusChanged(before.id(), before.status(), c.status(), change.now));
-            return before.withStatus(c.status());
+    static Plan<User> changeStatus(Request r, Command.ChangeUserStatus c) {
+        return Plan.decide(CHANGE_STATUS, new StatusChange(r, c), f -> {
+            User before = f.before();
+            if (f.unchanged()) {
+                return (t, change) -> before;
+            }
+            return (t, change) -> {
+                t.updateUserStatus(before.id(), c.status());
+                change.audit(t, Optional.empty(), "user:" + before.id().value(), "",
+                        List.of("status " + name(before.status()) + " -> " + name(c.status())));
+                change.publish(new MembershipEvent.UserStatusChanged(before.id(), before.status(), c.status(),
+                        change.now));
+                return before.withStatus(c.status());
+            };
         });
+    }
+
+    /** What registering a user has found. */
+    private static final class Registration {
+        final Request request;
+        final Operation operation;
+        private final User user;
+
+        Registration(Request r, Command.RegisterUser c) {
+            this.request = r;
+            this.operation = c.operation();
+            this.user = c.user();
+        }
+
+        Optional<Refusal> taken() {
+            StoreTransaction tx = request.tx();
+            return Policies.when(tx.user(user.id()).isPresent() || tx.userByEmail(user.email()).isPresent(), USER_EXISTS);
+        }
+    }
+
+    /** What a status change has found so far, each fact read when first asked. */
+    private static final class StatusChange {
+        final Request request;
+        final Command.ChangeUserStatus command;
+        /** The account as read before any lock. */
+        final Once<Optional<User>> seen;
+        /** The organizations locked so far. */
+        final Set<OrganizationId> locked = new HashSet<>();
+        /** The account as read under its lock: reading it takes the locks. */
+        final Once<User> before;
+
+        StatusChange(Request r, Command.ChangeUserStatus c) {
+            this.request = r;
+            this.command = c;
+            this.seen = Once.of(() -> r.tx().user(c.user()));
+            this.before = Once.of(this::lockAndRead);
+        }
+
+        private User lockAndRead() {
+            User user = seen.get().orElseThrow(() -> new IllegalStateException("no policy found the user"));
+            if (user.status() == UserStatus.VALIDATED && command.status() != UserStatus.VALIDATED) {
+                lockAdministeredOrganizations(request, user.id(), locked);
+            }
+            request.locks().lockUser(user.id());
+            return request.tx().user(user.id()).orElseThrow(
+                    () -> new IllegalStateException("an account is never deleted, so it is still there under its lock"));
+        }
+
+        /** @return the account as read under its lock */
+        User before() {
+            return before.get();
+        }
+
+        boolean unchanged() {
+            return before().status() == command.status();
+        }
     }
 
     /*
@@ -140,20 +197,25 @@ final class AccountPlanner {
 
     /**
      * @return LAST_ADMIN if the user is the last usable admin of an organization, or of a custom
-     *         workspace, it is an admin of; null otherwise. Locks every such organization not yet in
+     *         workspace, it is an admin of; empty otherwise. Locks every such organization not yet in
      *         {@code locked}.
      */
-    private static Refusal keepsUsableAdminsWithout(Request req, UserId user, Set<OrganizationId> locked) {
+    private static Optional<Refusal> keepsUsableAdminsWithout(Request req, UserId user, Set<OrganizationId> locked) {
         StoreTransaction tx = req.tx();
         AdminMemberships admin = lockAdministeredOrganizations(req, user, locked);
-        Refusal r = null;
-        for (int i = 0; r == null && i < admin.organizations().size(); i++) {
-            r = Policies.keepsAUsableAdmin(true, tx.countOrganizationAdmins(admin.organizations().get(i).organization()));
+        for (OrganizationMember m : admin.organizations()) {
+            Optional<Refusal> refusal = Policies.keepsAUsableAdmin(true, tx.countOrganizationAdmins(m.organization()));
+            if (refusal.isPresent()) {
+                return refusal;
+            }
         }
-        for (int i = 0; r == null && i < admin.workspaces().size(); i++) {
-            r = LastAdmin.keepsWorkspaceAdmin(tx, admin.workspaces().get(i), true);
+        for (WorkspaceMember m : admin.workspaces()) {
+            Optional<Refusal> refusal = LastAdmin.keepsWorkspaceAdmin(tx, m, true);
+            if (refusal.isPresent()) {
+                return refusal;
+            }
         }
-        return r;
+        return Optional.empty();
     }
 
     private static String name(Enum<?> value) {

@@ -11,7 +11,7 @@ import org.membership.api.WorkspaceMember;
 import org.membership.api.WorkspaceRole;
 import org.membership.core.spi.StoreTransaction;
 
-/** Works out authority levels from the few rows they depend on. */
+/** Works out authority levels from the few rows they depend on. Stateless; thread-safe. */
 final class Authority {
     private Authority() {}
 
@@ -20,10 +20,10 @@ final class Authority {
         if (caller.instance()) {
             return AuthorityLevel.INSTANCE_ADMIN;
         }
-        if (caller.keyOrganization() != null) {
-            return caller.keyOrganization().equals(organization) ? AuthorityLevel.ORGANIZATION_ADMIN : AuthorityLevel.NONE;
+        if (caller.keyOrganization().isPresent()) {
+            return caller.keyOrganization().get().equals(organization) ? AuthorityLevel.ORGANIZATION_ADMIN : AuthorityLevel.NONE;
         }
-        return tx.organizationMember(organization, caller.user().id())
+        return tx.organizationMember(organization, userOf(caller).id())
                 .map(Authority::of).orElse(AuthorityLevel.NONE);
     }
 
@@ -35,14 +35,18 @@ final class Authority {
         if (workspace.kind() == WorkspaceKind.DEFAULT) {
             return AuthorityLevel.MEMBER;
         }
-        return tx.workspaceMember(workspace.id(), caller.user().id())
+        return tx.workspaceMember(workspace.id(), userOf(caller).id())
                 .map(m -> of(m.role())).orElse(AuthorityLevel.NONE);
+    }
+
+    /** @return the user behind a caller that is neither an instance admin nor a key */
+    private static User userOf(Caller caller) {
+        return caller.user().orElseThrow(() -> new IllegalStateException("a caller with no key is a user"));
     }
 
     /** A target member's level in a workspace: the highest its account, organization role and workspace role give. */
     static AuthorityLevel ofMember(StoreTransaction tx, OrganizationId organization, WorkspaceMember member) {
-        User user = tx.user(member.user()).orElse(null);
-        if (user != null && user.instanceAdmin()) {
+        if (tx.user(member.user()).map(User::instanceAdmin).orElse(false)) {
             return AuthorityLevel.INSTANCE_ADMIN;
         }
         AuthorityLevel inOrganization = tx.organizationMember(organization, member.user())

@@ -1,6 +1,5 @@
 package org.membership.core;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -10,14 +9,19 @@ import org.membership.api.Invitation;
 import org.membership.api.InvitationId;
 import org.membership.api.InvitationStatus;
 import org.membership.api.MembershipEvent;
+import org.membership.api.Operation;
 import org.membership.api.OrganizationId;
 import org.membership.api.OrganizationMember;
 import org.membership.api.Reason;
 import org.membership.api.Refusal;
 import org.membership.api.User;
-import org.membership.core.spi.StoreTransaction;
+import org.membership.core.Access.Exemption;
+import org.membership.core.Access.Locking;
 
-/** Plans the life of an invitation: sending it, accepting it, revoking it. */
+/**
+ * Plans the life of an invitation: sending it, accepting it, revoking it. Each command's policies
+ * below, in order, are the precedence of its refusals. Stateless; thread-safe.
+ */
 final class InvitationPlanner {
     private static final Refusal INSUFFICIENT = Refusal.of(Reason.INSUFFICIENT_AUTHORITY);
     private static final Refusal INVITATION_NOT_FOUND = Refusal.of(Reason.INVITATION_NOT_FOUND);
@@ -25,6 +29,48 @@ final class InvitationPlanner {
     private static final Refusal ALREADY_INVITED = Refusal.of(Reason.ALREADY_INVITED);
 
     private InvitationPlanner() {}
+
+    /** Inviting an email to an organization with a role. */
+    private static final List<Policy<Sending>> INVITE = List.of(
+            Policy.check("the organization: found, in scope, locked, and the caller may invite there (rules 1, 3)",
+                    f -> f.access.get().refusal()),
+            Policy.check("nobody invites with a role above its own level (rule 1)",
+                    f -> Policies.grantWithinAuthority(f.access.get().found().level(), Authority.granted(f.command.role()))),
+            Policy.check("the email is not a member's already", f -> Policies.when(f.alreadyMember(), ALREADY_MEMBER)),
+            Policy.check("no pending, unexpired invitation has the email (rule 9)",
+                    f -> Policies.when(f.stale.get().map(i -> i.statusAt(f.request.now()) == InvitationStatus.PENDING)
+                            .orElse(false), ALREADY_INVITED)));
+
+    /** Accepting an invitation: only its invitee may, with a validated account (rule 4), before it expires. */
+    private static final List<Policy<Answering>> ACCEPT = List.of(
+            Policy.check("only a user accepts an invitation", f -> Policies.when(f.request.caller().user().isEmpty(), INSUFFICIENT)),
+            Policy.check("the invitation is addressed to the caller's email; anyone else's is not found (rules 3, 9)",
+                    f -> Policies.when(f.seen.get().map(i -> !i.email().equals(f.callerUser().email())).orElse(true),
+                            INVITATION_NOT_FOUND)),
+            Policy.lock("the invitation's organization; the invitation is read again under the lock", f -> f.underLock.get()),
+            Policy.check("the caller's authority in the organization reaches the minimum (rule 1)",
+                    f -> Policies.sufficientAuthority(f.levelUnderLock.get(), f.required())),
+            Policy.check("the invitation is still pending and unexpired (rule 9)",
+                    f -> Policies.stillPending(f.invitation(), f.request.now())),
+            Policy.check("the caller is not a member already",
+                    f -> Policies.when(f.request.tx().organizationMember(f.organization(), f.callerUser().id()).isPresent(),
+                            ALREADY_MEMBER)));
+
+    /** Revoking a pending invitation. */
+    private static final List<Policy<Answering>> REVOKE = List.of(
+            Policy.check("an operation that needs instance authority refuses everyone else first (rule 1)",
+                    f -> Policies.instanceGate(f.required(), f.request.caller())),
+            Policy.check("the invitation exists (rule 3)", f -> Policies.exists(f.seen.get(), INVITATION_NOT_FOUND)),
+            Policy.check("the invitation is in the caller's scope (rule 3)",
+                    f -> Policies.inScope(Authority.inOrganization(f.request.tx(), f.request.caller(), f.organization()),
+                            INVITATION_NOT_FOUND)),
+            Policy.lock("the invitation's organization; the invitation is read again under the lock", f -> f.underLock.get()),
+            Policy.check("still in the caller's scope under the lock (rule 3)",
+                    f -> Policies.inScope(f.levelUnderLock.get(), INVITATION_NOT_FOUND)),
+            Policy.check("the caller's authority in the organization reaches the minimum (rule 1)",
+                    f -> Policies.sufficientAuthority(f.levelUnderLock.get(), f.required())),
+            Policy.check("the invitation is still pending and unexpired (rule 9)",
+                    f -> Policies.stillPending(f.invitation(), f.request.now())));
 
     /*
      * Recording expiry. An invitation past its expiry is expired in meaning at once (statusAt), but
@@ -56,29 +102,13 @@ final class InvitationPlanner {
      * invitation's own audit entry and InvitationSent event are unchanged.
      */
 
-    static Plan<Invitation> invite(Request req, Command.InviteToOrganization c) {
-        StoreTransaction tx = req.tx();
-        Instant now = req.now();
-        Access.ToOrganization access = new Access.ToOrganization(req, c.organization(), c.operation(), true, false);
-        Refusal r;
-        if ((r = access.refusal) != null
-                || (r = Policies.grantWithinAuthority(access.level, Authority.granted(c.role()))) != null) {
-            return Plan.refuse(r);
-        }
-        OrganizationId org = c.organization();
-        User existing = tx.userByEmail(c.email()).orElse(null);
-        if (existing != null && tx.organizationMember(org, existing.id()).isPresent()) {
-            return Plan.refuse(ALREADY_MEMBER);
-        }
-        Invitation stale = tx.pendingInvitation(org, c.email()).orElse(null);
-        if (stale != null && stale.statusAt(now) == InvitationStatus.PENDING) {
-            return Plan.refuse(ALREADY_INVITED);
-        }
-        return Plan.approve((t, change) -> {
+    static Plan<Invitation> invite(Request r, Command.InviteToOrganization c) {
+        return Plan.decide(INVITE, new Sending(r, c), f -> (t, change) -> {
+            OrganizationId org = c.organization();
             // Also ends the stale invitation for this email, if any: it expired at or before now.
             t.expireInvitations(org, change.now);
             Invitation invitation = new Invitation(new InvitationId(change.newId()), org, c.email(), c.role(),
-                    InvitationStatus.PENDING, change.now, change.now.plus(req.rules().invitationLifetime()));
+                    InvitationStatus.PENDING, change.now, change.now.plus(r.rules().invitationLifetime()));
             t.insertInvitation(invitation);
             change.audit(t, Optional.of(org), "email:" + c.email().value(), "",
                     List.of("invitation:" + invitation.id().value() + " as " + name(c.role())));
@@ -87,72 +117,105 @@ final class InvitationPlanner {
         });
     }
 
-    static Plan<OrganizationMember> accept(Request req, Command.AcceptInvitation c) {
-        StoreTransaction tx = req.tx();
-        Caller caller = req.caller();
-        Instant now = req.now();
-        if (caller.user() == null) {
-            return Plan.refuse(INSUFFICIENT);
-        }
-        Invitation seen = tx.invitation(c.invitation()).orElse(null);
-        if (seen == null || !seen.email().equals(caller.user().email())) {
-            return Plan.refuse(INVITATION_NOT_FOUND);
-        }
-        OrganizationId org = seen.organization();
-        req.locks().lockOrganization(org);
-        Invitation invitation = tx.invitation(c.invitation()).orElseThrow();
-        Refusal r;
-        if ((r = Policies.sufficientAuthority(Authority.inOrganization(tx, caller, org),
-                req.rules().requiredAuthority(c.operation()))) != null
-                || (r = Policies.stillPending(invitation, now)) != null
-                || (tx.organizationMember(org, caller.user().id()).isPresent() && (r = ALREADY_MEMBER) != null)) {
-            return Plan.refuse(r);
-        }
-        return Plan.approve((t, change) -> {
-            t.updateInvitationStatus(invitation.id(), InvitationStatus.ACCEPTED);
-            OrganizationMember joined = new OrganizationMember(org, caller.user().id(), invitation.role(), change.now);
-            t.insertOrganizationMember(joined);
-            change.audit(t, Optional.of(org), "user:" + joined.user().value(), "",
-                    List.of("accepted invitation:" + invitation.id().value() + " as " + name(invitation.role())));
-            change.publish(new MembershipEvent.InvitationAccepted(invitation.withStatus(InvitationStatus.ACCEPTED),
-                    joined.user(), change.now));
-            return joined;
+    static Plan<OrganizationMember> accept(Request r, Command.AcceptInvitation c) {
+        return Plan.decide(ACCEPT, new Answering(r, c.invitation(), c.operation()), f -> {
+            Invitation invitation = f.invitation();
+            OrganizationId org = f.organization();
+            User caller = f.callerUser();
+            return (t, change) -> {
+                t.updateInvitationStatus(invitation.id(), InvitationStatus.ACCEPTED);
+                OrganizationMember joined = new OrganizationMember(org, caller.id(), invitation.role(), change.now);
+                t.insertOrganizationMember(joined);
+                change.audit(t, Optional.of(org), "user:" + joined.user().value(), "",
+                        List.of("accepted invitation:" + invitation.id().value() + " as " + name(invitation.role())));
+                change.publish(new MembershipEvent.InvitationAccepted(invitation.withStatus(InvitationStatus.ACCEPTED),
+                        joined.user(), change.now));
+                return joined;
+            };
         });
     }
 
-    static Plan<Invitation> revoke(Request req, Command.RevokeInvitation c) {
-        StoreTransaction tx = req.tx();
-        Caller caller = req.caller();
-        Instant now = req.now();
-        AuthorityLevel required = req.rules().requiredAuthority(c.operation());
-        Refusal r;
-        if ((r = Policies.instanceGate(required, caller)) != null) {
-            return Plan.refuse(r);
-        }
-        Invitation seen = tx.invitation(c.invitation()).orElse(null);
-        if ((r = Policies.exists(seen, INVITATION_NOT_FOUND)) != null) {
-            return Plan.refuse(r);
-        }
-        OrganizationId org = seen.organization();
-        if ((r = Policies.inScope(Authority.inOrganization(tx, caller, org), INVITATION_NOT_FOUND)) != null) {
-            return Plan.refuse(r);
-        }
-        req.locks().lockOrganization(org);
-        Invitation invitation = tx.invitation(c.invitation()).orElseThrow();
-        AuthorityLevel level = Authority.inOrganization(tx, caller, org);
-        if ((r = Policies.inScope(level, INVITATION_NOT_FOUND)) != null
-                || (r = Policies.sufficientAuthority(level, required)) != null
-                || (r = Policies.stillPending(invitation, now)) != null) {
-            return Plan.refuse(r);
-        }
-        Invitation revoked = invitation.withStatus(InvitationStatus.REVOKED);
-        return Plan.approve((t, change) -> {
-            t.updateInvitationStatus(invitation.id(), InvitationStatus.REVOKED);
-            change.audit(t, Optional.of(org), "email:" + invitation.email().value(), c.reason(),
-                    List.of("revoked invitation:" + invitation.id().value()));
-            change.publish(new MembershipEvent.InvitationRevoked(revoked, change.now));
-            return revoked;
+    static Plan<Invitation> revoke(Request r, Command.RevokeInvitation c) {
+        return Plan.decide(REVOKE, new Answering(r, c.invitation(), c.operation()), f -> {
+            Invitation invitation = f.invitation();
+            Invitation revoked = invitation.withStatus(InvitationStatus.REVOKED);
+            return (t, change) -> {
+                t.updateInvitationStatus(invitation.id(), InvitationStatus.REVOKED);
+                change.audit(t, Optional.of(invitation.organization()), "email:" + invitation.email().value(),
+                        c.reason(), List.of("revoked invitation:" + invitation.id().value()));
+                change.publish(new MembershipEvent.InvitationRevoked(revoked, change.now));
+                return revoked;
+            };
         });
+    }
+
+    /** What sending an invitation has found so far, each fact read when first asked. */
+    private static final class Sending {
+        final Request request;
+        final Command.InviteToOrganization command;
+        final Once<Gate<Access.ToOrganization>> access;
+        /** The stored-pending invitation for the email, expired or not. */
+        final Once<Optional<Invitation>> stale;
+
+        Sending(Request r, Command.InviteToOrganization c) {
+            this.request = r;
+            this.command = c;
+            this.access = Once.of(() -> Access.organization(r, c.organization(), c.operation(), Locking.LOCKED,
+                    Exemption.NONE));
+            this.stale = Once.of(() -> r.tx().pendingInvitation(c.organization(), c.email()));
+        }
+
+        boolean alreadyMember() {
+            return request.tx().userByEmail(command.email())
+                    .map(u -> request.tx().organizationMember(command.organization(), u.id()).isPresent())
+                    .orElse(false);
+        }
+    }
+
+    /** What answering an invitation (accepting or revoking it) has found so far, each fact read when first asked. */
+    private static final class Answering {
+        final Request request;
+        private final InvitationId id;
+        private final Operation operation;
+        /** The invitation as read before the lock. */
+        final Once<Optional<Invitation>> seen;
+        /** The invitation as read under the organization's lock: reading it takes the lock. */
+        final Once<Invitation> underLock;
+        /** The caller's authority in the organization, read under its lock. */
+        final Once<AuthorityLevel> levelUnderLock;
+
+        Answering(Request r, InvitationId id, Operation operation) {
+            this.request = r;
+            this.id = id;
+            this.operation = operation;
+            this.seen = Once.of(() -> r.tx().invitation(id));
+            this.underLock = Once.of(this::lockAndRead);
+            this.levelUnderLock = Once.of(() -> Authority.inOrganization(r.tx(), r.caller(), organization()));
+        }
+
+        AuthorityLevel required() {
+            return request.rules().requiredAuthority(operation);
+        }
+
+        OrganizationId organization() {
+            return seen.get().orElseThrow(() -> new IllegalStateException("no policy found the invitation"))
+                    .organization();
+        }
+
+        User callerUser() {
+            return request.caller().user().orElseThrow(() -> new IllegalStateException("no policy found a user"));
+        }
+
+        private Invitation lockAndRead() {
+            request.locks().lockOrganization(organization());
+            return request.tx().invitation(id).orElseThrow(
+                    () -> new IllegalStateException("an invitation is never deleted, so it is still there under the lock"));
+        }
+
+        /** @return the invitation as read under the lock */
+        Invitation invitation() {
+            return underLock.get();
+        }
     }
 
     private static String name(Enum<?> value) {

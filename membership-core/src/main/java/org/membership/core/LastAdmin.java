@@ -1,5 +1,6 @@
 package org.membership.core;
 
+import java.util.Optional;
 import org.membership.api.Refusal;
 import org.membership.api.UserId;
 import org.membership.api.UserStatus;
@@ -12,11 +13,11 @@ final class LastAdmin {
     private LastAdmin() {}
 
     /** Rule 6 for a workspace membership about to go or lose its admin role. */
-    static Refusal keepsWorkspaceAdmin(StoreTransaction tx, WorkspaceMember target) {
+    static Optional<Refusal> keepsWorkspaceAdmin(StoreTransaction tx, WorkspaceMember target) {
         return keepsWorkspaceAdmin(tx, target, target.role() == WorkspaceRole.ADMIN && usable(tx, target.user()));
     }
 
-    static Refusal keepsWorkspaceAdmin(StoreTransaction tx, WorkspaceMember target, boolean targetUsable) {
+    static Optional<Refusal> keepsWorkspaceAdmin(StoreTransaction tx, WorkspaceMember target, boolean targetUsable) {
         boolean usableAdmin = targetUsable && target.role() == WorkspaceRole.ADMIN;
         return Policies.keepsAUsableAdmin(usableAdmin, usableAdmin ? tx.countWorkspaceAdmins(target.workspace()) : 0);
     }

@@ -85,9 +85,9 @@ public final class MembershipEngine implements Membership {
         if (command.operation().isRead()) {
             return store.read(tx -> {
                 Plan<R> plan = planner.plan(tx, actor, command, now);
-                return plan.refusal != null
-                        ? new Outcome.Refused<>(plan.refusal)
-                        : new Outcome.Success<>(plan.effect.apply(tx, null));
+                return plan instanceof Plan.Approved<R> approved
+                        ? new Outcome.Success<>(approved.effect().apply(tx, null))
+                        : new Outcome.Refused<>(plan.refusal().orElseThrow());
             });
         }
         if (store.exclusiveWrites() && Planner.screens(actor)) {
@@ -99,11 +99,11 @@ public final class MembershipEngine implements Membership {
         }
         Committed<R> committed = store.write(tx -> {
             Plan<R> plan = planner.plan(tx, actor, command, now);
-            if (plan.refusal != null) {
-                return new Committed<R>(new Outcome.Refused<>(plan.refusal), null, null);
+            if (!(plan instanceof Plan.Approved<R> approved)) {
+                return new Committed<R>(new Outcome.Refused<>(plan.refusal().orElseThrow()), null, null);
             }
             Change change = new Change(actor, command.operation(), now, ids);
-            R result = plan.effect.apply(tx, change);
+            R result = approved.effect().apply(tx, change);
             if (change.events.isEmpty()) {
                 return new Committed<>(null, result, null);
             }
@@ -130,7 +130,7 @@ public final class MembershipEngine implements Membership {
         Instant now = clock.instant();
         return store.read(tx -> {
             Plan<?> plan = planner.plan(tx, actor, command, now);
-            return plan.refusal == null ? Decision.allow() : Decision.deny(plan.refusal);
+            return plan.refusal().map(Decision::deny).orElseGet(Decision::allow);
         });
     }
 

@@ -1,13 +1,15 @@
 package org.membership.core;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.membership.api.AuthorityLevel;
 import org.membership.api.Command;
 import org.membership.api.Invitation;
 import org.membership.api.InvitationStatus;
 import org.membership.api.MembershipEvent;
+import org.membership.api.MembershipRules;
+import org.membership.api.Operation;
 import org.membership.api.Organization;
 import org.membership.api.OrganizationId;
 import org.membership.api.OrganizationMember;
@@ -22,9 +24,14 @@ import org.membership.api.Workspace;
 import org.membership.api.WorkspaceId;
 import org.membership.api.WorkspaceKind;
 import org.membership.api.WorkspaceMember;
-import org.membership.core.spi.StoreTransaction;
+import org.membership.core.Access.Exemption;
+import org.membership.core.Access.Locking;
 
-/** Plans the changes to organizations: creating one or a workspace in it, and removing a user by email. */
+/**
+ * Plans the changes to organizations: creating one or a workspace in it, and removing a user by
+ * email. Each command's policies below, in order, are the precedence of its refusals. Stateless;
+ * thread-safe.
+ */
 final class OrganizationPlanner {
     private static final Refusal USER_NOT_FOUND = Refusal.of(Reason.USER_NOT_FOUND);
     private static final Refusal NEITHER = Refusal.of(Reason.NEITHER_MEMBER_NOR_INVITATION);
@@ -32,79 +39,69 @@ final class OrganizationPlanner {
 
     private OrganizationPlanner() {}
 
-    static Plan<OrganizationUserRemoval> removeUser(Request req, Command.RemoveOrganizationUser c) {
-        StoreTransaction tx = req.tx();
-        Caller caller = req.caller();
-        Instant now = req.now();
-        boolean self = caller.user() != null && caller.user().email().equals(c.email());
-        boolean leaving = self && req.rules().selfRemoval() == SelfRemoval.ALLOWED_WHILE_ANOTHER_ADMIN_REMAINS;
-        Access.ToOrganization access = new Access.ToOrganization(req, c.organization(), c.operation(), true, leaving);
-        if (access.refusal != null) {
-            return Plan.refuse(access.refusal);
-        }
-        OrganizationId org = c.organization();
-        User user = tx.userByEmail(c.email()).orElse(null);
-        OrganizationMember member = user == null ? null : tx.organizationMember(org, user.id()).orElse(null);
-        Invitation invitation = tx.pendingInvitation(org, c.email())
-                .filter(i -> i.statusAt(now) == InvitationStatus.PENDING).orElse(null);
-        if (member == null && invitation == null) {
-            return Plan.refuse(NEITHER);
-        }
-        if (member != null) {
-            Refusal r;
-            if ((r = Policies.noSelfRemoval(req.rules().selfRemoval(), self)) != null
-                    || (!self && (r = Policies.mayActOn(req.rules().organizationAdminRemoval(), access.level,
-                            Authority.ofMember(user, member))) != null)
-                    || (r = Policies.keepsAUsableAdmin(usableAdmin(user, member),
-                            usableAdmin(user, member) ? tx.countOrganizationAdmins(org) : 0)) != null) {
-                return Plan.refuse(r);
-            }
-            boolean usable = user.status() == UserStatus.VALIDATED;
-            for (WorkspaceMember inWorkspace : tx.workspaceMembershipsIn(org, user.id())) {
-                if ((r = LastAdmin.keepsWorkspaceAdmin(tx, inWorkspace, usable)) != null) {
-                    return Plan.refuse(r);
+    /**
+     * Removing a user from an organization by email (X). The last four policies concern an active
+     * member; a lone pending invitation is revoked once the first two pass.
+     */
+    private static final List<Policy<Removal>> REMOVE_USER = List.of(
+            Policy.check("the organization: found, in scope, locked, and the caller may remove there, unless leaving (rules 1, 3)",
+                    f -> f.access.get().refusal()),
+            Policy.check("the email is a member's or a pending, unexpired invitation's (rule 9)",
+                    f -> Policies.when(f.member.get().isEmpty() & f.invitation.get().isEmpty(), NEITHER)),
+            Policy.check("a member: nobody removes itself, unless the host lets it leave (rule 5)",
+                    f -> f.isMember() ? Policies.noSelfRemoval(f.rules().selfRemoval(), f.self) : Optional.empty()),
+            Policy.check("a member: nobody removes higher authority, nor a protected organization admin (rule 2)",
+                    f -> f.isMember() && !f.self ? f.mayActOnMember() : Optional.empty()),
+            Policy.check("a member: the organization keeps a usable admin (rule 6)",
+                    f -> f.isMember() ? f.keepsOrganizationAdmin() : Optional.empty()),
+            Policy.check("a member: every custom workspace it leaves keeps a usable admin (rule 6)",
+                    f -> f.isMember() ? f.keepsWorkspaceAdmins() : Optional.empty()));
+
+    /** Creating an organization with its default workspace and first admin. */
+    private static final List<Policy<Creation>> CREATE = List.of(
+            Policy.check("the caller has instance-level authority (rule 1)", f -> Access.instanceLevel(f.request, f.operation)),
+            Policy.check("the first admin is a known user", f -> Policies.exists(f.firstAdmin.get(), USER_NOT_FOUND)),
+            Policy.check("the first admin's account is validated, so the organization starts with a usable admin (rule 6)",
+                    f -> Policies.usableFirstAdmin(f.firstAdmin.get().orElseThrow())));
+
+    /** Creating a custom workspace. */
+    private static final List<Policy<Gate<Access.ToOrganization>>> CREATE_WORKSPACE = List.of(
+            Policy.check("the organization: found, in scope, locked, and the caller may create there (rules 1, 3)",
+                    Gate::refusal));
+
+    static Plan<OrganizationUserRemoval> removeUser(Request r, Command.RemoveOrganizationUser c) {
+        return Plan.decide(REMOVE_USER, new Removal(r, c), f -> {
+            OrganizationId org = c.organization();
+            Optional<OrganizationMember> member = f.member.get();
+            Optional<Invitation> invitation = f.invitation.get();
+            return (t, change) -> {
+                List<WorkspaceId> workspaces = List.of();
+                List<String> cascade = new ArrayList<>();
+                if (member.isPresent()) {
+                    workspaces = t.deleteWorkspaceMembershipsIn(org, member.get().user());
+                    t.deleteOrganizationMember(org, member.get().user());
+                    workspaces.forEach(w -> cascade.add("removed from workspace:" + w.value()));
                 }
-            }
-        }
-        return Plan.approve((t, change) -> {
-            List<WorkspaceId> workspaces = List.of();
-            List<String> cascade = new ArrayList<>();
-            if (member != null) {
-                workspaces = t.deleteWorkspaceMembershipsIn(org, member.user());
-                t.deleteOrganizationMember(org, member.user());
-                workspaces.forEach(w -> cascade.add("removed from workspace:" + w.value()));
-            }
-            Optional<Invitation> revoked = Optional.ofNullable(invitation).map(i -> i.withStatus(InvitationStatus.REVOKED));
-            if (invitation != null) {
-                t.updateInvitationStatus(invitation.id(), InvitationStatus.REVOKED);
-                cascade.add("revoked invitation:" + invitation.id().value());
-            }
-            String target = "email:" + c.email().value() + (member != null ? " user:" + member.user().value() : "");
-            change.audit(t, Optional.of(org), target, c.reason(), cascade);
-            if (member != null) {
-                change.publish(new MembershipEvent.OrganizationMemberRemoved(org, member.user(), workspaces,
-                        revoked.map(Invitation::id), change.now));
-            } else {
-                change.publish(new MembershipEvent.InvitationRevoked(revoked.get(), change.now));
-            }
-            return new OrganizationUserRemoval(Optional.ofNullable(member), workspaces, revoked);
+                Optional<Invitation> revoked = invitation.map(i -> i.withStatus(InvitationStatus.REVOKED));
+                if (invitation.isPresent()) {
+                    t.updateInvitationStatus(invitation.get().id(), InvitationStatus.REVOKED);
+                    cascade.add("revoked invitation:" + invitation.get().id().value());
+                }
+                String target = "email:" + c.email().value() + member.map(m -> " user:" + m.user().value()).orElse("");
+                change.audit(t, Optional.of(org), target, c.reason(), cascade);
+                if (member.isPresent()) {
+                    change.publish(new MembershipEvent.OrganizationMemberRemoved(org, member.get().user(), workspaces,
+                            revoked.map(Invitation::id), change.now));
+                } else {
+                    change.publish(new MembershipEvent.InvitationRevoked(revoked.orElseThrow(), change.now));
+                }
+                return new OrganizationUserRemoval(member, workspaces, revoked);
+            };
         });
     }
 
-    private static boolean usableAdmin(User user, OrganizationMember member) {
-        return member.role() == OrganizationRole.ADMIN && user.status() == UserStatus.VALIDATED;
-    }
-
-    static Plan<Organization> create(Request req, Command.CreateOrganization c) {
-        StoreTransaction tx = req.tx();
-        Refusal r;
-        User firstAdmin = null;
-        if ((r = Access.instanceLevel(req, c.operation())) != null
-                || (r = Policies.exists(firstAdmin = tx.user(c.firstAdmin()).orElse(null), USER_NOT_FOUND)) != null
-                || (r = Policies.usableFirstAdmin(firstAdmin)) != null) {
-            return Plan.refuse(r);
-        }
-        return Plan.approve((t, change) -> {
+    static Plan<Organization> create(Request r, Command.CreateOrganization c) {
+        return Plan.decide(CREATE, new Creation(r, c), f -> (t, change) -> {
             OrganizationId id = new OrganizationId(change.newId());
             WorkspaceId defaultWorkspace = new WorkspaceId(change.newId());
             Organization organization = new Organization(id, c.name(), defaultWorkspace, change.now);
@@ -122,12 +119,10 @@ final class OrganizationPlanner {
         });
     }
 
-    static Plan<Workspace> createWorkspace(Request req, Command.CreateWorkspace c) {
-        Access.ToOrganization access = new Access.ToOrganization(req, c.organization(), c.operation(), true, false);
-        if (access.refusal != null) {
-            return Plan.refuse(access.refusal);
-        }
-        return Plan.approve((t, change) -> {
+    static Plan<Workspace> createWorkspace(Request r, Command.CreateWorkspace c) {
+        Gate<Access.ToOrganization> access = Access.organization(r, c.organization(), c.operation(), Locking.LOCKED,
+                Exemption.NONE);
+        return Plan.decide(CREATE_WORKSPACE, access, f -> (t, change) -> {
             Workspace workspace = new Workspace(new WorkspaceId(change.newId()), c.organization(), c.name(),
                     WorkspaceKind.CUSTOM, change.now);
             t.insertWorkspace(workspace);
@@ -135,5 +130,78 @@ final class OrganizationPlanner {
             change.publish(new MembershipEvent.WorkspaceCreated(workspace, change.now));
             return workspace;
         });
+    }
+
+    /** What removing a user by email has found so far, each fact read when first asked. */
+    private static final class Removal {
+        private final Request request;
+        final boolean self;
+        final Once<Gate<Access.ToOrganization>> access;
+        final Once<Optional<User>> user;
+        final Once<Optional<OrganizationMember>> member;
+        /** The pending invitation for the email, if it has not expired. */
+        final Once<Optional<Invitation>> invitation;
+
+        Removal(Request r, Command.RemoveOrganizationUser c) {
+            this.request = r;
+            this.self = r.caller().user().map(u -> u.email().equals(c.email())).orElse(false);
+            boolean leaving = self && r.rules().selfRemoval() == SelfRemoval.ALLOWED_WHILE_ANOTHER_ADMIN_REMAINS;
+            this.access = Once.of(() -> Access.organization(r, c.organization(), c.operation(), Locking.LOCKED,
+                    leaving ? Exemption.LEAVING : Exemption.NONE));
+            this.user = Once.of(() -> r.tx().userByEmail(c.email()));
+            this.member = Once.of(() -> user.get().flatMap(u -> r.tx().organizationMember(c.organization(), u.id())));
+            this.invitation = Once.of(() -> r.tx().pendingInvitation(c.organization(), c.email())
+                    .filter(i -> i.statusAt(r.now()) == InvitationStatus.PENDING));
+        }
+
+        MembershipRules rules() {
+            return request.rules();
+        }
+
+        boolean isMember() {
+            return member.get().isPresent();
+        }
+
+        private User memberAccount() {
+            return user.get().orElseThrow(() -> new IllegalStateException("a member has an account"));
+        }
+
+        Optional<Refusal> mayActOnMember() {
+            AuthorityLevel level = access.get().found().level();
+            return Policies.mayActOn(rules().organizationAdminRemoval(), level,
+                    Authority.ofMember(memberAccount(), member.get().orElseThrow()));
+        }
+
+        Optional<Refusal> keepsOrganizationAdmin() {
+            OrganizationMember m = member.get().orElseThrow();
+            boolean usableAdmin = m.role() == OrganizationRole.ADMIN && memberAccount().status() == UserStatus.VALIDATED;
+            return Policies.keepsAUsableAdmin(usableAdmin,
+                    usableAdmin ? request.tx().countOrganizationAdmins(m.organization()) : 0);
+        }
+
+        Optional<Refusal> keepsWorkspaceAdmins() {
+            OrganizationMember m = member.get().orElseThrow();
+            boolean usable = memberAccount().status() == UserStatus.VALIDATED;
+            for (WorkspaceMember inWorkspace : request.tx().workspaceMembershipsIn(m.organization(), m.user())) {
+                Optional<Refusal> refusal = LastAdmin.keepsWorkspaceAdmin(request.tx(), inWorkspace, usable);
+                if (refusal.isPresent()) {
+                    return refusal;
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    /** What creating an organization has found: its first admin's account. */
+    private static final class Creation {
+        final Request request;
+        final Operation operation;
+        final Once<Optional<User>> firstAdmin;
+
+        Creation(Request r, Command.CreateOrganization c) {
+            this.request = r;
+            this.operation = c.operation();
+            this.firstAdmin = Once.of(() -> r.tx().user(c.firstAdmin()));
+        }
     }
 }

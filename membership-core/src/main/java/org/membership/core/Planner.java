@@ -51,7 +51,7 @@ final class Planner {
      */
     Optional<Refusal> screen(StoreTransaction tx, Actor actor, Command<?> command, Instant now) {
         try {
-            return Optional.ofNullable(plan(tx, Locks.SCREENING, actor, command, now).refusal);
+            return plan(tx, Locks.SCREENING, actor, command, now).refusal();
         } catch (Locks.ReachedLock e) {
             return Optional.empty();
         }
@@ -62,23 +62,25 @@ final class Planner {
     }
 
     private <R> Plan<R> plan(StoreTransaction tx, Locks locks, Actor actor, Command<R> command, Instant now) {
-        Caller caller;
-        if (actor instanceof Actor.UserActor u) {
-            User user = tx.user(u.id()).orElse(null);
-            Refusal r = Policies.validActor(user);
-            if (r != null) {
-                return Plan.refuse(r);
-            }
-            caller = new Caller(actor, user, null, user.instanceAdmin());
-        } else if (actor instanceof Actor.OrganizationKey key) {
-            if (tx.organization(key.organization()).isEmpty()) {
-                return Plan.refuse(UNAUTHENTICATED);
-            }
-            caller = new Caller(actor, null, key.organization(), false);
-        } else {
-            caller = new Caller(actor, null, null, true);
+        Gate<Caller> caller = authenticate(tx, actor);
+        if (caller.refusal().isPresent()) {
+            return Plan.refuse(caller.refusal().get());
         }
-        return dispatch(new Request(tx, locks, caller, now, rules), command);
+        return dispatch(new Request(tx, locks, caller.found(), now, rules), command);
+    }
+
+    /** Rule 4, before anything else: a user must be known, not disabled and validated; a key's organization must exist. */
+    private static Gate<Caller> authenticate(StoreTransaction tx, Actor actor) {
+        if (actor instanceof Actor.UserActor u) {
+            Optional<User> user = tx.user(u.id());
+            Optional<Refusal> refusal = Policies.validActor(user);
+            return refusal.isPresent() ? Gate.refused(refusal.get()) : Gate.passed(Caller.ofUser(actor, user.get()));
+        }
+        if (actor instanceof Actor.OrganizationKey key) {
+            return tx.organization(key.organization()).isPresent()
+                    ? Gate.passed(Caller.ofOrganizationKey(actor, key.organization())) : Gate.refused(UNAUTHENTICATED);
+        }
+        return Gate.passed(Caller.ofInstanceKey(actor));
     }
 
     /**

@@ -3,18 +3,28 @@ package org.membership.core;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.membership.api.AuthorityLevel;
 import org.membership.api.Command;
 import org.membership.api.MembershipEvent;
+import org.membership.api.MembershipRules;
+import org.membership.api.Operation;
 import org.membership.api.OrganizationMember;
 import org.membership.api.Reason;
 import org.membership.api.Refusal;
 import org.membership.api.SelfRemoval;
+import org.membership.api.UserId;
 import org.membership.api.Workspace;
+import org.membership.api.WorkspaceId;
 import org.membership.api.WorkspaceMember;
 import org.membership.api.WorkspaceRole;
+import org.membership.core.Access.Exemption;
+import org.membership.core.Access.Locking;
 import org.membership.core.spi.StoreTransaction;
 
-/** Plans the changes to a custom workspace's members: adding one, changing a role, removing one. */
+/**
+ * Plans the changes to a custom workspace's members: adding one, changing a role, removing one. Each
+ * command's policies below, in order, are the precedence of its refusals. Stateless; thread-safe.
+ */
 final class WorkspaceMemberPlanner {
     private static final Refusal USER_NOT_FOUND = Refusal.of(Reason.USER_NOT_FOUND);
     private static final Refusal MEMBER_NOT_FOUND = Refusal.of(Reason.MEMBER_NOT_FOUND);
@@ -22,94 +32,156 @@ final class WorkspaceMemberPlanner {
 
     private WorkspaceMemberPlanner() {}
 
-    static Plan<WorkspaceMember> remove(Request req, Command.RemoveWorkspaceMember c) {
-        StoreTransaction tx = req.tx();
-        Caller caller = req.caller();
-        boolean self = caller.is(c.user());
-        boolean leaving = self && req.rules().selfRemoval() == SelfRemoval.ALLOWED_WHILE_ANOTHER_ADMIN_REMAINS;
-        Access.ToWorkspace access = new Access.ToWorkspace(req, c.workspace(), c.operation(), true, leaving);
-        Refusal r;
-        if ((r = access.refusal) != null || (r = Policies.customWorkspaceOnly(access.workspace)) != null) {
-            return Plan.refuse(r);
-        }
-        Workspace ws = access.workspace;
-        WorkspaceMember target = tx.workspaceMember(ws.id(), c.user()).orElse(null);
-        if ((r = Policies.exists(target, MEMBER_NOT_FOUND)) != null
-                || (r = Policies.noSelfRemoval(req.rules().selfRemoval(), self)) != null
-                || (!self && (r = Policies.mayActOn(req.rules().organizationAdminRemoval(), access.level,
-                        Authority.ofMember(tx, ws.organization(), target))) != null)
-                || (r = LastAdmin.keepsWorkspaceAdmin(tx, target)) != null) {
-            return Plan.refuse(r);
-        }
-        return Plan.approve((t, change) -> {
-            t.deleteWorkspaceMember(ws.id(), target.user());
-            change.audit(t, Optional.of(ws.organization()), member(target), c.reason(), List.of());
-            change.publish(new MembershipEvent.WorkspaceMemberRemoved(ws.organization(), ws.id(), target.user(), change.now));
-            return target;
+    /** Removing a member from a custom workspace (P1, P2, F, A). */
+    private static final List<Policy<MemberChange>> REMOVE = List.of(
+            Policy.check("the workspace: found, in scope, locked, and the caller may remove there, unless leaving (rules 1, 3)",
+                    f -> f.access.get().refusal()),
+            Policy.check("custom workspaces only (rule 7)", f -> Policies.customWorkspaceOnly(f.workspace())),
+            Policy.check("the user is a member of the workspace (rule 8)",
+                    f -> Policies.exists(f.target.get(), MEMBER_NOT_FOUND)),
+            Policy.check("nobody removes itself, unless the host lets it leave (rule 5)",
+                    f -> Policies.noSelfRemoval(f.rules().selfRemoval(), f.self)),
+            Policy.check("nobody removes higher authority, nor a protected organization admin (rule 2)",
+                    f -> f.self ? Optional.empty() : f.mayActOnTarget()),
+            Policy.check("the workspace keeps a usable admin (rule 6)",
+                    f -> LastAdmin.keepsWorkspaceAdmin(f.tx(), f.member())));
+
+    /** Changing a custom-workspace member's role (A). */
+    private static final List<Policy<MemberChange>> CHANGE_ROLE = List.of(
+            Policy.check("the workspace: found, in scope, locked, and the caller may change roles there (rules 1, 3)",
+                    f -> f.access.get().refusal()),
+            Policy.check("custom workspaces only (rule 7)", f -> Policies.customWorkspaceOnly(f.workspace())),
+            Policy.check("the user is a member of the workspace (rule 8)",
+                    f -> Policies.exists(f.target.get(), MEMBER_NOT_FOUND)),
+            Policy.check("nobody demotes itself from admin, unless the host lets it leave (rule 5)",
+                    f -> Policies.noSelfRemoval(f.rules().selfRemoval(), f.self && f.isDemotion())),
+            Policy.check("nobody changes higher authority, nor a protected organization admin (rule 2)",
+                    f -> f.self ? Optional.empty() : f.mayActOnTarget()),
+            Policy.check("nobody grants a role above its own level (rule 1)",
+                    f -> Policies.grantWithinAuthority(f.level(), Authority.of(f.role.orElseThrow()))),
+            Policy.check("an unchanged role changes nothing; a changed one leaves the workspace a usable admin (rule 6)",
+                    f -> f.unchanged() ? Optional.empty() : LastAdmin.keepsWorkspaceAdmin(f.tx(), f.member())));
+
+    /** Adding a member of the organization to a custom workspace (A). */
+    private static final List<Policy<MemberChange>> ADD = List.of(
+            Policy.check("the workspace: found, in scope, locked, and the caller may add there (rules 1, 3)",
+                    f -> f.access.get().refusal()),
+            Policy.check("custom workspaces only (rule 7)", f -> Policies.customWorkspaceOnly(f.workspace())),
+            Policy.check("the user is a member of the workspace's organization; anyone else is not found (rule 3)",
+                    f -> Policies.exists(f.inOrganization.get(), USER_NOT_FOUND)),
+            Policy.check("the user is not a member of the workspace already",
+                    f -> Policies.when(f.target.get().isPresent(), ALREADY_MEMBER)),
+            Policy.check("nobody grants a role above its own level (rule 1)",
+                    f -> Policies.grantWithinAuthority(f.level(), Authority.of(f.role.orElseThrow()))));
+
+    static Plan<WorkspaceMember> remove(Request r, Command.RemoveWorkspaceMember c) {
+        boolean self = r.caller().is(c.user());
+        boolean leaving = self && r.rules().selfRemoval() == SelfRemoval.ALLOWED_WHILE_ANOTHER_ADMIN_REMAINS;
+        MemberChange facts = new MemberChange(r, c.workspace(), c.user(), Optional.empty(), c.operation(),
+                leaving ? Exemption.LEAVING : Exemption.NONE);
+        return Plan.decide(REMOVE, facts, f -> {
+            Workspace ws = f.workspace();
+            WorkspaceMember target = f.member();
+            return (t, change) -> {
+                t.deleteWorkspaceMember(ws.id(), target.user());
+                change.audit(t, Optional.of(ws.organization()), member(target), c.reason(), List.of());
+                change.publish(new MembershipEvent.WorkspaceMemberRemoved(ws.organization(), ws.id(), target.user(),
+                        change.now));
+                return target;
+            };
         });
     }
 
-    static Plan<WorkspaceMember> changeRole(Request req, Command.ChangeWorkspaceRole c) {
-        StoreTransaction tx = req.tx();
-        Caller caller = req.caller();
-        Access.ToWorkspace access = new Access.ToWorkspace(req, c.workspace(), c.operation(), true, false);
-        Refusal r;
-        if ((r = access.refusal) != null || (r = Policies.customWorkspaceOnly(access.workspace)) != null) {
-            return Plan.refuse(r);
-        }
-        Workspace ws = access.workspace;
-        boolean self = caller.is(c.user());
-        WorkspaceMember target = tx.workspaceMember(ws.id(), c.user()).orElse(null);
-        if ((r = Policies.exists(target, MEMBER_NOT_FOUND)) != null
-                || (r = Policies.noSelfRemoval(req.rules().selfRemoval(), self && isDemotion(target, c.role()))) != null
-                || (!self && (r = Policies.mayActOn(req.rules().organizationAdminRemoval(), access.level,
-                        Authority.ofMember(tx, ws.organization(), target))) != null)
-                || (r = Policies.grantWithinAuthority(access.level, Authority.of(c.role()))) != null) {
-            return Plan.refuse(r);
-        }
-        if (target.role() == c.role()) {
-            return Plan.approve((t, change) -> target);
-        }
-        if ((r = LastAdmin.keepsWorkspaceAdmin(tx, target)) != null) {
-            return Plan.refuse(r);
-        }
-        WorkspaceMember changed = target.withRole(c.role());
-        return Plan.approve((t, change) -> {
-            t.updateWorkspaceMember(changed);
-            change.audit(t, Optional.of(ws.organization()), member(target), "",
-                    List.of("role " + name(target.role()) + " -> " + name(c.role())));
-            change.publish(new MembershipEvent.WorkspaceRoleChanged(ws.organization(), ws.id(), target.user(),
-                    target.role(), c.role(), change.now));
-            return changed;
+    static Plan<WorkspaceMember> changeRole(Request r, Command.ChangeWorkspaceRole c) {
+        MemberChange facts = new MemberChange(r, c.workspace(), c.user(), Optional.of(c.role()), c.operation(), Exemption.NONE);
+        return Plan.decide(CHANGE_ROLE, facts, f -> {
+            WorkspaceMember target = f.member();
+            if (f.unchanged()) {
+                return (t, change) -> target;
+            }
+            Workspace ws = f.workspace();
+            WorkspaceMember changed = target.withRole(c.role());
+            return (t, change) -> {
+                t.updateWorkspaceMember(changed);
+                change.audit(t, Optional.of(ws.organization()), member(target), "",
+                        List.of("role " + name(target.role()) + " -> " + name(c.role())));
+                change.publish(new MembershipEvent.WorkspaceRoleChanged(ws.organization(), ws.id(), target.user(),
+                        target.role(), c.role(), change.now));
+                return changed;
+            };
         });
     }
 
-    static Plan<WorkspaceMember> add(Request req, Command.AddWorkspaceMember c) {
-        StoreTransaction tx = req.tx();
-        Access.ToWorkspace access = new Access.ToWorkspace(req, c.workspace(), c.operation(), true, false);
-        Refusal r;
-        if ((r = access.refusal) != null || (r = Policies.customWorkspaceOnly(access.workspace)) != null) {
-            return Plan.refuse(r);
-        }
-        Workspace ws = access.workspace;
-        OrganizationMember inOrganization = tx.organizationMember(ws.organization(), c.user()).orElse(null);
-        if ((r = Policies.exists(inOrganization, USER_NOT_FOUND)) != null
-                || (tx.workspaceMember(ws.id(), c.user()).isPresent() && (r = ALREADY_MEMBER) != null)
-                || (r = Policies.grantWithinAuthority(access.level, Authority.of(c.role()))) != null) {
-            return Plan.refuse(r);
-        }
-        return Plan.approve((t, change) -> {
-            WorkspaceMember added = new WorkspaceMember(ws.id(), c.user(), c.role(), change.now);
-            t.insertWorkspaceMember(added);
-            change.audit(t, Optional.of(ws.organization()), member(added), "", List.of("role " + name(c.role())));
-            change.publish(new MembershipEvent.WorkspaceMemberAdded(ws.organization(), added, change.now));
-            return added;
+    static Plan<WorkspaceMember> add(Request r, Command.AddWorkspaceMember c) {
+        MemberChange facts = new MemberChange(r, c.workspace(), c.user(), Optional.of(c.role()), c.operation(), Exemption.NONE);
+        return Plan.decide(ADD, facts, f -> {
+            Workspace ws = f.workspace();
+            return (t, change) -> {
+                WorkspaceMember added = new WorkspaceMember(ws.id(), c.user(), c.role(), change.now);
+                t.insertWorkspaceMember(added);
+                change.audit(t, Optional.of(ws.organization()), member(added), "", List.of("role " + name(c.role())));
+                change.publish(new MembershipEvent.WorkspaceMemberAdded(ws.organization(), added, change.now));
+                return added;
+            };
         });
     }
 
-    /** Stepping down from admin is the change that can lock someone out; other role changes cannot. */
-    private static boolean isDemotion(WorkspaceMember member, WorkspaceRole to) {
-        return member.role() == WorkspaceRole.ADMIN && to != WorkspaceRole.ADMIN;
+    /** What a change to one user's membership of a workspace has found so far, each fact read when first asked. */
+    private static final class MemberChange {
+        private final Request request;
+        final boolean self;
+        /** The role the command gives; empty for a removal. */
+        final Optional<WorkspaceRole> role;
+        final Once<Gate<Access.ToWorkspace>> access;
+        /** The user's explicit membership of the workspace. */
+        final Once<Optional<WorkspaceMember>> target;
+        /** The user's membership of the workspace's organization. */
+        final Once<Optional<OrganizationMember>> inOrganization;
+
+        MemberChange(Request r, WorkspaceId workspaceId, UserId user, Optional<WorkspaceRole> role, Operation operation,
+                     Exemption exemption) {
+            this.request = r;
+            this.self = r.caller().is(user);
+            this.role = role;
+            this.access = Once.of(() -> Access.workspace(r, workspaceId, operation, Locking.LOCKED, exemption));
+            this.target = Once.of(() -> r.tx().workspaceMember(workspaceId, user));
+            this.inOrganization = Once.of(() -> r.tx().organizationMember(workspace().organization(), user));
+        }
+
+        StoreTransaction tx() {
+            return request.tx();
+        }
+
+        MembershipRules rules() {
+            return request.rules();
+        }
+
+        Workspace workspace() {
+            return access.get().found().workspace();
+        }
+
+        AuthorityLevel level() {
+            return access.get().found().level();
+        }
+
+        /** @return the member, once a policy has found it */
+        WorkspaceMember member() {
+            return target.get().orElseThrow(() -> new IllegalStateException("no policy found the member"));
+        }
+
+        /** Stepping down from admin is the change that can lock someone out; other role changes cannot. */
+        boolean isDemotion() {
+            return member().role() == WorkspaceRole.ADMIN && role.orElseThrow() != WorkspaceRole.ADMIN;
+        }
+
+        boolean unchanged() {
+            return role.map(r -> member().role() == r).orElse(false);
+        }
+
+        Optional<Refusal> mayActOnTarget() {
+            return Policies.mayActOn(rules().organizationAdminRemoval(), level(),
+                    Authority.ofMember(tx(), workspace().organization(), member()));
+        }
     }
 
     private static String member(WorkspaceMember m) {
