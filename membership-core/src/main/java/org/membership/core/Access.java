@@ -12,7 +12,7 @@ import org.membership.api.Reason;
 import org.membership.api.Refusal;
 import org.membership.api.Workspace;
 import org.membership.api.WorkspaceId;
-import org.membership.core.spi.StoreTransaction;
+import org.membership.core.spi.StoreReads;
 
 /**
  * The gates commands on a workspace or an organization pass through first. Each gate runs, in this
@@ -56,7 +56,7 @@ final class Access {
 
     static Gate<ToWorkspace> workspace(Request r, WorkspaceId id, Operation operation, Locking locking,
                                        Exemption exemption) {
-        StoreTransaction tx = r.tx();
+        StoreReads tx = r.reads();
         Caller caller = r.caller();
         AuthorityLevel required = r.rules().requiredAuthority(operation);
         boolean checked = exemption == Exemption.NONE;
@@ -86,7 +86,7 @@ final class Access {
 
     static Gate<ToOrganization> organization(Request r, OrganizationId id, Operation operation, Locking locking,
                                              Exemption exemption) {
-        StoreTransaction tx = r.tx();
+        StoreReads tx = r.reads();
         Caller caller = r.caller();
         AuthorityLevel required = r.rules().requiredAuthority(operation);
         boolean checked = exemption == Exemption.NONE;

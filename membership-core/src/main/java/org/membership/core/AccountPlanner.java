@@ -20,7 +20,7 @@ import org.membership.api.UserId;
 import org.membership.api.UserStatus;
 import org.membership.api.WorkspaceMember;
 import org.membership.api.WorkspaceRole;
-import org.membership.core.spi.StoreTransaction;
+import org.membership.core.spi.StoreReads;
 
 /**
  * Plans the changes to accounts: registering a user and changing its status. Each command's
@@ -46,7 +46,7 @@ final class AccountPlanner {
                     f -> Policies.noSelfRemoval(f.request.rules().selfRemoval(),
                             f.request.caller().is(f.command.user()) && f.command.status() != UserStatus.VALIDATED)),
             Policy.lock("every organization the user administers, if it stops being usable, in id order; then its"
-                    + " account, read again (see below)", f -> f.before.get()),
+                    + " account, read again (the locking protocol's step 3)", f -> f.before.get()),
             Policy.check("an unchanged status changes nothing; a validated admin who stops being usable leaves every"
                     + " organization and custom workspace it administers a usable admin (rule 6)",
                     f -> f.unchanged() || f.before().status() != UserStatus.VALIDATED ? Optional.empty()
@@ -93,7 +93,7 @@ final class AccountPlanner {
         }
 
         Optional<Refusal> taken() {
-            StoreTransaction tx = request.tx();
+            StoreReads tx = request.reads();
             return Policies.when(tx.user(user.id()).isPresent() || tx.userByEmail(user.email()).isPresent(), USER_EXISTS);
         }
     }
@@ -112,7 +112,7 @@ final class AccountPlanner {
         StatusChange(Request r, Command.ChangeUserStatus c) {
             this.request = r;
             this.command = c;
-            this.seen = Once.of(() -> r.tx().user(c.user()));
+            this.seen = Once.of(() -> r.reads().user(c.user()));
             this.before = Once.of(this::lockAndRead);
         }
 
@@ -122,7 +122,7 @@ final class AccountPlanner {
                 lockAdministeredOrganizations(request, user.id(), locked);
             }
             request.locks().lockUser(user.id());
-            return request.tx().user(user.id()).orElseThrow(
+            return request.reads().user(user.id()).orElseThrow(
                     () -> new IllegalStateException("an account is never deleted, so it is still there under its lock"));
         }
 
@@ -140,28 +140,9 @@ final class AccountPlanner {
      * Disabling a user (or setting it back to pending validation) is rule 6's third way to lose an
      * admin: the account stays an admin in name but can no longer act. So it is refused where the
      * user is the last usable admin of an organization, or of a custom workspace that has a usable
-     * admin only because of the user. The counts must not race with removals and demotions in those
-     * organizations, which count under the organization's lock; so this takes the same lock on every
-     * organization involved before counting, in id order, so that two such changes (or one and a
-     * removal that locks one organization) do not wait on each other in a cycle. The memberships are
-     * read again once the locks are held, and any organization that appeared in between is locked
-     * too, until a read finds nothing new: the counts are then taken with every lock held.
-     *
-     * Organization locks alone leave a hole where the store runs writers concurrently: the user may
-     * become an admin of another organization (an invitation accepted, a workspace admin added)
-     * after this change read its memberships, and a removal there may then count the user as usable
-     * and remove the other admin just before this change commits. So the user's account is locked
-     * too, after those organizations and before the user and its memberships are read again: from
-     * then on a count that includes the user either ended before (and these reads see what it
-     * changed) or waits for this change to end and counts the account as it leaves it (see
-     * StoreTransaction#lockUser). Organizations first, then the user, is also a removal's order (its
-     * organization, then the accounts it counts), so the common race only queues. Only an admin
-     * membership (or the account's validation) that appears between the first reads and the reads
-     * under the user's lock makes this lock an organization after the user; that rare case can wait
-     * in a cycle with a removal there, which a store that runs writers concurrently must detect and
-     * undo (PostgreSQL reports a deadlock and the JDBI store runs the change again).
+     * admin only because of the user. Which locks it takes, in which order, and why, is step 3 of the
+     * locking protocol in the SPI's package documentation; lockAdministeredOrganizations is that step.
      */
-
     /**
      * Locks, in id order, every organization in which the user is an admin or administers a custom
      * workspace, reading the memberships again until a read finds nothing new.
@@ -170,7 +151,7 @@ final class AccountPlanner {
      */
     private static AdminMemberships lockAdministeredOrganizations(Request req, UserId user,
                                                                   Set<OrganizationId> locked) {
-        StoreTransaction tx = req.tx();
+        StoreReads tx = req.reads();
         while (true) {
             List<OrganizationMember> organizations = tx.organizationMembershipsOf(user).stream()
                     .filter(m -> m.role() == OrganizationRole.ADMIN).toList();
@@ -201,7 +182,7 @@ final class AccountPlanner {
      *         {@code locked}.
      */
     private static Optional<Refusal> keepsUsableAdminsWithout(Request req, UserId user, Set<OrganizationId> locked) {
-        StoreTransaction tx = req.tx();
+        StoreReads tx = req.reads();
         AdminMemberships admin = lockAdministeredOrganizations(req, user, locked);
         for (OrganizationMember m : admin.organizations()) {
             Optional<Refusal> refusal = Policies.keepsAUsableAdmin(true, tx.countOrganizationAdmins(m.organization()));

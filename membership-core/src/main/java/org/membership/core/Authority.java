@@ -9,14 +9,14 @@ import org.membership.api.Workspace;
 import org.membership.api.WorkspaceKind;
 import org.membership.api.WorkspaceMember;
 import org.membership.api.WorkspaceRole;
-import org.membership.core.spi.StoreTransaction;
+import org.membership.core.spi.StoreReads;
 
 /** Works out authority levels from the few rows they depend on. Stateless; thread-safe. */
 final class Authority {
     private Authority() {}
 
     /** The caller's level in an organization; {@code NONE} means the organization is outside its scope. */
-    static AuthorityLevel inOrganization(StoreTransaction tx, Caller caller, OrganizationId organization) {
+    static AuthorityLevel inOrganization(StoreReads tx, Caller caller, OrganizationId organization) {
         if (caller.instance()) {
             return AuthorityLevel.INSTANCE_ADMIN;
         }
@@ -28,7 +28,7 @@ final class Authority {
     }
 
     /** The caller's level in a workspace, given its level in the workspace's organization. */
-    static AuthorityLevel inWorkspace(StoreTransaction tx, Caller caller, Workspace workspace, AuthorityLevel inOrganization) {
+    static AuthorityLevel inWorkspace(StoreReads tx, Caller caller, Workspace workspace, AuthorityLevel inOrganization) {
         if (inOrganization == AuthorityLevel.NONE || inOrganization.atLeast(AuthorityLevel.ORGANIZATION_ADMIN)) {
             return inOrganization;
         }
@@ -45,7 +45,7 @@ final class Authority {
     }
 
     /** A target member's level in a workspace: the highest its account, organization role and workspace role give. */
-    static AuthorityLevel ofMember(StoreTransaction tx, OrganizationId organization, WorkspaceMember member) {
+    static AuthorityLevel ofMember(StoreReads tx, OrganizationId organization, WorkspaceMember member) {
         if (tx.user(member.user()).map(User::instanceAdmin).orElse(false)) {
             return AuthorityLevel.INSTANCE_ADMIN;
         }

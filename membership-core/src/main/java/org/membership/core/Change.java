@@ -9,7 +9,7 @@ import org.membership.api.AuditEntry;
 import org.membership.api.MembershipEvent;
 import org.membership.api.Operation;
 import org.membership.api.OrganizationId;
-import org.membership.core.spi.StoreTransaction;
+import org.membership.core.spi.StoreWrites;
 
 /**
  * What one approved command does besides its writes: its audit entry, written in the same
@@ -33,7 +33,7 @@ final class Change {
         return ids.next();
     }
 
-    void audit(StoreTransaction tx, Optional<OrganizationId> organization, String target, String reason, List<String> cascade) {
+    void audit(StoreWrites tx, Optional<OrganizationId> organization, String target, String reason, List<String> cascade) {
         tx.appendAudit(new AuditEntry(0, now, actor.describe(), operation, organization, target, reason, cascade));
     }
 

@@ -53,7 +53,7 @@ final class InvitationPlanner {
             Policy.check("the invitation is still pending and unexpired (rule 9)",
                     f -> Policies.stillPending(f.invitation(), f.request.now())),
             Policy.check("the caller is not a member already",
-                    f -> Policies.when(f.request.tx().organizationMember(f.organization(), f.callerUser().id()).isPresent(),
+                    f -> Policies.when(f.request.reads().organizationMember(f.organization(), f.callerUser().id()).isPresent(),
                             ALREADY_MEMBER)));
 
     /** Revoking a pending invitation. */
@@ -62,7 +62,7 @@ final class InvitationPlanner {
                     f -> Policies.instanceGate(f.required(), f.request.caller())),
             Policy.check("the invitation exists (rule 3)", f -> Policies.exists(f.seen.get(), INVITATION_NOT_FOUND)),
             Policy.check("the invitation is in the caller's scope (rule 3)",
-                    f -> Policies.inScope(Authority.inOrganization(f.request.tx(), f.request.caller(), f.organization()),
+                    f -> Policies.inScope(Authority.inOrganization(f.request.reads(), f.request.caller(), f.organization()),
                             INVITATION_NOT_FOUND)),
             Policy.lock("the invitation's organization; the invitation is read again under the lock", f -> f.underLock.get()),
             Policy.check("still in the caller's scope under the lock (rule 3)",
@@ -162,12 +162,12 @@ final class InvitationPlanner {
             this.command = c;
             this.access = Once.of(() -> Access.organization(r, c.organization(), c.operation(), Locking.LOCKED,
                     Exemption.NONE));
-            this.stale = Once.of(() -> r.tx().pendingInvitation(c.organization(), c.email()));
+            this.stale = Once.of(() -> r.reads().pendingInvitation(c.organization(), c.email()));
         }
 
         boolean alreadyMember() {
-            return request.tx().userByEmail(command.email())
-                    .map(u -> request.tx().organizationMember(command.organization(), u.id()).isPresent())
+            return request.reads().userByEmail(command.email())
+                    .map(u -> request.reads().organizationMember(command.organization(), u.id()).isPresent())
                     .orElse(false);
         }
     }
@@ -188,9 +188,9 @@ final class InvitationPlanner {
             this.request = r;
             this.id = id;
             this.operation = operation;
-            this.seen = Once.of(() -> r.tx().invitation(id));
+            this.seen = Once.of(() -> r.reads().invitation(id));
             this.underLock = Once.of(this::lockAndRead);
-            this.levelUnderLock = Once.of(() -> Authority.inOrganization(r.tx(), r.caller(), organization()));
+            this.levelUnderLock = Once.of(() -> Authority.inOrganization(r.reads(), r.caller(), organization()));
         }
 
         AuthorityLevel required() {
@@ -208,7 +208,7 @@ final class InvitationPlanner {
 
         private Invitation lockAndRead() {
             request.locks().lockOrganization(organization());
-            return request.tx().invitation(id).orElseThrow(
+            return request.reads().invitation(id).orElseThrow(
                     () -> new IllegalStateException("an invitation is never deleted, so it is still there under the lock"));
         }
 

@@ -47,8 +47,8 @@ public final class MembershipEngine implements Membership {
 
     /*
      * Every command runs in two phases inside one store transaction: the Planner reads the few rows
-     * the decision needs (locking the organization first when the command changes it) and returns
-     * either a refusal or an effect; only a real call applies the effect, in the same transaction,
+     * the decision needs (taking its locks as the locking protocol of the SPI's package documentation
+     * sets out) and returns either a refusal or an effect; only a real call applies the effect, in the same transaction,
      * together with its audit entry and its events, which go to the store's change feed in that
      * same transaction (the outbox: see the SPI's package documentation). A dry run runs the same
      * Planner in a read transaction and drops the effect, which is why it decides exactly as the
@@ -85,9 +85,10 @@ public final class MembershipEngine implements Membership {
         if (command.operation().isRead()) {
             return store.read(tx -> {
                 Plan<R> plan = planner.plan(tx, actor, command, now);
-                return plan instanceof Plan.Approved<R> approved
-                        ? new Outcome.Success<>(approved.effect().apply(tx, null))
-                        : new Outcome.Refused<>(plan.refusal().orElseThrow());
+                if (plan instanceof Plan.Answered<R> answered) {
+                    return new Outcome.Success<>(answered.answer().read(tx));
+                }
+                return new Outcome.Refused<>(refusalOf(plan, command));
             });
         }
         if (store.exclusiveWrites() && Planner.screens(actor)) {
@@ -100,7 +101,7 @@ public final class MembershipEngine implements Membership {
         Committed<R> committed = store.write(tx -> {
             Plan<R> plan = planner.plan(tx, actor, command, now);
             if (!(plan instanceof Plan.Approved<R> approved)) {
-                return new Committed<R>(new Outcome.Refused<>(plan.refusal().orElseThrow()), null, null);
+                return new Committed<R>(new Outcome.Refused<>(refusalOf(plan, command)), null, null);
             }
             Change change = new Change(actor, command.operation(), now, ids);
             R result = approved.effect().apply(tx, change);
@@ -149,6 +150,12 @@ public final class MembershipEngine implements Membership {
                 }
             }
         }
+    }
+
+    /** @return the plan's refusal; a plan of the wrong kind for its operation is a programming error */
+    private static Refusal refusalOf(Plan<?> plan, Command<?> command) {
+        return plan.refusal().orElseThrow(() -> new IllegalStateException(command.operation()
+                + (command.operation().isRead() ? " is a read but was planned as a change" : " is a change but was planned as a read")));
     }
 
     /** What a write transaction returns: a refusal, or the result and where its events went (null if it has none). */

@@ -148,9 +148,9 @@ final class OrganizationPlanner {
             boolean leaving = self && r.rules().selfRemoval() == SelfRemoval.ALLOWED_WHILE_ANOTHER_ADMIN_REMAINS;
             this.access = Once.of(() -> Access.organization(r, c.organization(), c.operation(), Locking.LOCKED,
                     leaving ? Exemption.LEAVING : Exemption.NONE));
-            this.user = Once.of(() -> r.tx().userByEmail(c.email()));
-            this.member = Once.of(() -> user.get().flatMap(u -> r.tx().organizationMember(c.organization(), u.id())));
-            this.invitation = Once.of(() -> r.tx().pendingInvitation(c.organization(), c.email())
+            this.user = Once.of(() -> r.reads().userByEmail(c.email()));
+            this.member = Once.of(() -> user.get().flatMap(u -> r.reads().organizationMember(c.organization(), u.id())));
+            this.invitation = Once.of(() -> r.reads().pendingInvitation(c.organization(), c.email())
                     .filter(i -> i.statusAt(r.now()) == InvitationStatus.PENDING));
         }
 
@@ -176,14 +176,14 @@ final class OrganizationPlanner {
             OrganizationMember m = member.get().orElseThrow();
             boolean usableAdmin = m.role() == OrganizationRole.ADMIN && memberAccount().status() == UserStatus.VALIDATED;
             return Policies.keepsAUsableAdmin(usableAdmin,
-                    usableAdmin ? request.tx().countOrganizationAdmins(m.organization()) : 0);
+                    usableAdmin ? request.reads().countOrganizationAdmins(m.organization()) : 0);
         }
 
         Optional<Refusal> keepsWorkspaceAdmins() {
             OrganizationMember m = member.get().orElseThrow();
             boolean usable = memberAccount().status() == UserStatus.VALIDATED;
-            for (WorkspaceMember inWorkspace : request.tx().workspaceMembershipsIn(m.organization(), m.user())) {
-                Optional<Refusal> refusal = LastAdmin.keepsWorkspaceAdmin(request.tx(), inWorkspace, usable);
+            for (WorkspaceMember inWorkspace : request.reads().workspaceMembershipsIn(m.organization(), m.user())) {
+                Optional<Refusal> refusal = LastAdmin.keepsWorkspaceAdmin(request.reads(), inWorkspace, usable);
                 if (refusal.isPresent()) {
                     return refusal;
                 }
@@ -201,7 +201,7 @@ final class OrganizationPlanner {
         Creation(Request r, Command.CreateOrganization c) {
             this.request = r;
             this.operation = c.operation();
-            this.firstAdmin = Once.of(() -> r.tx().user(c.firstAdmin()));
+            this.firstAdmin = Once.of(() -> r.reads().user(c.firstAdmin()));
         }
     }
 }

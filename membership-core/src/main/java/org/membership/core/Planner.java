@@ -8,14 +8,18 @@ import org.membership.api.MembershipRules;
 import org.membership.api.Reason;
 import org.membership.api.Refusal;
 import org.membership.api.User;
+import org.membership.core.spi.StoreLocks;
+import org.membership.core.spi.StoreReads;
 import org.membership.core.spi.StoreTransaction;
 
 /**
  * Decides each command: authenticates the actor, then hands the command to the planner of its
- * family, which reads the few rows the decision needs, asks {@link Policies} in order, and describes
- * the effect of an approved command. Never writes: effects are applied by the engine, only for real
- * calls. Checks scope before any lock and again under it; {@link #screen} runs a plan up to its first
- * lock. Stateless apart from the rules; thread-safe.
+ * family, which reads the few rows the decision needs, runs the command's policies in order, and
+ * describes the effect of an approved command. Never writes: a decision is handed only the
+ * transaction's reads and locks, and the engine applies effects, only for real calls. Takes its locks
+ * as the locking protocol of the SPI's package documentation sets out (scope before any lock, then
+ * again under it); {@link #screen} runs a decision up to its first lock. Stateless apart from the
+ * rules; thread-safe.
  */
 final class Planner {
     private static final Refusal UNAUTHENTICATED = Refusal.of(Reason.UNAUTHENTICATED);
@@ -25,17 +29,6 @@ final class Planner {
     Planner(MembershipRules rules) {
         this.rules = rules;
     }
-
-    /*
-     * Rule 3 in time. A caller outside an organization must not wait for that organization's
-     * writers, or how long a refusal takes tells it which ids exist. So every plan checks scope on
-     * what it read before its first lock, and refuses there, then checks again once the lock is held
-     * (the caller may have left the organization meanwhile). On PostgreSQL that is enough: a write
-     * transaction holds nothing until it locks an organization's row. Where the write transaction
-     * itself is the lock (SQLite's BEGIN IMMEDIATE takes the whole file), the engine first runs the
-     * plan in a read transaction up to its first lock (screen): a refusal found there is the one the
-     * write would find on that snapshot, and is answered without any write transaction at all.
-     */
 
     /**
      * @return whether {@link #screen} can refuse anything for this actor: an instance key is in scope everywhere
@@ -49,19 +42,20 @@ final class Planner {
      *
      * @return the refusal the command meets before any lock; empty if it gets as far as a lock or is approved
      */
-    Optional<Refusal> screen(StoreTransaction tx, Actor actor, Command<?> command, Instant now) {
+    Optional<Refusal> screen(StoreReads reads, Actor actor, Command<?> command, Instant now) {
         try {
-            return plan(tx, Locks.SCREENING, actor, command, now).refusal();
-        } catch (Locks.ReachedLock e) {
+            return plan(reads, Screening.LOCKS, actor, command, now).refusal();
+        } catch (Screening.ReachedLock e) {
             return Optional.empty();
         }
     }
 
+    /** Decides a command in a transaction, taking the locks it needs there. */
     <R> Plan<R> plan(StoreTransaction tx, Actor actor, Command<R> command, Instant now) {
-        return plan(tx, Locks.of(tx), actor, command, now);
+        return plan(tx, tx, actor, command, now);
     }
 
-    private <R> Plan<R> plan(StoreTransaction tx, Locks locks, Actor actor, Command<R> command, Instant now) {
+    private <R> Plan<R> plan(StoreReads tx, StoreLocks locks, Actor actor, Command<R> command, Instant now) {
         Gate<Caller> caller = authenticate(tx, actor);
         if (caller.refusal().isPresent()) {
             return Plan.refuse(caller.refusal().get());
@@ -70,7 +64,7 @@ final class Planner {
     }
 
     /** Rule 4, before anything else: a user must be known, not disabled and validated; a key's organization must exist. */
-    private static Gate<Caller> authenticate(StoreTransaction tx, Actor actor) {
+    private static Gate<Caller> authenticate(StoreReads tx, Actor actor) {
         if (actor instanceof Actor.UserActor u) {
             Optional<User> user = tx.user(u.id());
             Optional<Refusal> refusal = Policies.validActor(user);

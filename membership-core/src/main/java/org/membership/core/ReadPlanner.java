@@ -21,7 +21,7 @@ import org.membership.api.WorkspaceKind;
 import org.membership.api.WorkspaceMember;
 import org.membership.core.Access.Exemption;
 import org.membership.core.Access.Locking;
-import org.membership.core.spi.StoreTransaction;
+import org.membership.core.spi.StoreReads;
 
 /**
  * Plans the reads: a workspace's members, an organization's invitations, a user's memberships, an
@@ -59,28 +59,28 @@ final class ReadPlanner {
     private static final List<Policy<MembershipsRead>> MEMBERSHIPS = List.of(
             Policy.check("the user itself, or a caller with the authority to list anyone's (rule 1)",
                     f -> f.self ? Optional.empty() : Access.instanceLevel(f.request, f.command.operation())),
-            Policy.check("the user is known", f -> Policies.exists(f.request.tx().user(f.command.user()), USER_NOT_FOUND)),
+            Policy.check("the user is known", f -> Policies.exists(f.request.reads().user(f.command.user()), USER_NOT_FOUND)),
             Policy.check("a caller below instance authority (a host lowered the level) sees only its own"
                     + " organizations' memberships, and a user who shares none with it is not found (rule 3)",
                     f -> Policies.when(f.memberships.get().organizations().isEmpty() && f.filtered(), USER_NOT_FOUND)));
 
     static Plan<WorkspaceMember> workspaceMember(Request r, Command.GetWorkspaceMember c) {
-        return Plan.decide(GET_MEMBER, new MemberRead(r, c), f -> {
+        return Plan.answer(GET_MEMBER, new MemberRead(r, c), f -> {
             WorkspaceMember found = f.member.get().orElseThrow();
-            return (t, change) -> found;
+            return reads -> found;
         });
     }
 
     static Plan<Page<WorkspaceMember>> workspaceMembers(Request r, Command.ListWorkspaceMembers c) {
         Gate<Access.ToWorkspace> access = Access.workspace(r, c.workspace(), c.operation(), Locking.UNLOCKED,
                 Exemption.NONE);
-        return Plan.decide(LIST_MEMBERS, access, a -> {
+        return Plan.answer(LIST_MEMBERS, access, a -> {
             Workspace ws = a.found().workspace();
-            return (t, change) -> {
+            return reads -> {
                 List<WorkspaceMember> fetched = ws.kind() == WorkspaceKind.DEFAULT
-                        ? t.organizationMembers(ws.organization(), Paging.slice(c.page())).stream()
+                        ? reads.organizationMembers(ws.organization(), Paging.slice(c.page())).stream()
                                 .map(m -> Authority.asDefaultWorkspaceMember(ws, m)).toList()
-                        : t.workspaceMembers(ws.id(), Paging.slice(c.page()));
+                        : reads.workspaceMembers(ws.id(), Paging.slice(c.page()));
                 return Paging.page(fetched, c.page(), m -> m.user().value());
             };
         });
@@ -89,26 +89,26 @@ final class ReadPlanner {
     static Plan<Page<Invitation>> invitations(Request r, Command.ListInvitations c) {
         Gate<Access.ToOrganization> access = Access.organization(r, c.organization(), c.operation(), Locking.UNLOCKED,
                 Exemption.NONE);
-        return Plan.decide(ORGANIZATION_READ, access, a -> (t, change) -> Paging.page(
-                t.pendingInvitations(c.organization(), r.now(), Paging.slice(c.page())), c.page(), i -> i.id().value()));
+        return Plan.answer(ORGANIZATION_READ, access, a -> reads -> Paging.page(
+                reads.pendingInvitations(c.organization(), r.now(), Paging.slice(c.page())), c.page(), i -> i.id().value()));
     }
 
     static Plan<Memberships> memberships(Request r, Command.ListMemberships c) {
-        return Plan.decide(MEMBERSHIPS, new MembershipsRead(r, c), f -> {
+        return Plan.answer(MEMBERSHIPS, new MembershipsRead(r, c), f -> {
             Memberships memberships = f.memberships.get();
-            return (t, change) -> memberships;
+            return reads -> memberships;
         });
     }
 
     static Plan<Page<AuditEntry>> auditTrail(Request r, Command.ListAuditTrail c) {
-        Plan.Effect<Page<AuditEntry>> page = (t, change) -> Paging.page(
-                t.auditTrail(c.organization(), Paging.slice(c.page())), c.page(), e -> Long.toString(e.sequence()));
+        Plan.Answer<Page<AuditEntry>> page = reads -> Paging.page(
+                reads.auditTrail(c.organization(), Paging.slice(c.page())), c.page(), e -> Long.toString(e.sequence()));
         if (c.organization().isEmpty()) {
-            return Plan.decide(INSTANCE_TRAIL, r, f -> page);
+            return Plan.answer(INSTANCE_TRAIL, r, f -> page);
         }
         Gate<Access.ToOrganization> access = Access.organization(r, c.organization().get(), c.operation(),
                 Locking.UNLOCKED, Exemption.NONE);
-        return Plan.decide(ORGANIZATION_READ, access, a -> page);
+        return Plan.answer(ORGANIZATION_READ, access, a -> page);
     }
 
     /** What reading one workspace member has found so far, each fact read when first asked. */
@@ -122,8 +122,8 @@ final class ReadPlanner {
             this.member = Once.of(() -> {
                 Workspace ws = access.get().found().workspace();
                 return ws.kind() == WorkspaceKind.DEFAULT
-                        ? r.tx().organizationMember(ws.organization(), c.user()).map(m -> Authority.asDefaultWorkspaceMember(ws, m))
-                        : r.tx().workspaceMember(ws.id(), c.user());
+                        ? r.reads().organizationMember(ws.organization(), c.user()).map(m -> Authority.asDefaultWorkspaceMember(ws, m))
+                        : r.reads().workspaceMember(ws.id(), c.user());
             });
         }
     }
@@ -149,7 +149,7 @@ final class ReadPlanner {
         }
 
         private Memberships read() {
-            StoreTransaction tx = request.tx();
+            StoreReads tx = request.reads();
             Caller caller = request.caller();
             List<OrganizationMember> organizations = tx.organizationMembershipsOf(command.user());
             List<WorkspaceMember> workspaces = tx.workspaceMembershipsOf(command.user());

@@ -2,10 +2,11 @@ package org.membership.core;
 
 import java.time.Instant;
 import org.membership.api.MembershipRules;
-import org.membership.core.spi.StoreTransaction;
+import org.membership.core.spi.StoreLocks;
+import org.membership.core.spi.StoreReads;
 
 /**
- * One command being decided: the transaction it reads in, the locks it takes, who asks (already
- * authenticated), when, and under which rules.
+ * One command being decided: the reads and the locks of its transaction (never its writes: a
+ * decision writes nothing), who asks (already authenticated), when, and under which rules.
  */
-record Request(StoreTransaction tx, Locks locks, Caller caller, Instant now, MembershipRules rules) {}
+record Request(StoreReads reads, StoreLocks locks, Caller caller, Instant now, MembershipRules rules) {}

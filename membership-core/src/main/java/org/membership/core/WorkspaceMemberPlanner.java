@@ -19,7 +19,7 @@ import org.membership.api.WorkspaceMember;
 import org.membership.api.WorkspaceRole;
 import org.membership.core.Access.Exemption;
 import org.membership.core.Access.Locking;
-import org.membership.core.spi.StoreTransaction;
+import org.membership.core.spi.StoreReads;
 
 /**
  * Plans the changes to a custom workspace's members: adding one, changing a role, removing one. Each
@@ -44,7 +44,7 @@ final class WorkspaceMemberPlanner {
             Policy.check("nobody removes higher authority, nor a protected organization admin (rule 2)",
                     f -> f.self ? Optional.empty() : f.mayActOnTarget()),
             Policy.check("the workspace keeps a usable admin (rule 6)",
-                    f -> LastAdmin.keepsWorkspaceAdmin(f.tx(), f.member())));
+                    f -> LastAdmin.keepsWorkspaceAdmin(f.reads(), f.member())));
 
     /** Changing a custom-workspace member's role (A). */
     private static final List<Policy<MemberChange>> CHANGE_ROLE = List.of(
@@ -60,7 +60,7 @@ final class WorkspaceMemberPlanner {
             Policy.check("nobody grants a role above its own level (rule 1)",
                     f -> Policies.grantWithinAuthority(f.level(), Authority.of(f.role.orElseThrow()))),
             Policy.check("an unchanged role changes nothing; a changed one leaves the workspace a usable admin (rule 6)",
-                    f -> f.unchanged() ? Optional.empty() : LastAdmin.keepsWorkspaceAdmin(f.tx(), f.member())));
+                    f -> f.unchanged() ? Optional.empty() : LastAdmin.keepsWorkspaceAdmin(f.reads(), f.member())));
 
     /** Adding a member of the organization to a custom workspace (A). */
     private static final List<Policy<MemberChange>> ADD = List.of(
@@ -144,12 +144,12 @@ final class WorkspaceMemberPlanner {
             this.self = r.caller().is(user);
             this.role = role;
             this.access = Once.of(() -> Access.workspace(r, workspaceId, operation, Locking.LOCKED, exemption));
-            this.target = Once.of(() -> r.tx().workspaceMember(workspaceId, user));
-            this.inOrganization = Once.of(() -> r.tx().organizationMember(workspace().organization(), user));
+            this.target = Once.of(() -> r.reads().workspaceMember(workspaceId, user));
+            this.inOrganization = Once.of(() -> r.reads().organizationMember(workspace().organization(), user));
         }
 
-        StoreTransaction tx() {
-            return request.tx();
+        StoreReads reads() {
+            return request.reads();
         }
 
         MembershipRules rules() {
@@ -180,7 +180,7 @@ final class WorkspaceMemberPlanner {
 
         Optional<Refusal> mayActOnTarget() {
             return Policies.mayActOn(rules().organizationAdminRemoval(), level(),
-                    Authority.ofMember(tx(), workspace().organization(), member()));
+                    Authority.ofMember(reads(), workspace().organization(), member()));
         }
     }
 

@@ -62,11 +62,12 @@ import org.membership.core.spi.StoreTransaction;
 public final class InMemoryStore implements MembershipStore {
     /*
      * One read-write lock guards everything. A write transaction holds the write lock from start to
-     * end, so lockOrganization and lockUser have nothing left to do: no two changes ever interleave, which rules
-     * out write skew on admin counts. Writes are applied in place and recorded in an undo log that
-     * a failed transaction replays backwards; readers cannot observe the intermediate states since
-     * they need the read lock. Per-organization locking would allow more parallel writers, but an
-     * in-memory store's writes take microseconds, and a single lock keeps atomicity obvious.
+     * end, which is all the locking protocol (the SPI's package documentation) asks and more:
+     * lockOrganization and lockUser have nothing left to do. Writes are applied in place and
+     * recorded in an undo log that a failed transaction replays backwards; readers cannot observe the
+     * intermediate states since they need the read lock. Per-organization locking would allow more
+     * parallel writers, but an in-memory store's writes take microseconds, and a single lock keeps
+     * atomicity obvious.
      */
 
     private static final System.Logger LOG = System.getLogger(InMemoryStore.class.getName());

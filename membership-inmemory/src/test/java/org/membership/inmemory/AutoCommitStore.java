@@ -4,6 +4,7 @@ import java.lang.reflect.Proxy;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.membership.core.spi.StoreTransaction;
+import org.membership.core.spi.StoreWrites;
 import org.membership.tck.StoreTransactionMethods;
 
 /**
@@ -61,7 +62,7 @@ final class AutoCommitStore extends InMemoryBacked {
                         ((Runnable) args[0]).run(); // every write is committed already
                         return null;
                     }
-                    return StoreTransactionMethods.isWrite(method)
+                    return method.getDeclaringClass() == StoreWrites.class
                             ? rows.write(tx -> StoreTransactionMethods.invoke(tx, method, args))
                             : rows.read(tx -> StoreTransactionMethods.invoke(tx, method, args));
                 });

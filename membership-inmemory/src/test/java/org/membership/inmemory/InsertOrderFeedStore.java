@@ -15,6 +15,7 @@ import org.membership.api.MembershipEvent;
 import org.membership.core.spi.FeedReceipt;
 import org.membership.core.spi.MembershipStore;
 import org.membership.core.spi.StoreTransaction;
+import org.membership.core.spi.StoreWrites;
 import org.membership.tck.StoreTransactionMethods;
 
 /**
@@ -50,7 +51,7 @@ final class InsertOrderFeedStore implements MembershipStore {
                         afterCommit.add((Runnable) args[0]);
                         return null;
                     }
-                    return StoreTransactionMethods.isWrite(method)
+                    return method.getDeclaringClass() == StoreWrites.class
                             ? rows.write(tx -> StoreTransactionMethods.invoke(tx, method, args))
                             : rows.read(tx -> StoreTransactionMethods.invoke(tx, method, args));
                 }));

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.function.Function;
 import org.membership.core.spi.MembershipStore;
 import org.membership.core.spi.StoreTransaction;
+import org.membership.core.spi.StoreWrites;
 import org.membership.tck.StoreTransactionMethods;
 
 /**
@@ -71,7 +72,7 @@ final class WriteSkewStore extends InMemoryBacked {
                         return method.invoke(tx, args);
                     }
                     Object result = StoreTransactionMethods.invoke(tx, method, args);
-                    if (StoreTransactionMethods.isWrite(method)) {
+                    if (method.getDeclaringClass() == StoreWrites.class) {
                         writes.add(new Write(method, args));
                     }
                     return result;

@@ -6,21 +6,20 @@ import org.sqlite.SQLiteException;
 /** What differs between the two databases: how transactions begin, how an organization and a user are locked, what is retried. */
 enum Dialect {
     /*
+     * How each database meets the locking protocol (the SPI's package documentation).
+     *
      * SQLite has one writer at a time for the whole file. BEGIN IMMEDIATE takes that write lock up
      * front (waiting up to the busy timeout), so a write transaction never fails half-way with
-     * SQLITE_BUSY when it first writes, and it already excludes every other writer: locking an
-     * organization has nothing left to do. Reads use a deferred transaction: in WAL mode it reads
-     * one snapshot and never blocks the writer.
+     * SQLITE_BUSY when it first writes, and it already excludes every other writer: the lock calls
+     * have nothing left to do. Reads use a deferred transaction: in WAL mode it reads one snapshot and
+     * never blocks the writer.
      *
-     * PostgreSQL writes run in READ COMMITTED: each statement sees the latest committed rows, so
-     * once lockOrganization holds the organization's row (FOR NO KEY UPDATE, which does not
-     * conflict with the key-share locks that foreign-key checks take), every count read after it
-     * includes the changes of the writer that held the lock before. Reads run in REPEATABLE READ
-     * READ ONLY: one snapshot for the whole read, no locks. lockUser holds the user's row the same
-     * way (FOR NO KEY UPDATE, so adding the user to an organization or workspace, whose foreign-key
-     * check takes a key-share lock, does not wait for it), and the admin counts of a write take FOR
-     * SHARE on the accounts they count (see Statements): a count that reaches a locked account waits for the
-     * status change to end and then re-checks the account's new status.
+     * PostgreSQL writes run in READ COMMITTED: each statement sees the latest committed rows, so once
+     * lockOrganization holds the organization's row every read after it includes what the previous
+     * holder committed. Both locks are FOR NO KEY UPDATE, which does not conflict with the key-share
+     * locks that foreign-key checks take (adding the user to an organization or workspace does not
+     * wait for lockUser); the admin counts of a write share-lock the accounts they count (Statements).
+     * Reads run in REPEATABLE READ READ ONLY: one snapshot for the whole read, no locks.
      */
     SQLITE("sqlite", "BEGIN IMMEDIATE", "BEGIN DEFERRED", null, null) {
         @Override

@@ -43,12 +43,13 @@ import org.sqlite.SQLiteDataSource;
  * }</pre>
  *
  * <p>Every {@link #write} is one database transaction: all of its writes commit together or none
- * does. On SQLite a write takes the database's write lock when it begins ({@code BEGIN IMMEDIATE});
- * on PostgreSQL {@link StoreTransaction#lockOrganization} locks the organization's row, so two
- * changes of one organization never interleave. A transaction that loses a race (SQLite busy or
- * locked, PostgreSQL serialization failure, deadlock or a unique key taken concurrently) is run
- * again as a whole, up to {@link Options#maxAttempts()} times with a short random pause; after that,
- * or on any other database failure, it is rolled back and {@link UnableToPersistException} is thrown.
+ * does. Its locks follow the locking protocol of the SPI's package documentation
+ * ({@link org.membership.core.spi}): on SQLite a write takes the database's write lock when it
+ * begins ({@code BEGIN IMMEDIATE}), on PostgreSQL the locks are row locks (see {@code Dialect}). A
+ * transaction that loses a race (SQLite busy or locked, PostgreSQL serialization failure, deadlock or
+ * a unique key taken concurrently) is run again as a whole, up to {@link Options#maxAttempts()} times
+ * with a short random pause; after that, or on any other database failure, it is rolled back and
+ * {@link UnableToPersistException} is thrown.
  * {@link #read} runs in a read-only transaction on one consistent snapshot.
  *
  * <p>Every change writes its events to the change feed in its own transaction (the outbox protocol of

@@ -182,35 +182,19 @@ final class Statements {
     }
 
     /*
-     * Rule 6 under concurrency on PostgreSQL. A removal or demotion counts usable admins under its
-     * organization's lock, but an admin's account can be disabled by a transaction that holds no
-     * lock on that organization: one that read the user's memberships before the user became an
-     * admin there (an invitation accepted, a workspace admin added) and so never locked it. Such a
-     * change holds the user's row (lockUser, FOR NO KEY UPDATE) before it reads those memberships
-     * again, and the counts take FOR SHARE on every account they count, which conflicts with it:
-     *  - a count that reaches the account after the lock was granted waits for the status change
-     *    to end; READ COMMITTED then re-checks the row's latest version against the WHERE clause,
-     *    so a disabled admin drops out of the count and the removal is refused;
-     *  - a count that took its share lock first holds it to commit, so lockUser waits for the
-     *    removal to commit, and the status change's fresh reads then see the membership that count
-     *    relied on, lock that organization and count again without the removed admin.
+     * PostgreSQL's side of lockUser (the locking protocol, in the SPI's package documentation): the
+     * admin counts of a write take FOR SHARE on every account they count, which conflicts with
+     * lockUser's FOR NO KEY UPDATE of the user's row.
+     *  - A count that reaches the account after the lock was granted waits for the status change to
+     *    end; READ COMMITTED then re-checks the row's latest version against the WHERE clause, so a
+     *    disabled admin drops out of the count.
+     *  - A count that took its share lock first holds it to commit, so lockUser waits, and the status
+     *    change's reads under its lock see what that transaction changed.
      * PostgreSQL rejects a locking clause beside an aggregate, hence the count over a subquery, and
      * any locking clause in a read-only transaction: reads (dry runs among them) count from their
      * snapshot without it. SQLite's BEGIN IMMEDIATE already serializes every writer, so its counts
-     * lock nothing.
-     *
-     * Deadlocks: a status change locks organizations (in id order), then the user, and a removal
-     * locks its organization, then (through FOR SHARE) the accounts it counts: the same order, so
-     * the common race (disable one admin, remove another) only queues. It can cycle in one case: a
-     * membership that makes the user an admin of organization Y commits between the status change's
-     * first read and its read under the user's lock, and meanwhile a removal in Y took Y's lock and
-     * counts the user. The status change then holds the user and wants Y; the removal holds Y and
-     * wants the user's row. PostgreSQL detects the cycle (40P01) after deadlock_timeout and aborts
-     * one of them; Dialect.isRetryable retries it from the start, with fresh reads: a retried
-     * removal counts the account as the status change left it, a retried status change finds Y
-     * among the user's memberships and locks it first. Either way the retried command gets the
-     * answer it would have got had the two run one after the other, so callers see no error, only a
-     * delay.
+     * lock nothing. The one cycle the protocol allows surfaces as a deadlock (40P01), which
+     * Dialect.isRetryable has the store run again with fresh reads.
      */
     private static String countLocking(Dialect dialect, String admins) {
         return dialect == Dialect.POSTGRESQL

@@ -11,15 +11,14 @@ import org.membership.api.FeedEvent;
 import org.membership.api.FeedPosition;
 import org.membership.core.spi.MembershipStore;
 import org.membership.core.spi.StoreTransaction;
+import org.membership.core.spi.StoreWrites;
 
 /**
  * A store decorator that, once switched on, dawdles for a millisecond before the first write call
  * of each transaction, between the reads a decision rests on and the writes that carry it out, so
  * that racing commands really overlap there; without it, a command on a fast store often finishes before its rival
  * thread has even started, and a race test would pass on a store that does not isolate
- * transactions at all. Write calls are the {@link StoreTransaction} methods whose names start with
- * {@code insert}, {@code update}, {@code delete}, {@code append}, {@code expire} or
- * {@code prune}, or it is {@code park}.
+ * transactions at all. Write calls are the methods of {@link StoreWrites}.
  *
  * <p>Thread-safe.
  */
@@ -94,7 +93,7 @@ final class DawdlingStore implements MembershipStore {
                     if (method.getDeclaringClass() == Object.class) {
                         return method.invoke(tx, args);
                     }
-                    if (!wrote[0] && StoreTransactionMethods.isWrite(method)) {
+                    if (!wrote[0] && method.getDeclaringClass() == StoreWrites.class) {
                         wrote[0] = true;
                         long until = System.nanoTime() + PAUSE_NANOS + extraNanos.get();
                         while (System.nanoTime() < until) {

@@ -6,26 +6,14 @@ import org.membership.core.spi.StoreTransaction;
 
 /**
  * For decorators of {@link StoreTransaction} built as dynamic proxies (as the kit's own
- * {@link DawdlingStore} and its self-tests' broken stores are): which methods write, and a
- * reflective call that rethrows what the method threw.
+ * {@link DawdlingStore} and its self-tests' broken stores are): a reflective call that rethrows what
+ * the method threw. Such a decorator knows a write by the interface that declares it:
+ * {@code method.getDeclaringClass() == StoreWrites.class} (see {@link org.membership.core.spi.StoreWrites}).
  *
  * <p>Stateless and thread-safe.
  */
 public final class StoreTransactionMethods {
     private StoreTransactionMethods() {}
-
-    /**
-     * @param method a method of {@link StoreTransaction}
-     * @return whether it changes stored rows (its name begins with insert, update, delete, append,
-     *     expire or prune, or it is park); the locks and every read (parked among them) do not
-     * @throws NullPointerException if method is null
-     */
-    public static boolean isWrite(Method method) {
-        String name = method.getName();
-        return name.startsWith("insert") || name.startsWith("update") || name.startsWith("delete")
-                || name.startsWith("append") || name.startsWith("expire") || name.equals("park")
-                || name.startsWith("prune");
-    }
 
     /**
      * Calls {@code method} on {@code tx}.

@@ -4,7 +4,7 @@ import java.util.Optional;
 import org.membership.api.FeedPosition;
 
 /**
- * What {@link StoreTransaction#appendEvents} hands back: the feed position of the last event it
+ * What {@link StoreWrites#appendEvents} hands back: the feed position of the last event it
  * appended, which a store may only learn at or after commit (see the package documentation). Read
  * it once {@link MembershipStore#write} has returned.
  *

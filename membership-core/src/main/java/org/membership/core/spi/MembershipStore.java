@@ -10,19 +10,12 @@ import org.membership.api.FeedPosition;
  * Where memberships live: the one extension point a persistence module implements. The engine
  * decides; the store only reads and writes rows, each change inside one transaction.
  *
- * <p>Contract, beyond each method's own (the locking and outbox protocols are in the
- * {@linkplain org.membership.core.spi package documentation}):
+ * <p>Contract, beyond each method's own:
  * <ul>
  *   <li>{@link #write} is all or nothing: if {@code work} throws, nothing it wrote is visible, ever.</li>
- *   <li>Inside {@link #write}, {@link StoreTransaction#lockOrganization} serializes every change of one
- *       organization's memberships: two transactions that both locked an organization never
- *       interleave their reads and writes of it (so counting admins then deleting one cannot
- *       be skewed).</li>
- *   <li>Inside {@link #write}, {@link StoreTransaction#lockUser} orders a change of the user's account
- *       with every admin count that counts the user: such a count in another write transaction either
- *       ended before the lock was granted, and the transaction's later reads see every change
- *       committed before it, or it waits for the transaction to end and counts the account as the
- *       transaction left it.</li>
+ *   <li>Its locks follow the <a href="package-summary.html#locking">locking protocol</a>, and its change
+ *       feed the <a href="package-summary.html#outbox">outbox protocol</a>, both in the package
+ *       documentation.</li>
  *   <li>{@link #read} sees one consistent state and never blocks writers for long.</li>
  *   <li>Emails are compared as {@link org.membership.api.Email} values, already normalized.</li>
  * </ul>
@@ -41,8 +34,8 @@ public interface MembershipStore {
     <T> T write(Function<StoreTransaction, T> work);
 
     /**
-     * Runs {@code work} in a read-only transaction; its write methods throw {@link IllegalStateException}
-     * and {@link StoreTransaction#lockOrganization} and {@link StoreTransaction#lockUser} may do nothing.
+     * Runs {@code work} in a read-only transaction; its write methods ({@link StoreWrites}) throw
+     * {@link IllegalStateException} and its locks ({@link StoreLocks}) may do nothing.
      *
      * @param work the reads
      * @param <T> what {@code work} returns
@@ -55,9 +48,9 @@ public interface MembershipStore {
      * Whether a write transaction excludes every other write from its very beginning (a store-wide
      * lock, as SQLite's {@code BEGIN IMMEDIATE} takes), rather than only the writes that lock the same
      * organization or user. Where it does, the engine first answers from a read transaction the
-     * refusals a command meets before its first lock, so that a caller refused for being outside an
-     * organization never waits for that organization's writers (rule 3, in time as well as in
-     * content). True by default: the safe answer for a store that does not say.
+     * refusals a command meets before its first lock (scope before any lock, in the
+     * <a href="package-summary.html#locking">locking protocol</a>). True by default: the safe answer
+     * for a store that does not say.
      *
      * @return whether writes exclude each other from their start
      */
@@ -66,7 +59,7 @@ public interface MembershipStore {
     }
 
     /**
-     * Reads the change feed: events that {@link StoreTransaction#appendEvents} wrote in transactions
+     * Reads the change feed: events that {@link StoreWrites#appendEvents} wrote in transactions
      * that have committed, in feed order (see the package documentation).
      *
      * @param after the position of the last event the reader has
