@@ -15,21 +15,29 @@ import java.util.Optional;
  * @param actor who asked, as {@link Actor#describe()} spells it
  * @param action the operation carried out
  * @param organization the organization the change belongs to; empty for instance-level changes (users)
- * @param target whom or what it was done to (for example {@code "user:42 in workspace:7"})
+ * @param detail what the change did, typed
  * @param reason the reason the caller gave, possibly empty
- * @param cascade what else the change did, one line each (for example {@code "removed from workspace:7"})
  */
 public record AuditEntry(long sequence, Instant at, String actor, Operation action, Optional<OrganizationId> organization,
-                         String target, String reason, List<String> cascade) {
+                         AuditDetail detail, String reason) {
     /** @throws InvalidInputException naming the first missing field */
     public AuditEntry {
         Inputs.required("at", at);
         Inputs.required("actor", actor);
         Inputs.required("action", action);
         Inputs.required("organization_id", organization);
-        Inputs.required("target", target);
+        Inputs.required("detail", detail);
         Inputs.required("reason", reason);
-        cascade = List.copyOf(Inputs.required("cascade", cascade));
+    }
+
+    /** @return whom or what the change was done to, as text: {@link AuditDetail#target()} */
+    public String target() {
+        return detail.target();
+    }
+
+    /** @return what else the change did, one line each: {@link AuditDetail#cascade()} */
+    public List<String> cascade() {
+        return detail.cascade();
     }
 
     /**
@@ -37,6 +45,6 @@ public record AuditEntry(long sequence, Instant at, String actor, Operation acti
      * @return a copy with that sequence number
      */
     public AuditEntry withSequence(long assigned) {
-        return new AuditEntry(assigned, at, actor, action, organization, target, reason, cascade);
+        return new AuditEntry(assigned, at, actor, action, organization, detail, reason);
     }
 }

@@ -364,8 +364,8 @@ public class JdbiBenchmark {
         "SELECT id, email, status, instance_admin FROM users WHERE id = ?",
         "SELECT organization_id, user_id, role, joined_at FROM organization_members WHERE organization_id = ? AND user_id = ?",
         "DELETE FROM workspace_members WHERE workspace_id = ? AND user_id = ?",
-        "INSERT INTO audit_trail (organization_id, happened_at, actor, operation, target, reason, cascade_lines)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING seq",
+        "INSERT INTO audit_trail (organization_id, happened_at, actor, operation, target, reason, cascade_lines, detail)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
     };
     private static final String[] LIBRARY_READD = {
         LIBRARY_REMOVAL[0],
@@ -391,7 +391,8 @@ public class JdbiBenchmark {
         rows += run(c, LIBRARY_REMOVAL[4], user);
         rows += run(c, LIBRARY_REMOVAL[5], org, user);
         rows += run(c, LIBRARY_REMOVAL[6], workspace, user);
-        rows += run(c, LIBRARY_REMOVAL[7], org, now, "user:" + actor, "REMOVE_WORKSPACE_MEMBER", target, "", null);
+        rows += run(c, LIBRARY_REMOVAL[7], org, now, "user:" + actor, "REMOVE_WORKSPACE_MEMBER", target, "", null,
+                "{\"type\":\"RemovedFromWorkspace\",\"workspace\":\"" + workspace + "\",\"user\":\"" + user + "\"}");
         execute(c, "COMMIT");
         execute(c, "BEGIN IMMEDIATE");
         rows += run(c, LIBRARY_READD[0], actor);
@@ -400,7 +401,9 @@ public class JdbiBenchmark {
         rows += run(c, LIBRARY_READD[3], org, user);
         rows += run(c, LIBRARY_READD[4], workspace, user);
         rows += run(c, LIBRARY_READD[5], user, "USER", now, workspace);
-        rows += run(c, LIBRARY_READD[6], org, now, "user:" + actor, "ADD_WORKSPACE_MEMBER", target, "", null);
+        rows += run(c, LIBRARY_READD[6], org, now, "user:" + actor, "ADD_WORKSPACE_MEMBER", target, "", "role user",
+                "{\"type\":\"AddedToWorkspace\",\"workspace\":\"" + workspace + "\",\"user\":\"" + user
+                        + "\",\"role\":\"user\"}");
         execute(c, "COMMIT");
         return rows;
     }

@@ -2,11 +2,11 @@ package org.membership.core;
 
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import org.membership.api.AuditDetail;
 import org.membership.api.Command;
 import org.membership.api.MembershipEvent;
 import org.membership.api.Operation;
@@ -56,8 +56,8 @@ final class AccountPlanner {
         User user = c.user();
         return Plan.decide(REGISTER, new Registration(r, c), f -> (t, change) -> {
             t.insertUser(user);
-            change.audit(t, Optional.empty(), "user:" + user.id().value(), "",
-                    List.of("status " + name(user.status()) + (user.instanceAdmin() ? ", instance admin" : "")));
+            change.audit(t, Optional.empty(), new AuditDetail.UserRegistered(user.id(), user.status(), user.instanceAdmin()),
+                    "");
             change.publish(new MembershipEvent.UserRegistered(user, change.now));
             return user;
         });
@@ -71,8 +71,8 @@ final class AccountPlanner {
             }
             return (t, change) -> {
                 t.updateUserStatus(before.id(), c.status());
-                change.audit(t, Optional.empty(), "user:" + before.id().value(), "",
-                        List.of("status " + name(before.status()) + " -> " + name(c.status())));
+                change.audit(t, Optional.empty(), new AuditDetail.UserStatusChanged(before.id(), before.status(), c.status()),
+                        "");
                 change.publish(new MembershipEvent.UserStatusChanged(before.id(), before.status(), c.status(),
                         change.now));
                 return before.withStatus(c.status());
@@ -199,7 +199,4 @@ final class AccountPlanner {
         return Optional.empty();
     }
 
-    private static String name(Enum<?> value) {
-        return value.name().toLowerCase(Locale.ROOT);
-    }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.membership.api.Actor;
+import org.membership.api.AuditDetail;
 import org.membership.api.AuditEntry;
 import org.membership.api.MembershipEvent;
 import org.membership.api.Operation;
@@ -33,8 +34,9 @@ final class Change {
         return ids.next();
     }
 
-    void audit(StoreWrites tx, Optional<OrganizationId> organization, String target, String reason, List<String> cascade) {
-        tx.appendAudit(new AuditEntry(0, now, actor.describe(), operation, organization, target, reason, cascade));
+    /** Appends the change's audit entry: what it did, typed, from the same facts as its events. */
+    void audit(StoreWrites tx, Optional<OrganizationId> organization, AuditDetail detail, String reason) {
+        tx.appendAudit(new AuditEntry(0, now, actor.describe(), operation, organization, detail, reason));
     }
 
     void publish(MembershipEvent event) {

@@ -1,8 +1,8 @@
 package org.membership.core;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
+import org.membership.api.AuditDetail;
 import org.membership.api.AuthorityLevel;
 import org.membership.api.Command;
 import org.membership.api.Invitation;
@@ -110,8 +110,7 @@ final class InvitationPlanner {
             Invitation invitation = new Invitation(new InvitationId(change.newId()), org, c.email(), c.role(),
                     InvitationStatus.PENDING, change.now, change.now.plus(r.rules().invitationLifetime()));
             t.insertInvitation(invitation);
-            change.audit(t, Optional.of(org), "email:" + c.email().value(), "",
-                    List.of("invitation:" + invitation.id().value() + " as " + name(c.role())));
+            change.audit(t, Optional.of(org), new AuditDetail.InvitationSent(invitation.id(), c.email(), c.role()), "");
             change.publish(new MembershipEvent.InvitationSent(invitation, change.now));
             return invitation;
         });
@@ -126,8 +125,8 @@ final class InvitationPlanner {
                 t.updateInvitationStatus(invitation.id(), InvitationStatus.ACCEPTED);
                 OrganizationMember joined = new OrganizationMember(org, caller.id(), invitation.role(), change.now);
                 t.insertOrganizationMember(joined);
-                change.audit(t, Optional.of(org), "user:" + joined.user().value(), "",
-                        List.of("accepted invitation:" + invitation.id().value() + " as " + name(invitation.role())));
+                change.audit(t, Optional.of(org),
+                        new AuditDetail.InvitationAccepted(invitation.id(), joined.user(), invitation.role()), "");
                 change.publish(new MembershipEvent.InvitationAccepted(invitation.withStatus(InvitationStatus.ACCEPTED),
                         joined.user(), change.now));
                 return joined;
@@ -141,8 +140,8 @@ final class InvitationPlanner {
             Invitation revoked = invitation.withStatus(InvitationStatus.REVOKED);
             return (t, change) -> {
                 t.updateInvitationStatus(invitation.id(), InvitationStatus.REVOKED);
-                change.audit(t, Optional.of(invitation.organization()), "email:" + invitation.email().value(),
-                        c.reason(), List.of("revoked invitation:" + invitation.id().value()));
+                change.audit(t, Optional.of(invitation.organization()),
+                        new AuditDetail.InvitationRevoked(invitation.id(), invitation.email()), c.reason());
                 change.publish(new MembershipEvent.InvitationRevoked(revoked, change.now));
                 return revoked;
             };
@@ -216,9 +215,5 @@ final class InvitationPlanner {
         Invitation invitation() {
             return underLock.get();
         }
-    }
-
-    private static String name(Enum<?> value) {
-        return value.name().toLowerCase(Locale.ROOT);
     }
 }

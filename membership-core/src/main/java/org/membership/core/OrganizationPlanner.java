@@ -1,11 +1,12 @@
 package org.membership.core;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.membership.api.AuditDetail;
 import org.membership.api.AuthorityLevel;
 import org.membership.api.Command;
 import org.membership.api.Invitation;
+import org.membership.api.InvitationId;
 import org.membership.api.InvitationStatus;
 import org.membership.api.MembershipEvent;
 import org.membership.api.MembershipRules;
@@ -19,6 +20,7 @@ import org.membership.api.Reason;
 import org.membership.api.Refusal;
 import org.membership.api.SelfRemoval;
 import org.membership.api.User;
+import org.membership.api.UserId;
 import org.membership.api.UserStatus;
 import org.membership.api.Workspace;
 import org.membership.api.WorkspaceId;
@@ -76,24 +78,25 @@ final class OrganizationPlanner {
             Optional<Invitation> invitation = f.invitation.get();
             return (t, change) -> {
                 List<WorkspaceId> workspaces = List.of();
-                List<String> cascade = new ArrayList<>();
                 if (member.isPresent()) {
                     workspaces = t.deleteWorkspaceMembershipsIn(org, member.get().user());
                     t.deleteOrganizationMember(org, member.get().user());
-                    workspaces.forEach(w -> cascade.add("removed from workspace:" + w.value()));
                 }
                 Optional<Invitation> revoked = invitation.map(i -> i.withStatus(InvitationStatus.REVOKED));
                 if (invitation.isPresent()) {
                     t.updateInvitationStatus(invitation.get().id(), InvitationStatus.REVOKED);
-                    cascade.add("revoked invitation:" + invitation.get().id().value());
                 }
-                String target = "email:" + c.email().value() + member.map(m -> " user:" + m.user().value()).orElse("");
-                change.audit(t, Optional.of(org), target, c.reason(), cascade);
                 if (member.isPresent()) {
-                    change.publish(new MembershipEvent.OrganizationMemberRemoved(org, member.get().user(), workspaces,
-                            revoked.map(Invitation::id), change.now));
+                    UserId user = member.get().user();
+                    Optional<InvitationId> alsoRevoked = revoked.map(Invitation::id);
+                    change.audit(t, Optional.of(org),
+                            new AuditDetail.RemovedFromOrganization(c.email(), user, workspaces, alsoRevoked), c.reason());
+                    change.publish(new MembershipEvent.OrganizationMemberRemoved(org, user, workspaces, alsoRevoked,
+                            change.now));
                 } else {
-                    change.publish(new MembershipEvent.InvitationRevoked(revoked.orElseThrow(), change.now));
+                    Invitation lone = revoked.orElseThrow();
+                    change.audit(t, Optional.of(org), new AuditDetail.InvitationRevoked(lone.id(), c.email()), c.reason());
+                    change.publish(new MembershipEvent.InvitationRevoked(lone, change.now));
                 }
                 return new OrganizationUserRemoval(member, workspaces, revoked);
             };
@@ -110,9 +113,7 @@ final class OrganizationPlanner {
             t.insertOrganization(organization);
             t.insertWorkspace(workspace);
             t.insertOrganizationMember(new OrganizationMember(id, c.firstAdmin(), OrganizationRole.ADMIN, change.now));
-            change.audit(t, Optional.of(id), "organization:" + id.value(), "",
-                    List.of("created default workspace:" + defaultWorkspace.value(),
-                            "added admin user:" + c.firstAdmin().value()));
+            change.audit(t, Optional.of(id), new AuditDetail.OrganizationCreated(id, defaultWorkspace, c.firstAdmin()), "");
             change.publish(new MembershipEvent.OrganizationCreated(organization, c.firstAdmin(), change.now));
             change.publish(new MembershipEvent.WorkspaceCreated(workspace, change.now));
             return organization;
@@ -126,7 +127,7 @@ final class OrganizationPlanner {
             Workspace workspace = new Workspace(new WorkspaceId(change.newId()), c.organization(), c.name(),
                     WorkspaceKind.CUSTOM, change.now);
             t.insertWorkspace(workspace);
-            change.audit(t, Optional.of(c.organization()), "workspace:" + workspace.id().value(), "", List.of());
+            change.audit(t, Optional.of(c.organization()), new AuditDetail.WorkspaceCreated(workspace.id()), "");
             change.publish(new MembershipEvent.WorkspaceCreated(workspace, change.now));
             return workspace;
         });

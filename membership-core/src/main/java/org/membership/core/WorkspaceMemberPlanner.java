@@ -1,8 +1,8 @@
 package org.membership.core;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
+import org.membership.api.AuditDetail;
 import org.membership.api.AuthorityLevel;
 import org.membership.api.Command;
 import org.membership.api.MembershipEvent;
@@ -84,7 +84,8 @@ final class WorkspaceMemberPlanner {
             WorkspaceMember target = f.member();
             return (t, change) -> {
                 t.deleteWorkspaceMember(ws.id(), target.user());
-                change.audit(t, Optional.of(ws.organization()), member(target), c.reason(), List.of());
+                change.audit(t, Optional.of(ws.organization()), new AuditDetail.RemovedFromWorkspace(ws.id(), target.user()),
+                        c.reason());
                 change.publish(new MembershipEvent.WorkspaceMemberRemoved(ws.organization(), ws.id(), target.user(),
                         change.now));
                 return target;
@@ -103,8 +104,8 @@ final class WorkspaceMemberPlanner {
             WorkspaceMember changed = target.withRole(c.role());
             return (t, change) -> {
                 t.updateWorkspaceMember(changed);
-                change.audit(t, Optional.of(ws.organization()), member(target), "",
-                        List.of("role " + name(target.role()) + " -> " + name(c.role())));
+                change.audit(t, Optional.of(ws.organization()),
+                        new AuditDetail.RoleChanged(ws.id(), target.user(), target.role(), c.role()), "");
                 change.publish(new MembershipEvent.WorkspaceRoleChanged(ws.organization(), ws.id(), target.user(),
                         target.role(), c.role(), change.now));
                 return changed;
@@ -119,7 +120,8 @@ final class WorkspaceMemberPlanner {
             return (t, change) -> {
                 WorkspaceMember added = new WorkspaceMember(ws.id(), c.user(), c.role(), change.now);
                 t.insertWorkspaceMember(added);
-                change.audit(t, Optional.of(ws.organization()), member(added), "", List.of("role " + name(c.role())));
+                change.audit(t, Optional.of(ws.organization()), new AuditDetail.AddedToWorkspace(ws.id(), c.user(), c.role()),
+                        "");
                 change.publish(new MembershipEvent.WorkspaceMemberAdded(ws.organization(), added, change.now));
                 return added;
             };
@@ -184,11 +186,4 @@ final class WorkspaceMemberPlanner {
         }
     }
 
-    private static String member(WorkspaceMember m) {
-        return "user:" + m.user().value() + " in workspace:" + m.workspace().value();
-    }
-
-    private static String name(Enum<?> value) {
-        return value.name().toLowerCase(Locale.ROOT);
-    }
 }

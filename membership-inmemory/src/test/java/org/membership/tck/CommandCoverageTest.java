@@ -190,7 +190,7 @@ final class CommandCoverageTest {
         Object value = result instanceof Page<?> page ? page.items() : result;
         if (value instanceof List<?> items && !items.isEmpty() && items.get(0) instanceof AuditEntry) {
             return items.stream().map(e -> (AuditEntry) e)
-                    .map(e -> ReferenceModel.auditLine(e.at(), e.actor(), e.action(), e.reason())).toList();
+                    .map(e -> ReferenceModel.auditLine(e.at(), e.actor(), e.action(), e.detail(), e.reason())).toList();
         }
         return value;
     }

@@ -12,6 +12,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.Query;
+import org.membership.api.AuditDetail;
 import org.membership.api.AuditEntry;
 import org.membership.api.Email;
 import org.membership.api.FeedEvent;
@@ -65,11 +66,15 @@ final class JdbiTransaction implements StoreTransaction {
             InvitationId.of(rs.getString(1)), OrganizationId.of(rs.getString(2)), Email.of(rs.getString(3)),
             OrganizationRole.valueOf(rs.getString(4)), InvitationStatus.valueOf(rs.getString(5)), instant(rs, 6),
             instant(rs, 7));
+    /** An audit row: typed from its detail (schema version 4 on), or read back from the text versions 1 to 3 kept. */
     private static final RowMapper<AuditEntry> AUDIT = (rs, ctx) -> {
         String organization = rs.getString(5);
-        return new AuditEntry(rs.getLong(1), instant(rs, 2), rs.getString(3), Operation.valueOf(rs.getString(4)),
+        Operation action = Operation.valueOf(rs.getString(4));
+        String detail = rs.getString(9);
+        return new AuditEntry(rs.getLong(1), instant(rs, 2), rs.getString(3), action,
                 organization.equals(INSTANCE_TRAIL) ? Optional.empty() : Optional.of(OrganizationId.of(organization)),
-                rs.getString(6), rs.getString(7), Cascade.decode(rs.getString(8)));
+                detail != null ? detail(detail) : LegacyAudit.parse(action, rs.getString(6), Cascade.decode(rs.getString(8))),
+                rs.getString(7));
     };
 
     /** A feed event as stored: a row of feed_events (its position per dialect), read back as a {@link FeedEvent}. */
@@ -140,6 +145,14 @@ final class JdbiTransaction implements StoreTransaction {
     /** @return the id of the last event this transaction appended (0 if none) */
     long lastEventId() {
         return lastEventId;
+    }
+
+    private static AuditDetail detail(String json) {
+        try {
+            return AuditJson.read(json);
+        } catch (IllegalArgumentException e) {
+            throw new UnableToPersistException("a stored audit entry is not valid: " + e.getMessage(), e);
+        }
     }
 
     private static MembershipEvent event(String type, String payload) {
@@ -429,7 +442,8 @@ final class JdbiTransaction implements StoreTransaction {
         }
         long sequence = write(() -> query(sql.appendAudit,
                 entry.organization().map(OrganizationId::value).orElse(INSTANCE_TRAIL), nanos(entry.at()),
-                entry.actor(), entry.action().name(), entry.target(), entry.reason(), Cascade.encode(entry.cascade()))
+                entry.actor(), entry.action().name(), entry.target(), entry.reason(), Cascade.encode(entry.cascade()),
+                AuditJson.write(entry.detail()))
                 .mapTo(Long.class).one());
         return entry.withSequence(sequence);
     }

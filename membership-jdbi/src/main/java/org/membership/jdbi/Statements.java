@@ -18,7 +18,7 @@ final class Statements {
     private static final String INVITATION =
             "SELECT id, organization_id, email, role, status, created_at, expires_at FROM ${p}invitations";
     private static final String AUDIT = "SELECT seq, happened_at, actor, operation, organization_id, target, reason,"
-            + " cascade_lines FROM ${p}audit_trail";
+            + " cascade_lines, detail FROM ${p}audit_trail";
     /*
      * On SQLite the sequence is the row id, and for a large organization the planner may walk the
      * whole trail by row id and filter; naming the index keeps every page an index range.
@@ -150,8 +150,8 @@ final class Statements {
         this.expireInvitations = t("UPDATE ${p}invitations SET status = 'EXPIRED'"
                 + " WHERE organization_id = ? AND status = 'PENDING' AND expires_at <= ?");
         this.appendAudit = t("INSERT INTO ${p}audit_trail"
-                + " (organization_id, happened_at, actor, operation, target, reason, cascade_lines)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING seq");
+                + " (organization_id, happened_at, actor, operation, target, reason, cascade_lines, detail)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq");
 
         this.appendEvent = t("INSERT INTO ${p}feed_events (aggregatetype, aggregateid, type, payload, happened_at)"
                 + " VALUES (?, ?, ?, ?, ?) RETURNING id");

@@ -16,14 +16,23 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+import org.membership.api.AuditDetail;
+import org.membership.api.AuditEntry;
 import org.membership.api.Email;
 import org.membership.api.FeedEvent;
 import org.membership.api.FeedPosition;
+import org.membership.api.InvitationId;
 import org.membership.api.MembershipEvent;
+import org.membership.api.Operation;
+import org.membership.api.OrganizationId;
+import org.membership.api.OrganizationRole;
 import org.membership.api.User;
 import org.membership.api.UserId;
 import org.membership.api.UserStatus;
+import org.membership.api.WorkspaceId;
+import org.membership.api.WorkspaceRole;
 import org.membership.core.spi.FeedReceipt;
+import org.membership.core.spi.Slice;
 
 /** How the store creates and migrates its schema, on one dialect; each test on a fresh, empty database. */
 abstract class MigrationContract {
@@ -52,7 +61,8 @@ abstract class MigrationContract {
             assertTrue(objects.contains("invitations_pending_expiry"), "version 2's index");
             List<Migrations.Script> scripts = Migrations.scripts(dialect());
             assertEquals(List.of("1 schema " + scripts.get(0).checksum(), "2 invitation_expiry " + scripts.get(1).checksum(),
-                    "3 change_feed " + scripts.get(2).checksum()), versions(store, ""));
+                    "3 change_feed " + scripts.get(2).checksum(), "4 typed_audit " + scripts.get(3).checksum()),
+                    versions(store, ""));
         }
     }
 
@@ -85,7 +95,7 @@ abstract class MigrationContract {
         }
         try (JdbiStore store = open(JdbiStore.Options.defaults())) {
             assertTrue(schemaObjects(store).contains("invitations_pending_expiry"), "version 2 applied on start");
-            assertEquals(3, versions(store, "").size());
+            assertEquals(Migrations.SCRIPTS.size(), versions(store, "").size());
             assertTrue(appliedAt(store).containsAll(version1AppliedAt), "version 1 is not applied again");
             assertEquals(Optional.of(ANN), store.read(tx -> tx.user(ANN.id())));
         }
@@ -115,13 +125,110 @@ abstract class MigrationContract {
         }
         try (JdbiStore store = open(JdbiStore.Options.defaults())) {
             assertTrue(schemaObjects(store).contains("feed_events"), "version 3 applied on start");
-            assertEquals(3, versions(store, "").size());
+            assertEquals(Migrations.SCRIPTS.size(), versions(store, "").size());
             assertEquals(Optional.of(ANN), store.read(tx -> tx.user(ANN.id())), "version 2's rows stay");
             assertEquals(FeedPosition.START, store.head());
             FeedReceipt receipt = store.write(tx -> tx.appendEvents(List.of(new MembershipEvent.UserStatusChanged(ANN.id(),
                     UserStatus.VALIDATED, UserStatus.DISABLED, Instant.parse("2026-02-01T00:00:00Z")))));
             assertEquals(Optional.of(FeedPosition.of(1)), receipt.position());
             assertEquals(List.of(1L), store.changes(FeedPosition.START, 10).stream().map(FeedEvent::id).toList());
+        }
+    }
+
+    /**
+     * Audit rows exactly as versions 1 to 3 wrote them: the target and the cascade lines in each
+     * operation's wording of that time, with the typed detail each must read back as. The last two
+     * are text no version wrote for their operation, kept as it is.
+     */
+    private static final List<Object[]> VERSION_3_ROWS = List.of(
+            row("", Operation.REGISTER_USER, "user:ann", List.of("status validated"),
+                    new AuditDetail.UserRegistered(UserId.of("ann"), UserStatus.VALIDATED, false)),
+            row("", Operation.REGISTER_USER, "user:root", List.of("status pending_validation, instance admin"),
+                    new AuditDetail.UserRegistered(UserId.of("root"), UserStatus.PENDING_VALIDATION, true)),
+            row("", Operation.CHANGE_USER_STATUS, "user:ann", List.of("status validated -> disabled"),
+                    new AuditDetail.UserStatusChanged(UserId.of("ann"), UserStatus.VALIDATED, UserStatus.DISABLED)),
+            row("acme", Operation.CREATE_ORGANIZATION, "organization:acme",
+                    List.of("created default workspace:acme-default", "added admin user:ann"),
+                    new AuditDetail.OrganizationCreated(OrganizationId.of("acme"), WorkspaceId.of("acme-default"),
+                            UserId.of("ann"))),
+            row("acme", Operation.CREATE_WORKSPACE, "workspace:research", List.of(),
+                    new AuditDetail.WorkspaceCreated(WorkspaceId.of("research"))),
+            row("acme", Operation.ADD_WORKSPACE_MEMBER, "user:bob in workspace:research", List.of("role restricted_developer"),
+                    new AuditDetail.AddedToWorkspace(WorkspaceId.of("research"), UserId.of("bob"),
+                            WorkspaceRole.RESTRICTED_DEVELOPER)),
+            row("acme", Operation.CHANGE_WORKSPACE_ROLE, "user:bob in workspace:research", List.of("role user -> admin"),
+                    new AuditDetail.RoleChanged(WorkspaceId.of("research"), UserId.of("bob"), WorkspaceRole.USER,
+                            WorkspaceRole.ADMIN)),
+            row("acme", Operation.REMOVE_WORKSPACE_MEMBER, "user:bob in workspace:research", List.of(),
+                    new AuditDetail.RemovedFromWorkspace(WorkspaceId.of("research"), UserId.of("bob"))),
+            row("acme", Operation.INVITE_TO_ORGANIZATION, "email:dora@example.com", List.of("invitation:7 as admin"),
+                    new AuditDetail.InvitationSent(InvitationId.of("7"), Email.of("dora@example.com"), OrganizationRole.ADMIN)),
+            row("acme", Operation.ACCEPT_INVITATION, "user:dora", List.of("accepted invitation:7 as admin"),
+                    new AuditDetail.InvitationAccepted(InvitationId.of("7"), UserId.of("dora"), OrganizationRole.ADMIN)),
+            row("acme", Operation.REVOKE_INVITATION, "email:eve@example.com", List.of("revoked invitation:8"),
+                    new AuditDetail.InvitationRevoked(InvitationId.of("8"), Email.of("eve@example.com"))),
+            row("acme", Operation.REMOVE_ORGANIZATION_USER, "email:bob@example.com user:bob",
+                    List.of("removed from workspace:design", "removed from workspace:research", "revoked invitation:9"),
+                    new AuditDetail.RemovedFromOrganization(Email.of("bob@example.com"), UserId.of("bob"),
+                            List.of(WorkspaceId.of("design"), WorkspaceId.of("research")), Optional.of(InvitationId.of("9")))),
+            row("acme", Operation.REMOVE_ORGANIZATION_USER, "email:cy@example.com user:cy", List.of(),
+                    new AuditDetail.RemovedFromOrganization(Email.of("cy@example.com"), UserId.of("cy"), List.of(),
+                            Optional.empty())),
+            row("acme", Operation.REMOVE_ORGANIZATION_USER, "email:fay@example.com", List.of("revoked invitation:10"),
+                    new AuditDetail.InvitationRevoked(InvitationId.of("10"), Email.of("fay@example.com"))),
+            row("acme", Operation.REMOVE_WORKSPACE_MEMBER, "user:bob in workspace:research", List.of("role user"),
+                    new AuditDetail.Untyped("user:bob in workspace:research", List.of("role user"))),
+            row("acme", Operation.CREATE_WORKSPACE, "a note a host wrote", List.of("", "with \\ a backslash", "\u00e9t\u00e9"),
+                    new AuditDetail.Untyped("a note a host wrote", List.of("", "with \\ a backslash", "\u00e9t\u00e9"))));
+
+    private static Object[] row(String organization, Operation operation, String target, List<String> cascade,
+                                AuditDetail detail) {
+        return new Object[] {organization, operation, target, cascade, detail};
+    }
+
+    @Test
+    void start_databaseAtVersion3_appliesVersion4_andReadsTheAuditRowsOfVersions1To3Typed() {
+        try (JdbiStore store = open(JdbiStore.Options.defaults())) {
+            // Without version 4's column and row, the database is as version 3 left it; then rows as version 3 wrote them.
+            store.jdbi().useHandle(h -> {
+                h.execute("ALTER TABLE audit_trail DROP COLUMN detail");
+                h.execute("DELETE FROM schema_version WHERE version = 4");
+                long at = 1;
+                for (Object[] row : VERSION_3_ROWS) {
+                    @SuppressWarnings("unchecked")
+                    List<String> cascade = (List<String>) row[3];
+                    h.createUpdate("INSERT INTO audit_trail (organization_id, happened_at, actor, operation, target, reason,"
+                            + " cascade_lines) VALUES (?, ?, ?, ?, ?, ?, ?)").bind(0, (String) row[0]).bind(1, at++)
+                            .bind(2, "user:ann").bind(3, ((Operation) row[1]).name()).bind(4, (String) row[2])
+                            .bind(5, "why").bind(6, JdbiTransaction.Cascade.encode(cascade)).execute();
+                }
+            });
+            assertFalse(columns(store).contains("detail"));
+        }
+        try (JdbiStore store = open(JdbiStore.Options.defaults())) {
+            assertTrue(columns(store).contains("detail"), "version 4 applied on start");
+            assertEquals(Migrations.SCRIPTS.size(), versions(store, "").size());
+            List<AuditEntry> read = new ArrayList<>(store.read(tx -> tx.auditTrail(Optional.empty(), first(100))));
+            read.addAll(store.read(tx -> tx.auditTrail(Optional.of(OrganizationId.of("acme")), first(100))));
+            assertEquals(VERSION_3_ROWS.size(), read.size());
+            for (int i = 0; i < read.size(); i++) {
+                Object[] row = VERSION_3_ROWS.get(i);
+                AuditEntry entry = read.get(i);
+                assertEquals(row[4], entry.detail(), "row " + i + " reads back typed");
+                assertEquals(row[2], entry.target(), "row " + i + " keeps its text");
+                assertEquals(row[3], entry.cascade(), "row " + i + " keeps its cascade");
+                assertEquals(row[1], entry.action());
+                assertEquals("why", entry.reason());
+            }
+            // A row written from now on stores its detail, beside the old rows.
+            AuditDetail typed = new AuditDetail.RemovedFromWorkspace(WorkspaceId.of("design"), UserId.of("cy"));
+            AuditEntry appended = store.write(tx -> tx.appendAudit(new AuditEntry(0, Instant.parse("2026-03-01T00:00:00Z"),
+                    "user:ann", Operation.REMOVE_WORKSPACE_MEMBER, Optional.of(OrganizationId.of("acme")), typed, "")));
+            List<AuditEntry> trail = store.read(tx -> tx.auditTrail(Optional.of(OrganizationId.of("acme")), first(100)));
+            assertEquals(appended, trail.get(trail.size() - 1));
+            int typedRows = store.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM audit_trail"
+                    + " WHERE detail IS NOT NULL").mapTo(Integer.class).one());
+            assertEquals(1, typedRows, "old rows are read, never rewritten");
         }
     }
 
@@ -234,8 +341,8 @@ abstract class MigrationContract {
                     "every table and index carries its prefix: " + objects);
             assertTrue(objects.contains("a_workspace_members_organization_user")
                     && objects.contains("tenant_b_workspace_members_organization_user"), objects.toString());
-            assertEquals(3, versions(a, "a_").size());
-            assertEquals(3, versions(b, "tenant_b_").size());
+            assertEquals(Migrations.SCRIPTS.size(), versions(a, "a_").size());
+            assertEquals(Migrations.SCRIPTS.size(), versions(b, "tenant_b_").size());
         }
     }
 
@@ -250,6 +357,18 @@ abstract class MigrationContract {
     }
 
     // ---- helpers ---------------------------------------------------------------------------
+
+    private static Slice first(int limit) {
+        return new Slice(Optional.empty(), Optional.empty(), limit);
+    }
+
+    /** @return the audit trail's columns, lower-case */
+    private List<String> columns(JdbiStore store) {
+        String query = dialect() == Dialect.SQLITE ? "SELECT name FROM pragma_table_info('audit_trail')"
+                : "SELECT column_name FROM information_schema.columns WHERE table_name = 'audit_trail'"
+                + " AND table_schema = current_schema()";
+        return store.jdbi().withHandle(h -> h.createQuery(query).mapTo(String.class).list());
+    }
 
     private static List<String> versions(JdbiStore store, String prefix) {
         return store.jdbi().withHandle(h -> h.createQuery("SELECT version, description, checksum FROM " + prefix

@@ -13,6 +13,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
+import org.membership.api.AuditDetail;
 import org.membership.api.AuditEntry;
 import org.membership.api.Operation;
 import org.membership.api.Organization;
@@ -138,7 +139,8 @@ final class PostgresStoreTest {
                 }
                 tx.lockOrganization(OrganizationId.of(second));
                 tx.appendAudit(new AuditEntry(0, t, "test", Operation.CREATE_WORKSPACE,
-                        Optional.of(OrganizationId.of(first)), first + " then " + second, "", List.of()));
+                        Optional.of(OrganizationId.of(first)), new AuditDetail.Untyped(first + " then " + second, List.of()),
+                        ""));
                 return first;
             });
             ExecutorService threads = Executors.newFixedThreadPool(2);

@@ -96,7 +96,8 @@ abstract class QueryPlanContract {
                 for (OrganizationId scope : List.of(big, side)) {
                     tx.appendAudit(new org.membership.api.AuditEntry(0, t, "user:x",
                             org.membership.api.Operation.ADD_WORKSPACE_MEMBER, java.util.Optional.of(scope),
-                            "user:" + i, "", List.of()));
+                            new org.membership.api.AuditDetail.AddedToWorkspace(WorkspaceId.of("ws"), user,
+                                    WorkspaceRole.USER), ""));
                 }
             }
             return null;

@@ -597,7 +597,7 @@ public abstract class ModelBasedContract {
             Object comparable = value instanceof Page<?> page ? page.items() : value;
             if (comparable instanceof List<?> items && !items.isEmpty() && items.get(0) instanceof AuditEntry) {
                 comparable = items.stream().map(e -> (AuditEntry) e)
-                        .map(e -> ReferenceModel.auditLine(e.at(), e.actor(), e.action(), e.reason())).toList();
+                        .map(e -> ReferenceModel.auditLine(e.at(), e.actor(), e.action(), e.detail(), e.reason())).toList();
             }
             if (value instanceof Page<?> page && page.hasMore()) {
                 throw failure("a page of " + PageRequest.MAX_LIMIT + " in a tiny universe says it has more", null);
@@ -694,7 +694,7 @@ public abstract class ModelBasedContract {
             List<AuditEntry> entries = readAll(after, p -> new Command.ListAuditTrail(org, p),
                     e -> Long.toString(e.sequence()));
             for (AuditEntry e : entries) {
-                lines.add(ReferenceModel.auditLine(e.at(), e.actor(), e.action(), e.reason()));
+                lines.add(ReferenceModel.auditLine(e.at(), e.actor(), e.action(), e.detail(), e.reason()));
                 lastSequence.put(org, Long.toString(e.sequence()));
             }
             return lines;

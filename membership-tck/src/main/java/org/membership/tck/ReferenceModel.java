@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.membership.api.Actor;
+import org.membership.api.AuditDetail;
 import org.membership.api.AuthorityLevel;
 import org.membership.api.Command;
 import org.membership.api.Email;
@@ -105,7 +106,7 @@ final class ReferenceModel {
     final TreeMap<InvitationId, Invitation> invitations = new TreeMap<>();
     /** How many invitations a later invitation to their organization stored as expired. */
     int expiredBySweeps;
-    /** Audit lines ("at actor action reason") per trail; the empty key is the instance-level trail. */
+    /** Audit lines ("at actor action detail reason") per trail; the empty key is the instance-level trail. */
     final Map<Optional<OrganizationId>, List<String>> audit = new HashMap<>();
 
     ReferenceModel(MembershipRules rules, Instant start) {
@@ -386,12 +387,13 @@ final class ReferenceModel {
         return Long.toString(++lastId);
     }
 
-    private void audit(Who who, Optional<OrganizationId> org, Operation op, String reason) {
-        audit.computeIfAbsent(org, o -> new ArrayList<>()).add(auditLine(now, who.actor().describe(), op, reason));
+    private void audit(Who who, Optional<OrganizationId> org, Operation op, AuditDetail detail, String reason) {
+        audit.computeIfAbsent(org, o -> new ArrayList<>()).add(auditLine(now, who.actor().describe(), op, detail, reason));
     }
 
-    static String auditLine(Instant at, String actor, Operation op, String reason) {
-        return at + " " + actor + " " + op + " '" + reason + "'";
+    /** An audit entry as the model predicts it: everything but the store's own sequence number. */
+    static String auditLine(Instant at, String actor, Operation op, AuditDetail detail, String reason) {
+        return at + " " + actor + " " + op + " " + detail + " '" + reason + "'";
     }
 
     // ---- users and organizations ---------------------------------------------------------
@@ -406,7 +408,7 @@ final class ReferenceModel {
             return Prediction.refused(Reason.USER_EXISTS);
         }
         users.put(user.id(), user);
-        audit(who, Optional.empty(), c.operation(), "");
+        audit(who, Optional.empty(), c.operation(), new AuditDetail.UserRegistered(user.id(), user.status(), user.instanceAdmin()), "");
         return Prediction.success(user, new MembershipEvent.UserRegistered(user, now));
     }
 
@@ -429,7 +431,7 @@ final class ReferenceModel {
         }
         User changed = user.withStatus(c.status());
         users.put(user.id(), changed);
-        audit(who, Optional.empty(), c.operation(), "");
+        audit(who, Optional.empty(), c.operation(), new AuditDetail.UserStatusChanged(user.id(), user.status(), c.status()), "");
         return Prediction.success(changed,
                 new MembershipEvent.UserStatusChanged(user.id(), user.status(), c.status(), now));
     }
@@ -462,7 +464,7 @@ final class ReferenceModel {
         organizationMembers.put(id, new TreeMap<>());
         organizationMembers.get(id).put(c.firstAdmin(),
                 new OrganizationMember(id, c.firstAdmin(), OrganizationRole.ADMIN, now));
-        audit(who, Optional.of(id), c.operation(), "");
+        audit(who, Optional.of(id), c.operation(), new AuditDetail.OrganizationCreated(id, defaultWs, c.firstAdmin()), "");
         return Prediction.success(org, new MembershipEvent.OrganizationCreated(org, c.firstAdmin(), now),
                 new MembershipEvent.WorkspaceCreated(ws, now));
     }
@@ -475,7 +477,7 @@ final class ReferenceModel {
         Workspace ws = new Workspace(WorkspaceId.of(nextId()), c.organization(), c.name(), WorkspaceKind.CUSTOM, now);
         workspaces.put(ws.id(), ws);
         workspaceMembers.put(ws.id(), new TreeMap<>());
-        audit(who, Optional.of(c.organization()), c.operation(), "");
+        audit(who, Optional.of(c.organization()), c.operation(), new AuditDetail.WorkspaceCreated(ws.id()), "");
         return Prediction.success(ws, new MembershipEvent.WorkspaceCreated(ws, now));
     }
 
@@ -501,7 +503,7 @@ final class ReferenceModel {
         }
         WorkspaceMember added = new WorkspaceMember(ws.id(), c.user(), c.role(), now);
         workspaceMembers.get(ws.id()).put(c.user(), added);
-        audit(who, Optional.of(ws.organization()), c.operation(), "");
+        audit(who, Optional.of(ws.organization()), c.operation(), new AuditDetail.AddedToWorkspace(ws.id(), c.user(), c.role()), "");
         return Prediction.success(added, new MembershipEvent.WorkspaceMemberAdded(ws.organization(), added, now));
     }
 
@@ -541,7 +543,8 @@ final class ReferenceModel {
         }
         WorkspaceMember changed = target.withRole(c.role());
         workspaceMembers.get(ws.id()).put(c.user(), changed);
-        audit(who, Optional.of(ws.organization()), c.operation(), "");
+        audit(who, Optional.of(ws.organization()), c.operation(),
+                new AuditDetail.RoleChanged(ws.id(), c.user(), target.role(), c.role()), "");
         return Prediction.success(changed, new MembershipEvent.WorkspaceRoleChanged(ws.organization(), ws.id(),
                 c.user(), target.role(), c.role(), now));
     }
@@ -574,7 +577,7 @@ final class ReferenceModel {
             return Prediction.refused(Reason.LAST_ADMIN);
         }
         workspaceMembers.get(ws.id()).remove(c.user());
-        audit(who, Optional.of(ws.organization()), c.operation(), c.reason());
+        audit(who, Optional.of(ws.organization()), c.operation(), new AuditDetail.RemovedFromWorkspace(ws.id(), c.user()), c.reason());
         return Prediction.success(target,
                 new MembershipEvent.WorkspaceMemberRemoved(ws.organization(), ws.id(), c.user(), now));
     }
@@ -633,7 +636,7 @@ final class ReferenceModel {
         Invitation sent = new Invitation(InvitationId.of(nextId()), c.organization(), c.email(), c.role(),
                 InvitationStatus.PENDING, now, now.plus(rules.invitationLifetime()));
         invitations.put(sent.id(), sent);
-        audit(who, Optional.of(c.organization()), c.operation(), "");
+        audit(who, Optional.of(c.organization()), c.operation(), new AuditDetail.InvitationSent(sent.id(), c.email(), c.role()), "");
         return Prediction.success(sent, new MembershipEvent.InvitationSent(sent, now));
     }
 
@@ -668,7 +671,7 @@ final class ReferenceModel {
         invitations.put(i.id(), accepted);
         OrganizationMember joined = new OrganizationMember(i.organization(), who.user().id(), i.role(), now);
         organizationMembers.get(i.organization()).put(joined.user(), joined);
-        audit(who, Optional.of(i.organization()), c.operation(), "");
+        audit(who, Optional.of(i.organization()), c.operation(), new AuditDetail.InvitationAccepted(i.id(), joined.user(), i.role()), "");
         return Prediction.success(joined, new MembershipEvent.InvitationAccepted(accepted, joined.user(), now));
     }
 
@@ -690,7 +693,7 @@ final class ReferenceModel {
         }
         Invitation revoked = i.withStatus(InvitationStatus.REVOKED);
         invitations.put(i.id(), revoked);
-        audit(who, Optional.of(i.organization()), c.operation(), c.reason());
+        audit(who, Optional.of(i.organization()), c.operation(), new AuditDetail.InvitationRevoked(i.id(), i.email()), c.reason());
         return Prediction.success(revoked, new MembershipEvent.InvitationRevoked(revoked, now));
     }
 
@@ -741,7 +744,9 @@ final class ReferenceModel {
         }
         Optional<Invitation> revoked = Optional.ofNullable(invitation).map(i -> i.withStatus(InvitationStatus.REVOKED));
         revoked.ifPresent(i -> invitations.put(i.id(), i));
-        audit(who, Optional.of(org), c.operation(), c.reason());
+        audit(who, Optional.of(org), c.operation(), member != null
+                ? new AuditDetail.RemovedFromOrganization(c.email(), member.user(), removedFrom, revoked.map(Invitation::id))
+                : new AuditDetail.InvitationRevoked(invitation.id(), c.email()), c.reason());
         MembershipEvent event = member != null
                 ? new MembershipEvent.OrganizationMemberRemoved(org, member.user(), removedFrom,
                         revoked.map(Invitation::id), now)

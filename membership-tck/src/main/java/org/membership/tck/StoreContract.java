@@ -10,9 +10,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -24,9 +26,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.membership.api.AuditDetail;
 import org.membership.api.AuditEntry;
 import org.membership.api.Email;
 import org.membership.api.Invitation;
@@ -794,11 +798,12 @@ public abstract class StoreContract {
         List<String> cascade = List.of("removed from workspace:research", "", "line with \\ backslash",
                 "revoked invitation:i-1", "\u00e9t\u00e9 \u2713");
         AuditEntry entry = new AuditEntry(0, T0, "user:ann", Operation.REMOVE_ORGANIZATION_USER,
-                Optional.of(OrganizationId.of("acme")), "email:bob@example.com user:bob", "left the company", cascade);
+                Optional.of(OrganizationId.of("acme")), new AuditDetail.Untyped("email:bob@example.com user:bob", cascade),
+                "left the company");
         AuditEntry empty = new AuditEntry(0, T0.plusNanos(1), "instance-key:root", Operation.REGISTER_USER,
-                Optional.empty(), "user:bob", "", List.of());
+                Optional.empty(), new AuditDetail.Untyped("user:bob", List.of()), "");
         AuditEntry blankLine = new AuditEntry(0, T0, "user:ann", Operation.CREATE_WORKSPACE,
-                Optional.of(OrganizationId.of("acme")), "workspace:w", "", List.of(""));
+                Optional.of(OrganizationId.of("acme")), new AuditDetail.Untyped("workspace:w", List.of("")), "");
         store.write(tx -> {
             organization(tx, "acme");
             tx.appendAudit(entry);
@@ -812,6 +817,68 @@ public abstract class StoreContract {
             assertEquals(entry.withSequence(trail.get(0).sequence()), trail.get(0));
             AuditEntry instance = tx.auditTrail(Optional.empty(), first(10)).get(0);
             assertEquals(empty.withSequence(instance.sequence()), instance);
+            return null;
+        });
+    }
+
+    /** One detail of every kind, with the text each renders to. */
+    private static final Map<AuditDetail, List<String>> EVERY_DETAIL = everyDetail();
+
+    private static Map<AuditDetail, List<String>> everyDetail() {
+        Map<AuditDetail, List<String>> details = new LinkedHashMap<>();
+        details.put(new AuditDetail.UserRegistered(UserId.of("bob"), UserStatus.PENDING_VALIDATION, true),
+                List.of("user:bob", "status pending_validation, instance admin"));
+        details.put(new AuditDetail.UserStatusChanged(UserId.of("bob"), UserStatus.VALIDATED, UserStatus.DISABLED),
+                List.of("user:bob", "status validated -> disabled"));
+        details.put(new AuditDetail.OrganizationCreated(OrganizationId.of("acme"), WorkspaceId.of("acme-default"),
+                UserId.of("ann")), List.of("organization:acme", "created default workspace:acme-default", "added admin user:ann"));
+        details.put(new AuditDetail.WorkspaceCreated(WorkspaceId.of("research")), List.of("workspace:research"));
+        details.put(new AuditDetail.AddedToWorkspace(WorkspaceId.of("research"), UserId.of("bob"), WorkspaceRole.DEVELOPER),
+                List.of("user:bob in workspace:research", "role developer"));
+        details.put(new AuditDetail.RoleChanged(WorkspaceId.of("research"), UserId.of("bob"), WorkspaceRole.ADMIN,
+                WorkspaceRole.RESTRICTED_DEVELOPER), List.of("user:bob in workspace:research", "role admin -> restricted_developer"));
+        details.put(new AuditDetail.RemovedFromWorkspace(WorkspaceId.of("research"), UserId.of("bob")),
+                List.of("user:bob in workspace:research"));
+        details.put(new AuditDetail.InvitationSent(InvitationId.of("i-1"), Email.of("Dora@Example.com"), OrganizationRole.ADMIN),
+                List.of("email:dora@example.com", "invitation:i-1 as admin"));
+        details.put(new AuditDetail.InvitationAccepted(InvitationId.of("i-1"), UserId.of("dora"), OrganizationRole.MEMBER),
+                List.of("user:dora", "accepted invitation:i-1 as member"));
+        details.put(new AuditDetail.InvitationRevoked(InvitationId.of("i-2"), Email.of("eve@example.com")),
+                List.of("email:eve@example.com", "revoked invitation:i-2"));
+        details.put(new AuditDetail.RemovedFromOrganization(Email.of("bob@example.com"), UserId.of("bob"),
+                List.of(WorkspaceId.of("design"), WorkspaceId.of("research")), Optional.of(InvitationId.of("i-3"))),
+                List.of("email:bob@example.com user:bob", "removed from workspace:design", "removed from workspace:research",
+                        "revoked invitation:i-3"));
+        details.put(new AuditDetail.RemovedFromOrganization(Email.of("cy@example.com"), UserId.of("cy"), List.of(),
+                Optional.empty()), List.of("email:cy@example.com user:cy"));
+        details.put(new AuditDetail.Untyped("anything at all", List.of("as \\ it was", "", "written \u2713")),
+                List.of("anything at all", "as \\ it was", "", "written \u2713"));
+        return details;
+    }
+
+    @Test
+    void appendAudit_keepsEveryKindOfDetailExactly_andItsText() {
+        assertEquals(Set.of(AuditDetail.class.getPermittedSubclasses()),
+                EVERY_DETAIL.keySet().stream().map(Object::getClass).collect(Collectors.toSet()), "a detail of every kind");
+        List<AuditEntry> written = new ArrayList<>();
+        store.write(tx -> {
+            organization(tx, "acme");
+            Instant at = T0;
+            for (AuditDetail detail : EVERY_DETAIL.keySet()) {
+                at = at.plusNanos(1);
+                written.add(tx.appendAudit(new AuditEntry(0, at, "user:ann", Operation.REMOVE_ORGANIZATION_USER,
+                        Optional.of(OrganizationId.of("acme")), detail, "why")));
+            }
+            return null;
+        });
+        store.read(tx -> {
+            List<AuditEntry> trail = tx.auditTrail(Optional.of(OrganizationId.of("acme")), first(100));
+            assertEquals(written, trail);
+            for (AuditEntry entry : trail) {
+                List<String> text = EVERY_DETAIL.get(entry.detail());
+                assertEquals(text.get(0), entry.target(), () -> "the target of " + entry.detail());
+                assertEquals(text.subList(1, text.size()), entry.cascade(), () -> "the cascade of " + entry.detail());
+            }
             return null;
         });
     }
@@ -1046,8 +1113,8 @@ public abstract class StoreContract {
 
     /** @return an audit entry at {@link #T0} with a one-line cascade */
     protected static AuditEntry audit(Optional<OrganizationId> organization, String target) {
-        return new AuditEntry(0, T0, "user:ann", Operation.REMOVE_WORKSPACE_MEMBER, organization, target, "why",
-                List.of("cascade of " + target));
+        return new AuditEntry(0, T0, "user:ann", Operation.REMOVE_WORKSPACE_MEMBER, organization,
+                new AuditDetail.Untyped(target, List.of("cascade of " + target)), "why");
     }
 
     /** @return the first {@code limit} keys */
