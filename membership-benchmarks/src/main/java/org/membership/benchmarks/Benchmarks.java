@@ -37,9 +37,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * <p>Suites: {@code inmemory} ({@link InMemoryBenchmark}), {@code jdbi} ({@link JdbiBenchmark}
  * with NORMAL durability, then its removals again with FULL), {@code statements} (what one
  * statement costs, by hand and through the store), {@code postgresql} ({@link PostgresBenchmark};
- * needs {@code MEMBERSHIP_PG_URL}), {@code all} (the first three), and two harnesses that are not
- * JMH: {@code sqlite-concurrency} ({@link SqliteConcurrency}) and {@code postgresql-throughput}
- * ({@link PostgresThroughput}).
+ * needs {@code MEMBERSHIP_PG_URL}), {@code all} (the first three), and three harnesses that are not
+ * JMH: {@code interleaved} ({@link InterleavedRatios}: the same ratios, library and floor taking
+ * turns in quarter-second slices), {@code sqlite-concurrency} ({@link SqliteConcurrency}) and
+ * {@code postgresql-throughput} ({@link PostgresThroughput}).
  *
  * <p>System properties: {@code benchmarks.forks}, {@code benchmarks.warmups} and
  * {@code benchmarks.iterations} (each 1 s) override the classes' own; {@code benchmarks.profile=gc}
@@ -106,15 +107,20 @@ public final class Benchmarks {
                 return List.of(inMemory, jdbi, jdbiFull, statements);
             default:
                 throw new IllegalArgumentException("unknown suite " + name
-                        + "; expected inmemory, jdbi, statements, postgresql, all, sqlite-concurrency or postgresql-throughput");
+                        + "; expected inmemory, jdbi, statements, postgresql, all, interleaved, sqlite-concurrency"
+                        + " or postgresql-throughput");
         }
     }
 
     /** @param args the suite to run (the default: {@code all}) */
-    public static void main(String[] args) throws RunnerException, IOException, SQLException, InterruptedException {
+    public static void main(String[] args) throws Exception {
         String name = args.length > 0 ? args[0] : "all";
         if (name.equals("sqlite-concurrency")) {
             SqliteConcurrency.main(new String[0]);
+            return;
+        }
+        if (name.equals("interleaved")) {
+            InterleavedRatios.main(new String[0]);
             return;
         }
         if (name.equals("postgresql-throughput")) {

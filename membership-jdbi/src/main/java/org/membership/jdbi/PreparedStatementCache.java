@@ -15,6 +15,7 @@ import org.jdbi.v3.core.statement.StatementBuilder;
 import org.jdbi.v3.core.statement.StatementBuilderFactory;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.sqlite.SQLiteConnection;
+import org.sqlite.core.CoreStatement;
 
 /**
  * Keeps the prepared statements of each pooled SQLite connection for the connection's whole life:
@@ -34,10 +35,10 @@ final class PreparedStatementCache implements StatementBuilderFactory {
      * How. The statements are prepared on the physical connection under the pool's proxy, so the
      * pool does not close them when the connection is returned; they die with the connection (the
      * driver finalizes a connection's statements when it closes), and entries of closed connections
-     * are dropped whenever a handle opens. JDBI binds every parameter before each run; a statement
-     * taken back is first reset (its result set closed, which resets the native statement even if
-     * nobody read its rows, as when a failure was injected after it ran: a statement left mid-result
-     * would hold its read snapshot open) and its bindings cleared. Nothing else changes: every
+     * are dropped whenever a handle opens. JDBI binds every parameter before each run (it refuses to
+     * run a statement with one missing). A statement taken back is first reset (sqlite3_reset),
+     * even if nobody read its rows, as when a failure was injected after it ran: a statement left
+     * mid-result would hold its read snapshot open (PreparedStatementCacheTest). Nothing else changes: every
      * statement still goes through JDBI's statement machinery, so customizers (the tests' fault
      * injection among them) see and can fail each one, BEGIN and COMMIT included. The store's
      * statements name their columns, so a schema change never changes a kept statement's result
@@ -133,11 +134,7 @@ final class PreparedStatementCache implements StatementBuilderFactory {
                 return; // the driver closed it after a failure
             }
             try {
-                ResultSet unread = statement.getResultSet();
-                if (unread != null) {
-                    unread.close();
-                }
-                ((PreparedStatement) statement).clearParameters();
+                reset(statement);
             } catch (SQLException e) {
                 statement.close();
                 return;
@@ -145,6 +142,20 @@ final class PreparedStatementCache implements StatementBuilderFactory {
             PreparedStatement replaced = idle.put(key, (PreparedStatement) statement);
             if (replaced != null && replaced != statement) {
                 replaced.close();
+            }
+        }
+
+        /** Ends the statement's run, so that it holds no read snapshot while it waits for its next use. */
+        private static void reset(Statement statement) throws SQLException {
+            if (statement instanceof CoreStatement sqlite) {
+                // sqlite3_reset: JDBC has no call for it short of fetching the result set again,
+                // which makes the driver read every column's name anew.
+                sqlite.pointer.safeRunConsume((db, pointer) -> db.reset(pointer));
+            } else {
+                ResultSet unread = statement.getResultSet();
+                if (unread != null) {
+                    unread.close();
+                }
             }
         }
 
