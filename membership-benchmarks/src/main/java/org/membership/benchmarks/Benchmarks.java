@@ -31,7 +31,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <pre>{@code
  * ./mvnw -B -ntp -q -pl membership-benchmarks -am package exec:exec -DskipTests                 # inmemory, jdbi, statements
- * ./mvnw -B -ntp -q -pl membership-benchmarks -am package exec:exec -DskipTests -Dbenchmarks=jdbi -Dbenchmarks.forks=3
+ * ./mvnw -B -ntp -q -pl membership-benchmarks -am package exec:exec -DskipTests -Dbenchmarks="jdbi benchmarks.forks=3"
  * }</pre>
  *
  * <p>Suites: {@code inmemory} ({@link InMemoryBenchmark}), {@code jdbi} ({@link JdbiBenchmark}
@@ -42,10 +42,11 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * turns in quarter-second slices), {@code sqlite-concurrency} ({@link SqliteConcurrency}) and
  * {@code postgresql-throughput} ({@link PostgresThroughput}).
  *
- * <p>System properties: {@code benchmarks.forks}, {@code benchmarks.warmups} and
+ * <p>Settings, after the suite's name ({@code -Dbenchmarks="jdbi benchmarks.forks=2 benchmarks.profile=gc"})
+ * or as system properties: {@code benchmarks.forks}, {@code benchmarks.warmups} and
  * {@code benchmarks.iterations} (each 1 s) override the classes' own; {@code benchmarks.profile=gc}
  * adds JMH's allocation profiler; {@code benchmarks.include} is a regular expression of benchmark
- * methods to keep.
+ * methods to keep; the harnesses document their own.
  */
 public final class Benchmarks {
     private Benchmarks() {}
@@ -112,9 +113,20 @@ public final class Benchmarks {
         }
     }
 
-    /** @param args the suite to run (the default: {@code all}) */
+    /**
+     * @param args the suite to run (the default: {@code all}), then any settings as {@code name=value},
+     *             set as system properties of this JVM; in one argument or several
+     */
     public static void main(String[] args) throws Exception {
-        String name = args.length > 0 ? args[0] : "all";
+        String[] words = String.join(" ", args).trim().split("\\s+");
+        String name = words[0].isEmpty() ? "all" : words[0];
+        for (int i = 1; i < words.length; i++) {
+            int equals = words[i].indexOf('=');
+            if (equals < 1) {
+                throw new IllegalArgumentException("a setting is name=value, not " + words[i]);
+            }
+            System.setProperty(words[i].substring(0, equals), words[i].substring(equals + 1));
+        }
         if (name.equals("sqlite-concurrency")) {
             SqliteConcurrency.main(new String[0]);
             return;

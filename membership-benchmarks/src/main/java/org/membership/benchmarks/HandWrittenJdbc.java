@@ -576,15 +576,20 @@ final class HandWrittenJdbc implements AutoCloseable {
         return rows;
     }
 
-    /** Reads {@code count} users by primary key in one read transaction (SQLite): the cost of a statement by hand. */
+    /** Reads {@code count} users by primary key in one transaction: the cost of a statement by hand. */
     int pointReads(String user, int count) throws SQLException {
-        requireSqlite();
         int found = 0;
-        run(BEGIN_DEFERRED);
+        if (database == Database.SQLITE) {
+            run(BEGIN_DEFERRED);
+        }
         for (int i = 0; i < count; i++) {
             found += rows(LIBRARY_REMOVAL[0], user);
         }
-        run(ROLLBACK);
+        if (database == Database.SQLITE) {
+            run(ROLLBACK);
+        } else {
+            connection.rollback();
+        }
         return found;
     }
 

@@ -33,14 +33,15 @@ import org.sqlite.SQLiteConfig;
  *
  * <p>SQLite (the default): every side has its own copy of the benchmark's world, for 100 and 100,000
  * members; NORMAL then FULL durability (FULL: removals only). PostgreSQL
- * ({@code -Dinterleaved.database=postgresql}, needs {@code MEMBERSHIP_PG_URL}): removals, each side
- * in a fresh schema of its own, 100 members.
+ * ({@code -Dbenchmarks="interleaved interleaved.database=postgresql"}, needs {@code MEMBERSHIP_PG_URL}):
+ * removals, each side in a fresh schema of its own, 100 members.
  *
  * <pre>{@code ./mvnw -B -ntp -q -pl membership-benchmarks -am package exec:exec -DskipTests -Dbenchmarks=interleaved}</pre>
  *
- * <p>System properties: {@code interleaved.rounds} (default 30), {@code interleaved.slice} in ms
+ * <p>Settings (after the suite's name; see {@link Benchmarks}): {@code interleaved.rounds} (default 30), {@code interleaved.slice} in ms
  * (default 250), {@code interleaved.warmup} in s (default 20), {@code interleaved.sizes} (default
- * {@code 100,100000}), {@code interleaved.durability} (default {@code NORMAL,FULL}).
+ * {@code 100,100000}), {@code interleaved.durability} (default {@code NORMAL,FULL}; {@code none} runs only
+ * the scale comparison that ends every SQLite run: each side at the largest size over itself at the smallest).
  */
 public final class InterleavedRatios {
     private InterleavedRatios() {}
@@ -77,9 +78,15 @@ public final class InterleavedRatios {
         Path directory = Files.createTempDirectory("membership-interleaved");
         try {
             for (String durability : durabilities) {
+                if (durability.equals("none")) {
+                    continue;
+                }
                 for (int members : sizes) {
                     sqlite(directory, members, JdbiStore.Durability.valueOf(durability), rounds, slice, warmup);
                 }
+            }
+            if (sizes.length > 1) {
+                scale(directory, sizes[0], sizes[sizes.length - 1], rounds, slice, warmup);
             }
         } finally {
             try (Stream<Path> files = Files.walk(directory)) {
@@ -125,7 +132,8 @@ public final class InterleavedRatios {
             Side floorWithEvent = new Side("floorRemovalWithEvent", () -> removeThenReAdd(withEvent, target));
             Side perCallRemoval = new Side("perCallRemoval", () -> removeThenReAdd(perCall, target));
             List<Pair> pairs = new ArrayList<>(List.of(new Pair(libraryRemoval, floorRemoval),
-                    new Pair(libraryRemoval, floorWithEvent), new Pair(perCallRemoval, floorRemoval)));
+                    new Pair(libraryRemoval, floorWithEvent), new Pair(floorWithEvent, floorRemoval),
+                    new Pair(perCallRemoval, floorRemoval)));
             if (durability == JdbiStore.Durability.NORMAL) {
                 pairs.add(new Pair(new Side("libraryDryRun", () -> expect(membership.check(admin, remove).allowed())),
                         new Side("floorDryRun", () -> expect(floor.checkRemoval(JdbiBenchmark.ADMIN, JdbiBenchmark.WORKSPACE,
@@ -150,7 +158,7 @@ public final class InterleavedRatios {
                     byHand[reads] = new Side("floor " + reads + " reads", () -> expect(floor.pointReads(JdbiBenchmark.ADMIN, reads)
                             == reads));
                 }
-                Side floorDryRun = pairs.get(3).denominator();
+                Side floorDryRun = pairs.get(4).denominator();
                 differences("SQLite, NORMAL: what one statement costs", List.of(
                         new Difference("a primary-key read through the store (StoreTransaction.user)", library[9], library[1], 8),
                         new Difference("the same read by hand, prepared once", byHand[9], byHand[1], 8),
@@ -159,6 +167,55 @@ public final class InterleavedRatios {
                         new Difference("a joined standing query by hand, beyond a primary-key read", floorDryRun, byHand[2], 2)),
                         rounds, slice);
             }
+        } finally {
+            for (AutoCloseable c : open) {
+                c.close();
+            }
+        }
+    }
+
+    /**
+     * The same operations in the largest organization over the smallest, each side interleaved with
+     * itself: whether removal, dry run and listing stay flat in the organization's size (NORMAL).
+     */
+    private static void scale(Path directory, int small, int large, int rounds, int slice, int warmup) throws Exception {
+        List<AutoCloseable> open = new ArrayList<>();
+        try {
+            Side[][] sides = new Side[2][];
+            int[] sizes = {small, large};
+            for (int i = 0; i < 2; i++) {
+                int members = sizes[i];
+                Path template = directory.resolve("world-" + members + ".db");
+                if (!Files.exists(template)) {
+                    JdbiBenchmark.build(template, members);
+                }
+                JdbiStore store = JdbiStore.sqlite(copy(template, directory, "scale"), JdbiStore.Options.defaults()
+                        .durability(JdbiStore.Durability.NORMAL));
+                open.add(store);
+                HandWrittenJdbc floor = byHand(copy(template, directory, "scale-floor"), JdbiStore.Durability.NORMAL,
+                        HandWrittenJdbc.Preparation.ONCE, false);
+                open.add(floor);
+                Membership membership = MembershipEngine.builder(store).build();
+                String target = "m" + members / 2;
+                Actor admin = Actor.user(UserId.of(JdbiBenchmark.ADMIN));
+                WorkspaceId ws = WorkspaceId.of(JdbiBenchmark.WORKSPACE);
+                Command.RemoveWorkspaceMember remove = new Command.RemoveWorkspaceMember(ws, UserId.of(target), "");
+                Command.AddWorkspaceMember reAdd = new Command.AddWorkspaceMember(ws, UserId.of(target), WorkspaceRole.USER);
+                Command.ListWorkspaceMembers page = new Command.ListWorkspaceMembers(ws, PageRequest.first());
+                sides[i] = new Side[] {
+                    new Side("libraryRemoval@" + members, () -> expect(membership.execute(admin, remove) instanceof Outcome.Success
+                            && membership.execute(admin, reAdd) instanceof Outcome.Success)),
+                    new Side("libraryDryRun@" + members, () -> expect(membership.check(admin, remove).allowed())),
+                    new Side("libraryListFirstPage@" + members, () -> expect(membership.execute(admin, page)
+                            instanceof Outcome.Success)),
+                    new Side("floorRemoval@" + members, () -> removeThenReAdd(floor, target)),
+                };
+            }
+            List<Pair> pairs = new ArrayList<>();
+            for (int j = 0; j < sides[0].length; j++) {
+                pairs.add(new Pair(sides[1][j], sides[0][j]));
+            }
+            measure("SQLite, NORMAL: " + large + " members over " + small, pairs, rounds, slice, warmup);
         } finally {
             for (AutoCloseable c : open) {
                 c.close();
@@ -189,10 +246,30 @@ public final class InterleavedRatios {
                 Side libraryRemoval = new Side("libraryRemoval", () -> expect(
                         membership.execute(admin, remove) instanceof Outcome.Success
                                 && membership.execute(admin, reAdd) instanceof Outcome.Success));
-                measure("PostgreSQL, one writer, 100 members", List.of(
-                        new Pair(libraryRemoval, new Side("floorRemoval", () -> removeThenReAdd(floor, target))),
-                        new Pair(libraryRemoval, new Side("floorRemovalWithEvent", () -> removeThenReAdd(withEvent, target)))),
+                Side floorRemoval = new Side("floorRemoval", () -> removeThenReAdd(floor, target));
+                Side floorWithEvent = new Side("floorRemovalWithEvent", () -> removeThenReAdd(withEvent, target));
+                measure("PostgreSQL, one writer, 100 members", List.of(new Pair(libraryRemoval, floorRemoval),
+                        new Pair(libraryRemoval, floorWithEvent), new Pair(floorWithEvent, floorRemoval)),
                         rounds, slice, warmup);
+                UserId alice = UserId.of(JdbiBenchmark.ADMIN);
+                Side[] library = new Side[10];
+                Side[] byHand = new Side[10];
+                for (int reads : new int[] {1, 9}) {
+                    library[reads] = new Side("library " + reads + " reads", () -> store.read(tx -> {
+                        for (int i = 0; i < reads; i++) {
+                            expect(tx.user(alice).isPresent());
+                        }
+                        return null;
+                    }));
+                    byHand[reads] = new Side("floor " + reads + " reads", () -> expect(floor.pointReads(JdbiBenchmark.ADMIN, reads)
+                            == reads));
+                }
+                differences("PostgreSQL: what one statement costs", List.of(
+                        new Difference("a primary-key read through the store (StoreTransaction.user)", library[9], library[1], 8),
+                        new Difference("the same read by hand, prepared once", byHand[9], byHand[1], 8),
+                        new Difference("a read transaction with one read, through the store", library[1], null, 1),
+                        new Difference("the same by hand (BEGIN sent with the read)", byHand[1], null, 1)),
+                        rounds, slice);
             }
         }
     }

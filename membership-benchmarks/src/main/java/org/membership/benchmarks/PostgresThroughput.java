@@ -30,7 +30,8 @@ import org.membership.jdbi.JdbiStore;
  *
  * <pre>{@code MEMBERSHIP_PG_URL=... ./mvnw -B -ntp -q -pl membership-benchmarks -am package exec:exec -DskipTests -Dbenchmarks=postgresql-throughput}</pre>
  *
- * <p>System properties: {@code harness.seconds} per measured run (default 5), {@code harness.rounds} (default 2).
+ * <p>Settings (after the suite's name; see {@link Benchmarks}): {@code harness.seconds} per measured
+ * run (default 5), {@code harness.rounds} (default 2).
  */
 public final class PostgresThroughput {
     private PostgresThroughput() {}
