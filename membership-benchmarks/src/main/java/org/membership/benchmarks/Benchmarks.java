@@ -40,7 +40,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * needs {@code MEMBERSHIP_PG_URL}), {@code all} (the first three), and three harnesses that are not
  * JMH: {@code interleaved} ({@link InterleavedRatios}: the same ratios, library and floor taking
  * turns in quarter-second slices), {@code sqlite-concurrency} ({@link SqliteConcurrency}) and
- * {@code postgresql-throughput} ({@link PostgresThroughput}).
+ * {@code postgresql-throughput} ({@link PostgresThroughput}); and two checks: {@code statement-count}
+ * ({@link StatementCount}) and {@code floor-equivalence} ({@link FloorEquivalence}, which also runs
+ * before every JDBI suite).
  *
  * <p>Settings, after the suite's name ({@code -Dbenchmarks="jdbi benchmarks.forks=2 benchmarks.profile=gc"})
  * or as system properties: {@code benchmarks.forks}, {@code benchmarks.warmups} and
@@ -108,8 +110,8 @@ public final class Benchmarks {
                 return List.of(inMemory, jdbi, jdbiFull, statements);
             default:
                 throw new IllegalArgumentException("unknown suite " + name
-                        + "; expected inmemory, jdbi, statements, postgresql, all, interleaved, sqlite-concurrency"
-                        + " or postgresql-throughput");
+                        + "; expected inmemory, jdbi, statements, postgresql, all, interleaved, sqlite-concurrency,"
+                        + " postgresql-throughput, statement-count or floor-equivalence");
         }
     }
 
@@ -129,6 +131,14 @@ public final class Benchmarks {
         }
         if (name.equals("sqlite-concurrency")) {
             SqliteConcurrency.main(new String[0]);
+            return;
+        }
+        if (name.equals("statement-count")) {
+            StatementCount.main(new String[0]);
+            return;
+        }
+        if (name.equals("floor-equivalence")) {
+            FloorEquivalence.main(new String[0]);
             return;
         }
         if (name.equals("interleaved")) {
