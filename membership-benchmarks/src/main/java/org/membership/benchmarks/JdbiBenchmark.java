@@ -4,12 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.membership.api.Actor;
@@ -51,8 +48,11 @@ import org.sqlite.SQLiteConfig;
 
 /**
  * The engine on a {@link JdbiStore} over a SQLite file, in an organization (and custom workspace)
- * of {@code members} members, against a baseline: the same removal written by hand with plain JDBC
- * on one connection, with the same connection settings (WAL, foreign keys, the same durability).
+ * of {@code members} members, against the floor: the same removal, re-add, dry run and first page
+ * written by hand with plain JDBC on one connection ({@link HandWrittenJdbc}), statements prepared
+ * once, with the same connection settings (WAL, foreign keys, the same durability). The same code
+ * preparing every statement per call, and the library's own statements sent by hand, run beside it
+ * as labelled references.
  *
  * <p>Every write benchmark leaves the database as it found it (apart from the audit trail, which
  * both sides grow alike): a removal is followed by the re-add that restores the member, on both
@@ -140,24 +140,7 @@ public class JdbiBenchmark {
         Path building = template.resolveSibling(template.getFileName() + ".building");
         try (JdbiStore store = JdbiStore.sqlite(building, JdbiStore.Options.defaults()
                 .durability(JdbiStore.Durability.NORMAL))) {
-            OrganizationId org = OrganizationId.of(ORGANIZATION);
-            WorkspaceId defaultWorkspace = WorkspaceId.of(ORGANIZATION + "-default");
-            WorkspaceId ws = WorkspaceId.of(WORKSPACE);
-            store.write(tx -> {
-                tx.insertUser(user(ADMIN));
-                tx.insertOrganization(new Organization(org, "Acme", defaultWorkspace, EPOCH));
-                tx.insertWorkspace(new Workspace(defaultWorkspace, org, "Default", WorkspaceKind.DEFAULT, EPOCH));
-                tx.insertWorkspace(new Workspace(ws, org, "Research", WorkspaceKind.CUSTOM, EPOCH));
-                tx.insertOrganizationMember(new OrganizationMember(org, UserId.of(ADMIN), OrganizationRole.ADMIN, EPOCH));
-                tx.insertWorkspaceMember(new WorkspaceMember(ws, UserId.of(ADMIN), WorkspaceRole.ADMIN, EPOCH));
-                for (int i = 0; i < members; i++) {
-                    User user = user("m" + i);
-                    tx.insertUser(user);
-                    tx.insertOrganizationMember(new OrganizationMember(org, user.id(), OrganizationRole.MEMBER, EPOCH));
-                    tx.insertWorkspaceMember(new WorkspaceMember(ws, user.id(), WorkspaceRole.USER, EPOCH));
-                }
-                return null;
-            });
+            populate(store, ORGANIZATION, WORKSPACE, ADMIN, "m", members);
         }
         // Closing the last connection checkpoints the write-ahead log into the file and deletes it.
         if (Files.exists(Path.of(building + "-wal"))) {
@@ -166,284 +149,88 @@ public class JdbiBenchmark {
         Files.move(building, template, StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /**
+     * Writes one organization in one store transaction: its default workspace, a custom workspace,
+     * an admin of both, and {@code members} validated users ({@code prefix} + 0, 1, …) who are
+     * members of the organization and {@code USER}s of the custom workspace.
+     */
+    static void populate(JdbiStore store, String organization, String workspace, String admin, String prefix, int members) {
+        OrganizationId org = OrganizationId.of(organization);
+        WorkspaceId defaultWorkspace = WorkspaceId.of(organization + "-default");
+        WorkspaceId ws = WorkspaceId.of(workspace);
+        store.write(tx -> {
+            tx.insertUser(user(admin));
+            tx.insertOrganization(new Organization(org, "Acme", defaultWorkspace, EPOCH));
+            tx.insertWorkspace(new Workspace(defaultWorkspace, org, "Default", WorkspaceKind.DEFAULT, EPOCH));
+            tx.insertWorkspace(new Workspace(ws, org, "Research", WorkspaceKind.CUSTOM, EPOCH));
+            tx.insertOrganizationMember(new OrganizationMember(org, UserId.of(admin), OrganizationRole.ADMIN, EPOCH));
+            tx.insertWorkspaceMember(new WorkspaceMember(ws, UserId.of(admin), WorkspaceRole.ADMIN, EPOCH));
+            for (int i = 0; i < members; i++) {
+                User user = user(prefix + i);
+                tx.insertUser(user);
+                tx.insertOrganizationMember(new OrganizationMember(org, user.id(), OrganizationRole.MEMBER, EPOCH));
+                tx.insertWorkspaceMember(new WorkspaceMember(ws, user.id(), WorkspaceRole.USER, EPOCH));
+            }
+            return null;
+        });
+    }
+
     private static User user(String name) {
         return new User(UserId.of(name), Email.of(name + "@example.com"), UserStatus.VALIDATED, false);
     }
 
-    // ---- the hand-written baseline -------------------------------------------------------------
+    // ---- the hand-written floor and references ----------------------------------------------------
 
-    /** One plain JDBC connection, in auto-commit mode, with the store's connection settings. */
-    @State(Scope.Benchmark)
-    public static class HandWritten {
-        Connection connection;
+    /** A plain JDBC connection with the store's connection settings, for {@link HandWrittenJdbc}. */
+    abstract static class ByHand {
+        HandWrittenJdbc jdbc;
         String target;
 
-        @Setup(Level.Trial)
-        public void open(World world) throws SQLException {
-            connection = world.connectionSettings().createConnection(world.url());
+        void open(World world, HandWrittenJdbc.Preparation preparation, boolean withEvent) throws SQLException {
+            jdbc = new HandWrittenJdbc(world.connectionSettings().createConnection(world.url()),
+                    HandWrittenJdbc.Database.SQLITE, preparation, withEvent);
             target = world.target;
-            if (removeWorkspaceMember(connection, ADMIN, WORKSPACE, target) != OK
-                    || addWorkspaceMember(connection, ADMIN, WORKSPACE, target) != OK
-                    || libraryStatementsByHand(connection, ADMIN, WORKSPACE, target) != 14) {
-                throw new IllegalStateException("the hand-written removal refused in the benchmark's world");
+            if (jdbc.removeWorkspaceMember(ADMIN, WORKSPACE, target, "") != HandWrittenJdbc.OK
+                    || jdbc.addWorkspaceMember(ADMIN, WORKSPACE, target) != HandWrittenJdbc.OK
+                    || jdbc.checkRemoval(ADMIN, WORKSPACE, target) != HandWrittenJdbc.OK
+                    || jdbc.checkRemovalInOneStatement(ADMIN, WORKSPACE, target) != HandWrittenJdbc.OK
+                    || jdbc.firstPage(ADMIN, WORKSPACE, PageRequest.DEFAULT_LIMIT).size() != PageRequest.DEFAULT_LIMIT + 1
+                    || jdbc.libraryStatements(ORGANIZATION, ADMIN, WORKSPACE, target) != 14) {
+                throw new IllegalStateException("the hand-written code refused in the benchmark's world");
             }
         }
 
         @TearDown(Level.Trial)
         public void close() throws SQLException {
-            connection.close();
+            jdbc.close();
         }
     }
 
-    static final int OK = 0;
-    static final int REFUSED = 1;
-
-    /*
-     * The minimal correct removal by hand: one statement per fact it must know. The actor's row is
-     * joined with the workspace and its two memberships (validated? instance admin? organization
-     * and workspace role? custom workspace?); the target's with its user and organization rows
-     * (is it there? does it outrank the actor?); then the admin count, the delete and the audit row.
-     * Statements are prepared per call, as hand-written code does (nothing caches them).
-     */
-    private static final String ACTOR = "SELECT w.organization_id, w.kind, u.status, u.instance_admin, om.role, wm.role"
-            + " FROM workspaces w JOIN users u ON u.id = ?"
-            + " LEFT JOIN organization_members om ON om.organization_id = w.organization_id AND om.user_id = u.id"
-            + " LEFT JOIN workspace_members wm ON wm.workspace_id = w.id AND wm.user_id = u.id"
-            + " WHERE w.id = ?";
-    private static final String TARGET = "SELECT wm.role, om.role, u.instance_admin, u.status FROM workspace_members wm"
-            + " JOIN organization_members om ON om.organization_id = wm.organization_id AND om.user_id = wm.user_id"
-            + " JOIN users u ON u.id = wm.user_id"
-            + " WHERE wm.workspace_id = ? AND wm.user_id = ?";
-    private static final String COUNT_ADMINS = "SELECT count(*) FROM workspace_members m JOIN users u ON u.id = m.user_id"
-            + " WHERE m.workspace_id = ? AND m.role = 'ADMIN' AND u.status = 'VALIDATED'";
-    private static final String DELETE = "DELETE FROM workspace_members WHERE workspace_id = ? AND user_id = ?";
-    private static final String AUDIT = "INSERT INTO audit_trail"
-            + " (organization_id, happened_at, actor, operation, target, reason, cascade_lines)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?)";
-    private static final String CANDIDATE = "SELECT om.role, wm.role FROM organization_members om"
-            + " LEFT JOIN workspace_members wm ON wm.workspace_id = ? AND wm.user_id = om.user_id"
-            + " WHERE om.organization_id = ? AND om.user_id = ?";
-    private static final String INSERT = "INSERT INTO workspace_members"
-            + " (workspace_id, user_id, organization_id, role, joined_at) VALUES (?, ?, ?, ?, ?)";
-
-    /** The actor's standing in a workspace, or null if it may not manage the workspace's members. */
-    private record Standing(String organization, int level) {}
-
-    private static final int MEMBER = 1;
-    private static final int WORKSPACE_ADMIN = 2;
-    private static final int ORGANIZATION_ADMIN = 3;
-    private static final int INSTANCE_ADMIN = 4;
-
-    private static Standing standing(Connection c, String actor, String workspace) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(ACTOR)) {
-            ps.setString(1, actor);
-            ps.setString(2, workspace);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next() || !"VALIDATED".equals(rs.getString(3)) || !"CUSTOM".equals(rs.getString(2))) {
-                    return null;
-                }
-                int level = rs.getBoolean(4) ? INSTANCE_ADMIN
-                        : "ADMIN".equals(rs.getString(5)) ? ORGANIZATION_ADMIN
-                        : "ADMIN".equals(rs.getString(6)) ? WORKSPACE_ADMIN : 0;
-                return level >= WORKSPACE_ADMIN ? new Standing(rs.getString(1), level) : null;
-            }
+    /** The floor: every statement prepared once for the connection. */
+    @State(Scope.Benchmark)
+    public static class Floor extends ByHand {
+        @Setup(Level.Trial)
+        public void open(World world) throws SQLException {
+            open(world, HandWrittenJdbc.Preparation.ONCE, false);
         }
     }
 
-    private static void audit(Connection c, String organization, String actor, String operation, String target)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(AUDIT)) {
-            ps.setString(1, organization);
-            ps.setLong(2, System.currentTimeMillis() * 1_000_000L);
-            ps.setString(3, "user:" + actor);
-            ps.setString(4, operation);
-            ps.setString(5, target);
-            ps.setString(6, "");
-            ps.setString(7, null);
-            ps.executeUpdate();
+    /** The floor with one outbox row per change, as the change feed will add to the library. */
+    @State(Scope.Benchmark)
+    public static class FloorWithEvent extends ByHand {
+        @Setup(Level.Trial)
+        public void open(World world) throws SQLException {
+            open(world, HandWrittenJdbc.Preparation.ONCE, true);
         }
     }
 
-    static int removeWorkspaceMember(Connection c, String actor, String workspace, String user) throws SQLException {
-        execute(c, "BEGIN IMMEDIATE");
-        try {
-            Standing standing = standing(c, actor, workspace);
-            if (standing == null || actor.equals(user)) {
-                return rollback(c);
-            }
-            String role;
-            boolean usable;
-            try (PreparedStatement ps = c.prepareStatement(TARGET)) {
-                ps.setString(1, workspace);
-                ps.setString(2, user);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return rollback(c);
-                    }
-                    role = rs.getString(1);
-                    usable = "VALIDATED".equals(rs.getString(4));
-                    int level = rs.getBoolean(3) ? INSTANCE_ADMIN
-                            : "ADMIN".equals(rs.getString(2)) ? ORGANIZATION_ADMIN
-                            : "ADMIN".equals(role) ? WORKSPACE_ADMIN : MEMBER;
-                    if (level > standing.level()) {
-                        return rollback(c);
-                    }
-                }
-            }
-            int admins;
-            try (PreparedStatement ps = c.prepareStatement(COUNT_ADMINS)) {
-                ps.setString(1, workspace);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    admins = rs.getInt(1);
-                }
-            }
-            if ("ADMIN".equals(role) && usable && admins <= 1) {
-                return rollback(c);
-            }
-            try (PreparedStatement ps = c.prepareStatement(DELETE)) {
-                ps.setString(1, workspace);
-                ps.setString(2, user);
-                ps.executeUpdate();
-            }
-            audit(c, standing.organization(), actor, "REMOVE_WORKSPACE_MEMBER",
-                    "user:" + user + " in workspace:" + workspace);
-            execute(c, "COMMIT");
-            return OK;
-        } catch (SQLException | RuntimeException e) {
-            rollback(c);
-            throw e;
+    /** A reference, not the floor: every statement prepared and closed on every call. */
+    @State(Scope.Benchmark)
+    public static class PerCall extends ByHand {
+        @Setup(Level.Trial)
+        public void open(World world) throws SQLException {
+            open(world, HandWrittenJdbc.Preparation.PER_CALL, false);
         }
-    }
-
-    static int addWorkspaceMember(Connection c, String actor, String workspace, String user) throws SQLException {
-        execute(c, "BEGIN IMMEDIATE");
-        try {
-            Standing standing = standing(c, actor, workspace);
-            if (standing == null) {
-                return rollback(c);
-            }
-            try (PreparedStatement ps = c.prepareStatement(CANDIDATE)) {
-                ps.setString(1, workspace);
-                ps.setString(2, standing.organization());
-                ps.setString(3, user);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next() || rs.getString(2) != null) {
-                        return rollback(c);
-                    }
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-                ps.setString(1, workspace);
-                ps.setString(2, user);
-                ps.setString(3, standing.organization());
-                ps.setString(4, "USER");
-                ps.setLong(5, System.currentTimeMillis() * 1_000_000L);
-                ps.executeUpdate();
-            }
-            audit(c, standing.organization(), actor, "ADD_WORKSPACE_MEMBER", "user:" + user + " in workspace:" + workspace);
-            execute(c, "COMMIT");
-            return OK;
-        } catch (SQLException | RuntimeException e) {
-            rollback(c);
-            throw e;
-        }
-    }
-
-    /*
-     * The statements the library runs for the same removal and re-add (see StatementCount), sent
-     * by hand with plain JDBC: 19 statements against the baseline's 13. Comparing the three
-     * benchmarks splits the library's extra time into "more statements" and "the layers in between"
-     * (engine, JDBI, connection pool).
-     */
-    private static final String[] LIBRARY_REMOVAL = {
-        "SELECT id, email, status, instance_admin FROM users WHERE id = ?",
-        "SELECT id, organization_id, name, kind, created_at FROM workspaces WHERE id = ?",
-        "SELECT organization_id, user_id, role, joined_at FROM organization_members WHERE organization_id = ? AND user_id = ?",
-        "SELECT workspace_id, user_id, role, joined_at FROM workspace_members WHERE workspace_id = ? AND user_id = ?",
-        "SELECT id, email, status, instance_admin FROM users WHERE id = ?",
-        "SELECT organization_id, user_id, role, joined_at FROM organization_members WHERE organization_id = ? AND user_id = ?",
-        "DELETE FROM workspace_members WHERE workspace_id = ? AND user_id = ?",
-        "INSERT INTO audit_trail (organization_id, happened_at, actor, operation, target, reason, cascade_lines, detail)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
-    };
-    private static final String[] LIBRARY_READD = {
-        LIBRARY_REMOVAL[0],
-        LIBRARY_REMOVAL[1],
-        LIBRARY_REMOVAL[2],
-        LIBRARY_REMOVAL[5],
-        LIBRARY_REMOVAL[3],
-        "INSERT INTO workspace_members (workspace_id, user_id, organization_id, role, joined_at)"
-                + " SELECT id, ?, organization_id, ?, ? FROM workspaces WHERE id = ?",
-        LIBRARY_REMOVAL[7],
-    };
-
-    static int libraryStatementsByHand(Connection c, String actor, String workspace, String user) throws SQLException {
-        String org = ORGANIZATION;
-        long now = System.currentTimeMillis() * 1_000_000L;
-        String target = "user:" + user + " in workspace:" + workspace;
-        int rows = 0;
-        execute(c, "BEGIN IMMEDIATE");
-        rows += run(c, LIBRARY_REMOVAL[0], actor);
-        rows += run(c, LIBRARY_REMOVAL[1], workspace);
-        rows += run(c, LIBRARY_REMOVAL[2], org, actor);
-        rows += run(c, LIBRARY_REMOVAL[3], workspace, user);
-        rows += run(c, LIBRARY_REMOVAL[4], user);
-        rows += run(c, LIBRARY_REMOVAL[5], org, user);
-        rows += run(c, LIBRARY_REMOVAL[6], workspace, user);
-        rows += run(c, LIBRARY_REMOVAL[7], org, now, "user:" + actor, "REMOVE_WORKSPACE_MEMBER", target, "", null,
-                "{\"type\":\"RemovedFromWorkspace\",\"workspace\":\"" + workspace + "\",\"user\":\"" + user + "\"}");
-        execute(c, "COMMIT");
-        execute(c, "BEGIN IMMEDIATE");
-        rows += run(c, LIBRARY_READD[0], actor);
-        rows += run(c, LIBRARY_READD[1], workspace);
-        rows += run(c, LIBRARY_READD[2], org, actor);
-        rows += run(c, LIBRARY_READD[3], org, user);
-        rows += run(c, LIBRARY_READD[4], workspace, user);
-        rows += run(c, LIBRARY_READD[5], user, "USER", now, workspace);
-        rows += run(c, LIBRARY_READD[6], org, now, "user:" + actor, "ADD_WORKSPACE_MEMBER", target, "", "role user",
-                "{\"type\":\"AddedToWorkspace\",\"workspace\":\"" + workspace + "\",\"user\":\"" + user
-                        + "\",\"role\":\"user\"}");
-        execute(c, "COMMIT");
-        return rows;
-    }
-
-    /** Runs one statement, reading every column of every row it returns; returns rows read or changed. */
-    private static int run(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            if (!ps.execute()) {
-                return ps.getUpdateCount();
-            }
-            int rows = 0;
-            try (ResultSet rs = ps.getResultSet()) {
-                int columns = rs.getMetaData().getColumnCount();
-                while (rs.next()) {
-                    for (int i = 1; i <= columns; i++) {
-                        rs.getObject(i);
-                    }
-                    rows++;
-                }
-            }
-            return rows;
-        }
-    }
-
-    private static void execute(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
-
-    private static int rollback(Connection c) {
-        try {
-            execute(c, "ROLLBACK");
-        } catch (SQLException ignored) {
-            // No transaction was open.
-        }
-        return REFUSED;
     }
 
     // ---- the library -------------------------------------------------------------------------
@@ -504,30 +291,62 @@ public class JdbiBenchmark {
 
     // ---- benchmarks ---------------------------------------------------------------------------
 
-    /** The baseline: remove the member by hand with plain JDBC, then re-add it. Two commits. */
+    /** The floor: remove the member by hand, statements prepared once, then re-add it. Two commits, 12 statements. */
     @Benchmark
-    public int handWrittenJdbcRemoval(HandWritten h) throws SQLException {
-        return removeWorkspaceMember(h.connection, ADMIN, WORKSPACE, h.target)
-                + addWorkspaceMember(h.connection, ADMIN, WORKSPACE, h.target);
+    public int floorRemoval(Floor h) throws SQLException {
+        return h.jdbc.removeWorkspaceMember(ADMIN, WORKSPACE, h.target, "")
+                + h.jdbc.addWorkspaceMember(ADMIN, WORKSPACE, h.target);
     }
 
-    /** The library's statements for the same removal and re-add, by hand with plain JDBC (not a baseline: a probe). */
+    /** The floor plus one outbox row per change. Two commits, 14 statements. */
     @Benchmark
-    public int handWrittenLibraryStatements(HandWritten h) throws SQLException {
-        return libraryStatementsByHand(h.connection, ADMIN, WORKSPACE, h.target);
+    public int floorRemovalWithEvent(FloorWithEvent h) throws SQLException {
+        return h.jdbc.removeWorkspaceMember(ADMIN, WORKSPACE, h.target, "")
+                + h.jdbc.addWorkspaceMember(ADMIN, WORKSPACE, h.target);
     }
 
-    /** The same removal and re-add through the engine (audit entries and events included). Two commits. */
+    /** A reference: the floor's statements, each prepared and closed on every call (the earlier baseline). */
+    @Benchmark
+    public int perCallRemoval(PerCall h) throws SQLException {
+        return h.jdbc.removeWorkspaceMember(ADMIN, WORKSPACE, h.target, "")
+                + h.jdbc.addWorkspaceMember(ADMIN, WORKSPACE, h.target);
+    }
+
+    /** A probe: the library's 19 statements for the same removal and re-add, by hand, prepared once. */
+    @Benchmark
+    public int libraryStatementsByHand(Floor h) throws SQLException {
+        return h.jdbc.libraryStatements(ORGANIZATION, ADMIN, WORKSPACE, h.target);
+    }
+
+    /** The same removal and re-add through the engine (audit entries and events included). Two commits, 19 statements. */
     @Benchmark
     public Outcome<WorkspaceMember> libraryRemoval(Library l) {
         l.membership.execute(l.admin, l.remove);
         return l.membership.execute(l.admin, l.reAdd);
     }
 
+    /** The floor of a dry run: the two standings (and a count for an admin target) in a read transaction. */
+    @Benchmark
+    public int floorDryRun(Floor h) throws SQLException {
+        return h.jdbc.checkRemoval(ADMIN, WORKSPACE, h.target);
+    }
+
+    /** Below the floor, for reference: the whole decision as one statement in auto-commit mode. */
+    @Benchmark
+    public int floorDryRunOneStatement(Floor h) throws SQLException {
+        return h.jdbc.checkRemovalInOneStatement(ADMIN, WORKSPACE, h.target);
+    }
+
     /** May the admin remove the member? A read transaction, no effect. */
     @Benchmark
     public Decision libraryDryRun(Library l) {
         return l.membership.check(l.admin, l.remove);
+    }
+
+    /** The floor of the first page: the actor's standing and 21 rows mapped to the API's values, in a read transaction. */
+    @Benchmark
+    public List<WorkspaceMember> floorFirstPage(Floor h) throws SQLException {
+        return h.jdbc.firstPage(ADMIN, WORKSPACE, PageRequest.DEFAULT_LIMIT);
     }
 
     /** The first page (20) of the workspace's members. */
@@ -543,5 +362,33 @@ public class JdbiBenchmark {
     @Benchmark
     public Outcome<?> libraryRemoveOrganizationUser(Library l) {
         return l.removeFromOrganizationThenRestore();
+    }
+
+    // ---- what one statement costs ----------------------------------------------------------------
+
+    /** How many primary-key reads one read transaction makes, for the cost of one statement. */
+    @State(Scope.Benchmark)
+    public static class Reads {
+        @Param({"1", "9"})
+        int reads;
+    }
+
+    /** {@code reads} primary-key reads of one user by hand (prepared once) in one read transaction. */
+    @Benchmark
+    public int floorPointReads(Floor h, Reads r) throws SQLException {
+        return h.jdbc.pointReads(ADMIN, r.reads);
+    }
+
+    /** The same reads through the store's SPI ({@code StoreTransaction.user}) in one {@code read}. */
+    @Benchmark
+    public int libraryPointReads(Library l, Reads r) {
+        UserId alice = UserId.of(ADMIN);
+        return l.store.read(tx -> {
+            int found = 0;
+            for (int i = 0; i < r.reads; i++) {
+                found += tx.user(alice).isPresent() ? 1 : 0;
+            }
+            return found;
+        });
     }
 }

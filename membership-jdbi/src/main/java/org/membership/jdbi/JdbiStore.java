@@ -244,6 +244,10 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
         // Statements are plain SQL with positional parameters: no templating to apply.
         this.jdbi.getConfig(org.jdbi.v3.core.statement.SqlStatements.class)
                 .setTemplateEngine(org.jdbi.v3.core.statement.TemplateEngine.NOP);
+        if (dialect == Dialect.SQLITE) {
+            // sqlite-jdbc prepares every statement anew; keep each connection's (PreparedStatementCache).
+            this.jdbi.setStatementBuilderFactory(new PreparedStatementCache());
+        }
         this.dialect = dialect;
         this.sql = new Statements(dialect, options.tablePrefix());
         this.ownPool = ownPool;
