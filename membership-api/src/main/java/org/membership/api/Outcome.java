@@ -2,15 +2,18 @@ package org.membership.api;
 
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * What a command did: {@link Success} with its result, or {@link Refused} with the reason nothing
- * changed. Business rules never throw.
+ * changed. Business rules never throw. {@link Decision}, a dry run's answer, has the same shape.
  *
  * <pre>{@code
  * Outcome<WorkspaceMember> outcome = membership.execute(actor, command);
- * if (outcome instanceof Outcome.Success<WorkspaceMember> s) { ... s.value() ... }
- * else if (outcome instanceof Outcome.Refused<WorkspaceMember> r) { ... r.why().status() ... }
+ * Response response = outcome.fold(
+ *         member -> Response.ok(member),
+ *         refusal -> Response.problem(refusal.status(), refusal.toProblemDetails()));
+ * WorkspaceMember member = outcome.orElseThrow();          // or RefusedException, carrying the refusal
  * }</pre>
  *
  * <p>Immutable and thread-safe.
@@ -20,9 +23,6 @@ import java.util.Optional;
 public sealed interface Outcome<R> {
     /** @return whether the command succeeded */
     boolean succeeded();
-
-    /** @return the result, if the command succeeded */
-    Optional<R> result();
 
     /** @return the refusal, if the command was refused (the same accessor as {@link Decision#refusal()}) */
     Optional<Refusal> refusal();
@@ -36,9 +36,43 @@ public sealed interface Outcome<R> {
     Optional<FeedPosition> position();
 
     /**
+     * @return the result, if the command succeeded
+     * @throws RefusedException carrying the refusal, if it was refused
+     */
+    R orElseThrow();
+
+    /**
+     * @param exception makes the exception to throw from the refusal
+     * @param <X> the exception's type
+     * @return the result, if the command succeeded
+     * @throws X if it was refused
+     * @throws NullPointerException if exception is null, or makes null
+     */
+    <X extends Throwable> R orElseThrow(Function<? super Refusal, ? extends X> exception) throws X;
+
+    /**
+     * @param mapper turns the result into another value
+     * @param <T> that value's type
+     * @return a success with the mapped value and the same position, or this refusal
+     * @throws NullPointerException if mapper is null, or maps to null
+     */
+    <T> Outcome<T> map(Function<? super R, ? extends T> mapper);
+
+    /**
+     * Answers both cases at once.
+     *
+     * @param onSuccess what a success becomes
+     * @param onRefusal what a refusal becomes
+     * @param <T> what both become
+     * @return the value of the function for this outcome's case
+     * @throws NullPointerException if a function is null
+     */
+    <T> T fold(Function<? super R, ? extends T> onSuccess, Function<? super Refusal, ? extends T> onRefusal);
+
+    /**
      * The command was carried out and committed.
      *
-     * @param value its result
+     * @param value its result: the one success accessor
      * @param position the feed position of the change's last event, if it changed anything
      * @param <R> the result type
      */
@@ -65,13 +99,30 @@ public sealed interface Outcome<R> {
         }
 
         @Override
-        public Optional<R> result() {
-            return Optional.of(value);
+        public Optional<Refusal> refusal() {
+            return Optional.empty();
         }
 
         @Override
-        public Optional<Refusal> refusal() {
-            return Optional.empty();
+        public R orElseThrow() {
+            return value;
+        }
+
+        @Override
+        public <X extends Throwable> R orElseThrow(Function<? super Refusal, ? extends X> exception) {
+            Objects.requireNonNull(exception, "exception");
+            return value;
+        }
+
+        @Override
+        public <T> Outcome<T> map(Function<? super R, ? extends T> mapper) {
+            return new Success<>(mapper.apply(value), position);
+        }
+
+        @Override
+        public <T> T fold(Function<? super R, ? extends T> onSuccess, Function<? super Refusal, ? extends T> onRefusal) {
+            Objects.requireNonNull(onRefusal, "onRefusal");
+            return onSuccess.apply(value);
         }
     }
 
@@ -93,11 +144,6 @@ public sealed interface Outcome<R> {
         }
 
         @Override
-        public Optional<R> result() {
-            return Optional.empty();
-        }
-
-        @Override
         public Optional<Refusal> refusal() {
             return Optional.of(why);
         }
@@ -105,6 +151,28 @@ public sealed interface Outcome<R> {
         @Override
         public Optional<FeedPosition> position() {
             return Optional.empty();
+        }
+
+        @Override
+        public R orElseThrow() {
+            throw new RefusedException(why);
+        }
+
+        @Override
+        public <X extends Throwable> R orElseThrow(Function<? super Refusal, ? extends X> exception) throws X {
+            throw Objects.requireNonNull(exception.apply(why), "exception");
+        }
+
+        @Override
+        public <T> Outcome<T> map(Function<? super R, ? extends T> mapper) {
+            Objects.requireNonNull(mapper, "mapper");
+            return new Refused<>(why);
+        }
+
+        @Override
+        public <T> T fold(Function<? super R, ? extends T> onSuccess, Function<? super Refusal, ? extends T> onRefusal) {
+            Objects.requireNonNull(onSuccess, "onSuccess");
+            return onRefusal.apply(why);
         }
     }
 }

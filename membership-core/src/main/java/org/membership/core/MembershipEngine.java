@@ -131,7 +131,7 @@ public final class MembershipEngine implements Membership {
         Instant now = clock.instant();
         return store.read(tx -> {
             Plan<?> plan = planner.plan(tx, actor, command, now);
-            return plan.refusal().map(Decision::deny).orElseGet(Decision::allow);
+            return plan.refusal().map(Decision::refuse).orElseGet(Decision::allow);
         });
     }
 

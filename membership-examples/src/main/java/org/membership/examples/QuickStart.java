@@ -70,7 +70,7 @@ public final class QuickStart {
     }
 
     private static <R> R ok(Outcome<R> outcome) {
-        return outcome.result().orElseThrow(() -> new IllegalStateException(outcome.refusal().orElseThrow().message()));
+        return outcome.orElseThrow(refusal -> new IllegalStateException(outcome.refusal().orElseThrow().message()));
     }
 
     private static void show(String what, Outcome<?> outcome) {
@@ -78,7 +78,7 @@ public final class QuickStart {
         if (outcome instanceof Outcome.Refused<?> refused) {
             System.out.println("  -> " + refused.why().status() + " " + refused.why().toProblemDetails().toJson());
         } else {
-            System.out.println("  -> ok: " + outcome.result().orElseThrow());
+            System.out.println("  -> ok: " + outcome.orElseThrow());
         }
     }
 }

@@ -28,13 +28,13 @@ final class InMemoryFixtureTest {
     @Test
     void build_createsDeclaredMembers() {
         var page = f.membership().execute(f.actor("alice"),
-                new Command.ListWorkspaceMembers(f.workspace("research"), PageRequest.first())).result().orElseThrow();
+                new Command.ListWorkspaceMembers(f.workspace("research"), PageRequest.first())).orElseThrow();
         assertEquals(List.of("alice", "bob"), page.items().stream().map(m -> m.user().value()).toList());
         var defaults = f.membership().execute(f.actor("bob"),
-                new Command.ListWorkspaceMembers(f.workspace("acme"), PageRequest.first())).result().orElseThrow();
+                new Command.ListWorkspaceMembers(f.workspace("acme"), PageRequest.first())).orElseThrow();
         assertEquals(List.of("alice", "bob", "erin"), defaults.items().stream().map(m -> m.user().value()).toList());
         var invitations = f.membership().execute(f.actor("alice"),
-                new Command.ListInvitations(f.organization("acme"), PageRequest.first())).result().orElseThrow();
+                new Command.ListInvitations(f.organization("acme"), PageRequest.first())).orElseThrow();
         assertEquals("carol@example.com", invitations.items().get(0).email().value());
         assertTrue(f.events().isEmpty(), "building publishes nothing the test sees");
     }
@@ -43,7 +43,7 @@ final class InMemoryFixtureTest {
     void remove_byWorkspaceAdmin_removesAndPublishes() {
         var outcome = f.membership().execute(f.actor("alice"),
                 new Command.RemoveWorkspaceMember(f.workspace("research"), f.user("bob"), "left"));
-        WorkspaceMember removed = outcome.result().orElseThrow();
+        WorkspaceMember removed = outcome.orElseThrow();
         assertEquals(f.user("bob"), removed.user());
         assertEquals(List.of(new MembershipEvent.WorkspaceMemberRemoved(f.organization("acme"),
                 f.workspace("research"), f.user("bob"), f.clock().instant())), f.events());

@@ -28,7 +28,7 @@ final class ListMembershipsTest {
     @Test
     void listMemberships_listsOrganizationsAndCustomWorkspaces_defaultWorkspacesImplied() {
         Memberships bob = f.membership().execute(Actor.instanceKey("ops"), new Command.ListMemberships(f.user("bob")))
-                .result().orElseThrow();
+                .orElseThrow();
 
         assertEquals(List.of(f.organization("acme"), f.organization("globex")),
                 bob.organizations().stream().map(m -> m.organization()).toList());
@@ -42,11 +42,10 @@ final class ListMembershipsTest {
     @Test
     void listMemberships_afterRemovalByEmail_dropsTheOrganizationAndItsWorkspaces() {
         f.membership().execute(f.actor("alice"),
-                new Command.RemoveOrganizationUser(f.organization("acme"), Fixture.email("bob"), "left")).result()
-                .orElseThrow();
+                new Command.RemoveOrganizationUser(f.organization("acme"), Fixture.email("bob"), "left")).orElseThrow();
 
         Memberships bob = f.membership().execute(f.actor("bob"), new Command.ListMemberships(f.user("bob")))
-                .result().orElseThrow();
+                .orElseThrow();
 
         assertEquals(List.of(), bob.workspaces());
         assertEquals(List.of(f.organization("globex")), bob.organizations().stream().map(m -> m.organization()).toList());
@@ -73,7 +72,7 @@ final class ListMembershipsTest {
                 .build();
 
         Memberships seenByAlice = open.membership().execute(open.actor("alice"),
-                new Command.ListMemberships(open.user("bob"))).result().orElseThrow();
+                new Command.ListMemberships(open.user("bob"))).orElseThrow();
         assertEquals(List.of(open.organization("acme")),
                 seenByAlice.organizations().stream().map(m -> m.organization()).toList());
         assertEquals(List.of(open.workspace("research")),

@@ -84,7 +84,7 @@ final class CommandCoverageTest {
                 assertEquals(predicted.refusal(), outcome.refusal().map(r -> r.reason()),
                         () -> actor.describe() + " " + sample + ": the model predicted " + predicted + ", the library answered " + outcome);
                 if (outcome.succeeded()) {
-                    assertEquals(predicted.value().orElseThrow(), comparable(outcome.result().orElseThrow()),
+                    assertEquals(predicted.value().orElseThrow(), comparable(outcome.orElseThrow()),
                             () -> actor.describe() + " " + sample);
                 }
             }

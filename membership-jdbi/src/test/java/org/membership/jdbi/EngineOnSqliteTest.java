@@ -52,7 +52,7 @@ final class EngineOnSqliteTest {
     void removeWorkspaceMember_deletesTheRowAndAudits() {
         var outcome = f.membership().execute(f.actor("alice"),
                 new Command.RemoveWorkspaceMember(f.workspace("research"), f.user("bob"), "left the project"));
-        assertTrue(outcome.result().isPresent(), outcome.toString());
+        assertTrue(outcome.succeeded(), outcome.toString());
         assertEquals(List.of("alice"), rows("SELECT user_id FROM workspace_members WHERE workspace_id = ?",
                 f.workspace("research").value()));
         assertEquals(java.util.stream.Stream.of(f.workspace("design").value(), f.workspace("labs").value()).sorted()
@@ -71,7 +71,7 @@ final class EngineOnSqliteTest {
     void removeOrganizationUser_member_cascadesInOneTransactionAndOnlyInThatOrganization() {
         var outcome = f.membership().execute(f.organizationKey("acme"),
                 new Command.RemoveOrganizationUser(f.organization("acme"), Email.of(" BOB@Example.COM "), "offboarded"));
-        OrganizationUserRemoval removal = outcome.result().orElseThrow();
+        OrganizationUserRemoval removal = outcome.orElseThrow();
         assertEquals(List.of(f.workspace("design"), f.workspace("research")).stream().sorted().toList(),
                 removal.removedFromWorkspaces());
         assertEquals(List.of(f.organization("globex").value()),
@@ -92,7 +92,7 @@ final class EngineOnSqliteTest {
     void removeOrganizationUser_pendingInvitationOnly_revokesIt() {
         var outcome = f.membership().execute(f.organizationKey("acme"),
                 new Command.RemoveOrganizationUser(f.organization("acme"), Email.of("Carol@example.com"), ""));
-        assertTrue(outcome.result().orElseThrow().revokedInvitation().isPresent());
+        assertTrue(outcome.orElseThrow().revokedInvitation().isPresent());
         assertEquals(List.of("REVOKED"), rows("SELECT status FROM invitations WHERE id = ?",
                 f.invitation("carol@example.com").value()));
         var again = f.membership().execute(f.organizationKey("acme"),

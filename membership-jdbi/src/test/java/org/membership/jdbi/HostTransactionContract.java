@@ -238,8 +238,7 @@ abstract class HostTransactionContract {
                 assertEquals(Optional.of(Reason.LAST_ADMIN), outcomes.stream().filter(o -> !o.succeeded()).findFirst()
                         .orElseThrow().refusal().map(r -> r.reason()), () -> "trial " + i + ": " + outcomes);
                 List<WorkspaceMember> admins = t.membership().execute(t.organizationKey("org" + i),
-                        new Command.ListWorkspaceMembers(t.workspace("ws" + i), PageRequest.first(10))).result()
-                        .orElseThrow().items().stream().filter(m -> m.role() == WorkspaceRole.ADMIN).toList();
+                        new Command.ListWorkspaceMembers(t.workspace("ws" + i), PageRequest.first(10))).orElseThrow().items().stream().filter(m -> m.role() == WorkspaceRole.ADMIN).toList();
                 assertEquals(1, admins.size(), () -> "trial " + i + ": one admin stays: " + admins);
             }
             System.out.println(getClass().getSimpleName() + ": hosts reran " + reruns + " transactions over " + TRIALS

@@ -128,14 +128,14 @@ abstract class InvitationExpiryContract {
 
     private Invitation invite(String admin, String organization, String email) {
         return f.membership().execute(f.actor(admin), new Command.InviteToOrganization(f.organization(organization),
-                Email.of(email), OrganizationRole.MEMBER)).result()
-                .orElseThrow(() -> new AssertionError("inviting " + email + " was refused"));
+                Email.of(email), OrganizationRole.MEMBER))
+                .orElseThrow(refusal -> new AssertionError("inviting " + email + " was refused"));
     }
 
     private List<Invitation> listed(String organization) {
         Page<Invitation> page = f.membership().execute(f.actor(organization.equals("acme") ? "alice" : "gus"),
                 new Command.ListInvitations(f.organization(organization), PageRequest.first(PageRequest.MAX_LIMIT)))
-                .result().orElseThrow();
+                .orElseThrow();
         assertFalse(page.hasMore());
         return page.items();
     }

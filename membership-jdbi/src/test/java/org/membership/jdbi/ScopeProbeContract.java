@@ -164,9 +164,9 @@ abstract class ScopeProbeContract {
                 }
                 assertFalse(acmesOwn.isDone(), "acme's own admin waits for acme's lock");
             }
-            assertTrue(acmesOwn.get(WAIT_SECONDS, TimeUnit.SECONDS).result().isPresent(), "and then removes bob");
+            assertTrue(acmesOwn.get(WAIT_SECONDS, TimeUnit.SECONDS).succeeded(), "and then removes bob");
             assertTrue(f.membership().execute(f.actor("alice"), new Command.AddWorkspaceMember(f.workspace("research"),
-                    f.user("bob"), WorkspaceRole.USER)).result().isPresent());
+                    f.user("bob"), WorkspaceRole.USER)).succeeded());
         }
         assertEquals(Optional.empty(), store.read(tx -> tx.workspaceMember(f.workspace("research"), f.user("gina"))));
         assertTrue(store.read(tx -> tx.pendingInvitation(f.organization("acme"), Email.of("eve@example.com"))).isEmpty());

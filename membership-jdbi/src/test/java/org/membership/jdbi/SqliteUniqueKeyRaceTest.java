@@ -51,10 +51,10 @@ final class SqliteUniqueKeyRaceTest {
         try (JdbiStore first = JdbiStore.sqlite(file); JdbiStore second = JdbiStore.sqlite(file)) {
             Membership one = engine(first);
             Membership other = engine(second);
-            assertTrue(one.execute(ROOT, new Command.RegisterUser(ANN)).result().isPresent());
-            Organization a = one.execute(ROOT, new Command.CreateOrganization("A", ANN.id())).result().orElseThrow();
+            assertTrue(one.execute(ROOT, new Command.RegisterUser(ANN)).succeeded());
+            Organization a = one.execute(ROOT, new Command.CreateOrganization("A", ANN.id())).orElseThrow();
             // the other writer's counter also starts at 1: its first run collides with organization 1
-            Organization b = other.execute(ROOT, new Command.CreateOrganization("B", ANN.id())).result().orElseThrow();
+            Organization b = other.execute(ROOT, new Command.CreateOrganization("B", ANN.id())).orElseThrow();
             assertEquals("1", a.id().value());
             assertTrue(!b.id().equals(a.id()) && !b.defaultWorkspace().equals(a.defaultWorkspace()), b.toString());
             assertEquals(Optional.of(b), first.read(tx -> tx.organization(b.id())));

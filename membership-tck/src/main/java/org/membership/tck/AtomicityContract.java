@@ -454,7 +454,7 @@ public abstract class AtomicityContract {
     }
 
     private static <R> R succeeded(Outcome<R> outcome) {
-        return outcome.result().orElseThrow(() -> new AssertionError("expected success, got " + outcome));
+        return outcome.orElseThrow(refusal -> new AssertionError("expected success, got " + outcome));
     }
 
     private static List<String> memberIds(Fixture f, String workspace) {

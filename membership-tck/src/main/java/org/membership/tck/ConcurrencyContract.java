@@ -508,7 +508,7 @@ public abstract class ConcurrencyContract {
     }
 
     private static <R> R succeeded(Outcome<R> outcome, int trial) {
-        return outcome.result().orElseThrow(() -> new AssertionError("trial " + trial + ": expected success, got " + outcome));
+        return outcome.orElseThrow(refusal -> new AssertionError("trial " + trial + ": expected success, got " + outcome));
     }
 
     // ---- reading the state back ----------------------------------------------------------------------

@@ -701,7 +701,7 @@ public abstract class DocumentedApisContract {
 
     private static <R> R succeeded(Outcome<R> outcome) {
         assertTrue(outcome.succeeded(), () -> "expected success, got " + outcome);
-        return outcome.result().orElseThrow();
+        return outcome.orElseThrow();
     }
 
     /** Asserts the refusal's reason and status, and its problem-details document; returns it. */

@@ -336,7 +336,7 @@ public final class Fixture {
 
         private <R> R run(Actor actor, Command<R> command) {
             Outcome<R> outcome = membership.execute(actor, command);
-            return outcome.result().orElseThrow(() -> new IllegalStateException(
+            return outcome.orElseThrow(refusal -> new IllegalStateException(
                     "fixture step " + command + " was refused: " + outcome.refusal().orElseThrow().message()));
         }
 

@@ -267,7 +267,7 @@ public abstract class ModelBasedContract {
                         OrganizationRole role = random.nextInt(3) == 0 ? OrganizationRole.ADMIN : OrganizationRole.MEMBER;
                         Outcome<?> sent = step(ROOT_KEY, new Command.InviteToOrganization(org, emailOf(name), role));
                         if (sent.succeeded()) {
-                            Invitation invitation = (Invitation) sent.result().orElseThrow();
+                            Invitation invitation = (Invitation) sent.orElseThrow();
                             step(actor(name), new Command.AcceptInvitation(invitation.id()));
                         }
                     }
@@ -573,7 +573,7 @@ public abstract class ModelBasedContract {
             if (outcome instanceof Outcome.Refused<?> r) {
                 return "refused " + r.why().reason();
             }
-            Object value = outcome.result().orElseThrow();
+            Object value = outcome.orElseThrow();
             return "success " + (value instanceof Page<?> p ? p.items() : value);
         }
 
@@ -593,7 +593,7 @@ public abstract class ModelBasedContract {
             if (!outcome.succeeded()) {
                 throw failure("expected " + predicted + " but the library answered " + describe(outcome), null);
             }
-            Object value = outcome.result().orElseThrow();
+            Object value = outcome.orElseThrow();
             Object comparable = value instanceof Page<?> page ? page.items() : value;
             if (comparable instanceof List<?> items && !items.isEmpty() && items.get(0) instanceof AuditEntry) {
                 comparable = items.stream().map(e -> (AuditEntry) e)
@@ -677,7 +677,7 @@ public abstract class ModelBasedContract {
                 UserId user = UserId.of(name);
                 Outcome<Memberships> read = engine.execute(ROOT_KEY, new Command.ListMemberships(user));
                 Object expected = model.users.containsKey(user) ? model.membershipsOf(user) : Reason.USER_NOT_FOUND;
-                Object actual = read.result().isPresent() ? read.result().get() : read.refusal().orElseThrow().reason();
+                Object actual = read.fold(value -> value, Refusal::reason);
                 compare("memberships of " + name, expected, actual);
             }
         }
@@ -717,7 +717,7 @@ public abstract class ModelBasedContract {
                     throw failure("an instance key could not read " + command.apply(request) + ": "
                             + describe(outcome), null);
                 }
-                Page<T> page = outcome.result().orElseThrow();
+                Page<T> page = outcome.orElseThrow();
                 all.addAll(page.items());
                 if (page.items().size() > limit || (page.hasMore() && page.items().size() != limit)
                         || !page.firstId().equals(page.items().stream().findFirst().map(key))
@@ -742,7 +742,7 @@ public abstract class ModelBasedContract {
             int pivot = random.nextInt(all.size());
             int limit = 1 + random.nextInt(3);
             Command<Page<T>> before = command.apply(PageRequest.before(key.apply(all.get(pivot)), limit));
-            Page<T> page = engine.execute(ROOT_KEY, before).result().orElse(null);
+            Page<T> page = engine.execute(ROOT_KEY, before).fold(p -> p, refusal -> null);
             List<T> expected = all.subList(Math.max(0, pivot - limit), pivot);
             if (page == null || !page.items().equals(expected) || page.hasMore() != (pivot > limit)) {
                 throw failure(before + " answered " + page + " but the items before it are " + expected

@@ -319,7 +319,7 @@ public abstract class RulesContract {
                         Outcome<WorkspaceMember> now = w.membership().execute(OBSERVER,
                                 new Command.GetWorkspaceMember(ws, w.user(target)));
                         if (demoteTo.isPresent()) {
-                            assertEquals(demoteTo.get(), now.result().orElseThrow().role());
+                            assertEquals(demoteTo.get(), now.orElseThrow().role());
                         } else {
                             assertEquals(Optional.of(Refusal.of(Reason.MEMBER_NOT_FOUND)), now.refusal());
                         }
@@ -346,7 +346,7 @@ public abstract class RulesContract {
                         assertEquals(before, w.snapshot());
                     } else {
                         assertEquals(w.user(target),
-                                outcome.result().orElseThrow().removedMember().orElseThrow().user());
+                                outcome.orElseThrow().removedMember().orElseThrow().user());
                         assertTrue(memberships(w, target).organizations().isEmpty());
                     }
                 });
@@ -683,7 +683,7 @@ public abstract class RulesContract {
                 }
             }
             List<WorkspaceMember> left = w.membership().execute(OBSERVER,
-                    new Command.ListWorkspaceMembers(ws, PageRequest.first())).result().orElseThrow().items();
+                    new Command.ListWorkspaceMembers(ws, PageRequest.first())).orElseThrow().items();
             assertEquals(1, left.stream().filter(m -> m.role() == ADMIN).count(), left::toString);
         });
     }
@@ -880,7 +880,7 @@ public abstract class RulesContract {
             o.workspaces().forEach(x -> scopes.add(x.name()));
             for (String scope : scopes) {
                 List<WorkspaceMember> members = w.membership().execute(OBSERVER, new Command.ListWorkspaceMembers(
-                        w.workspace(scope), PageRequest.first(PageRequest.MAX_LIMIT))).result().orElseThrow().items();
+                        w.workspace(scope), PageRequest.first(PageRequest.MAX_LIMIT))).orElseThrow().items();
                 boolean usable = members.stream().anyMatch(m -> m.role() == ADMIN && w.fixture().store()
                         .read(tx -> tx.user(m.user())).map(u -> u.status() == UserStatus.VALIDATED).orElse(false));
                 if (usable) {
@@ -967,7 +967,7 @@ public abstract class RulesContract {
                     UserId target = w.user(name);
                     Outcome<WorkspaceMember> removed = w.membership().execute(actor,
                             new Command.RemoveWorkspaceMember(ws, target, "gone"));
-                    assertEquals(role, removed.result().orElseThrow().role());
+                    assertEquals(role, removed.orElseThrow().role());
                     World.State afterRemoval = w.snapshot();
                     assertEquals(Optional.of(Refusal.of(Reason.MEMBER_NOT_FOUND)), w.membership().execute(actor,
                             new Command.RemoveWorkspaceMember(ws, target, "gone")).refusal(), "the same call again");
@@ -978,9 +978,9 @@ public abstract class RulesContract {
 
                     Outcome<WorkspaceMember> readded = w.membership().execute(actor,
                             new Command.AddWorkspaceMember(ws, target, again));
-                    assertEquals(again, readded.result().orElseThrow().role());
+                    assertEquals(again, readded.orElseThrow().role());
                     assertEquals(again, w.membership().execute(OBSERVER, new Command.GetWorkspaceMember(ws, target))
-                            .result().orElseThrow().role());
+                            .orElseThrow().role());
                     assertEquals(List.of(MembershipEvent.WorkspaceMemberRemoved.class, MembershipEvent.WorkspaceMemberAdded.class),
                             w.events().stream().map(Object::getClass).toList());
                 });
@@ -1004,7 +1004,7 @@ public abstract class RulesContract {
                             .refusal());
                     assertEquals(before, w.snapshot());
                     OrganizationUserRemoval removal = w.membership().execute(key, new Command.RemoveOrganizationUser(
-                            w.organization("acme"), Email.of(spellings.get(2)), "")).result().orElseThrow();
+                            w.organization("acme"), Email.of(spellings.get(2)), "")).orElseThrow();
                     assertEquals(Optional.empty(), removal.removedMember());
                     assertEquals(w.invitation(spellings.get(0)), removal.revokedInvitation().orElseThrow().id());
                     assertEquals(List.of(), invitations(w, "acme"));
@@ -1074,7 +1074,7 @@ public abstract class RulesContract {
                     };
                     assertEquals(expected, outcome.refusal().map(Refusal::reason), () -> acceptance + " after " + w.fixture().clock().instant());
                     if (outcome.succeeded()) {
-                        assertEquals(invite._2, outcome.result().get().role());
+                        assertEquals(invite._2, outcome.orElseThrow().role());
                         assertTrue(memberships(w, "invitee").organizations().stream()
                                 .anyMatch(m -> m.organization().equals(w.organization("acme")) && m.role() == invite._2));
                         assertEquals(List.of(), invitations(w, "acme"));
@@ -1103,7 +1103,7 @@ public abstract class RulesContract {
                             new Command.RemoveOrganizationUser(w.organization("acme"), Email.of(caseFlipped(email)), "x"));
                     switch (kind) {
                         case 0 -> {
-                            OrganizationUserRemoval r = outcome.result().orElseThrow();
+                            OrganizationUserRemoval r = outcome.orElseThrow();
                             assertEquals(w.user("ann"), r.removedMember().orElseThrow().user());
                             assertEquals(ws.stream().map(s -> w.workspace(s.name())).sorted().toList(),
                                     r.removedFromWorkspaces().stream().sorted().toList());
@@ -1115,7 +1115,7 @@ public abstract class RulesContract {
                                     w.fixture().clock().instant())), w.events());
                         }
                         case 1 -> {
-                            Invitation revoked = outcome.result().orElseThrow().revokedInvitation().orElseThrow();
+                            Invitation revoked = outcome.orElseThrow().revokedInvitation().orElseThrow();
                             assertEquals(Email.of("ann@example.com"), revoked.email());
                             assertEquals(List.of(), invitations(w, "acme"));
                             assertEquals(List.of(new MembershipEvent.InvitationRevoked(revoked,
@@ -1203,7 +1203,7 @@ public abstract class RulesContract {
             case INVITE_TO_ORGANIZATION -> List.of(MembershipEvent.InvitationSent.class);
             case ACCEPT_INVITATION -> List.of(MembershipEvent.InvitationAccepted.class);
             case REVOKE_INVITATION -> List.of(MembershipEvent.InvitationRevoked.class);
-            case REMOVE_ORGANIZATION_USER -> ((OrganizationUserRemoval) outcome.result().orElseThrow()).removedMember().isPresent()
+            case REMOVE_ORGANIZATION_USER -> ((OrganizationUserRemoval) outcome.orElseThrow()).removedMember().isPresent()
                     ? List.of(MembershipEvent.OrganizationMemberRemoved.class)
                     : List.of(MembershipEvent.InvitationRevoked.class);
             default -> List.of();
@@ -1361,14 +1361,14 @@ public abstract class RulesContract {
             World w = World.build(twoOrganizations(), newStore(), MembershipRules.defaults());
             Actor key = Actor.organizationKey(w.organization("acme"), "key");
             assertEquals(name, w.membership().execute(key, new Command.CreateWorkspace(w.organization("acme"), name))
-                    .result().orElseThrow().name());
+                    .orElseThrow().name());
             assertTrue(w.membership().execute(key, new Command.RemoveWorkspaceMember(w.workspace("aw"), w.user("m"),
                     reason)).succeeded());
             List<AuditEntry> trail = w.membership().execute(OBSERVER, Command.ListAuditTrail.of(w.organization("acme"),
-                    PageRequest.first(PageRequest.MAX_LIMIT))).result().orElseThrow().items();
+                    PageRequest.first(PageRequest.MAX_LIMIT))).orElseThrow().items();
             assertEquals(reason, trail.get(trail.size() - 1).reason());
             assertEquals(List.of("m", "wa"), w.membership().execute(OBSERVER, new Command.ListWorkspaceMembers(
-                    w.workspace("acme"), PageRequest.first())).result().orElseThrow().items().stream()
+                    w.workspace("acme"), PageRequest.first())).orElseThrow().items().stream()
                     .map(m -> m.user().value()).filter(u -> !u.equals("a")).toList(), "no row was dropped");
         });
     }
@@ -1383,7 +1383,7 @@ public abstract class RulesContract {
             assertTrue(w.membership().execute(key, new Command.RemoveWorkspaceMember(w.workspace("aw"), w.user("m"),
                     reason)).succeeded());
             List<AuditEntry> trail = w.membership().execute(OBSERVER, Command.ListAuditTrail.of(w.organization("acme"),
-                    PageRequest.first(PageRequest.MAX_LIMIT))).result().orElseThrow().items();
+                    PageRequest.first(PageRequest.MAX_LIMIT))).orElseThrow().items();
             assertEquals(reason, trail.get(trail.size() - 1).reason(), "the store kept every character");
         });
     }
@@ -1466,12 +1466,12 @@ public abstract class RulesContract {
     }
 
     private static Memberships memberships(World w, String user) {
-        return w.membership().execute(OBSERVER, new Command.ListMemberships(w.user(user))).result().orElseThrow();
+        return w.membership().execute(OBSERVER, new Command.ListMemberships(w.user(user))).orElseThrow();
     }
 
     private static List<Invitation> invitations(World w, String organization) {
         return w.membership().execute(OBSERVER, new Command.ListInvitations(w.organization(organization),
-                PageRequest.first(PageRequest.MAX_LIMIT))).result().orElseThrow().items();
+                PageRequest.first(PageRequest.MAX_LIMIT))).orElseThrow().items();
     }
 
     private static String caseFlipped(String text) {

@@ -192,8 +192,9 @@ public final class World {
         for (String user : users) {
             Outcome<Memberships> memberships = m.execute(OBSERVER, new Command.ListMemberships(UserId.of(user)));
             views.put("memberships of " + user, memberships);
-            memberships.result().ifPresent(ms -> ms.organizations().stream()
-                    .map(OrganizationMember::organization).forEach(organizations::add));
+            if (memberships instanceof Outcome.Success<Memberships> found) {
+                found.value().organizations().stream().map(OrganizationMember::organization).forEach(organizations::add);
+            }
         }
         for (OrganizationId org : organizations) {
             views.put("audit of " + org, all(p -> Command.ListAuditTrail.of(org, p)));
@@ -222,7 +223,7 @@ public final class World {
             if (!outcome.succeeded()) {
                 return outcome;
             }
-            Page<T> page = outcome.result().orElseThrow();
+            Page<T> page = outcome.orElseThrow();
             items.addAll(page.items());
             if (!page.hasMore() || page.lastId().isEmpty()) {
                 return List.copyOf(items);

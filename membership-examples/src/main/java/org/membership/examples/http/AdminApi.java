@@ -253,7 +253,7 @@ final class AdminApi {
         if (outcome instanceof Outcome.Refused<T> refused) {
             return DIALECT.refusal(refused.why());
         }
-        return Response.json(status, body.apply(outcome.result().orElseThrow()));
+        return Response.json(status, body.apply(outcome.orElseThrow()));
     }
 
     static Response problem(int status, String title, String detail) {

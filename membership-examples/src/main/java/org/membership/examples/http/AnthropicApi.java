@@ -116,7 +116,7 @@ final class AnthropicApi {
         if (outcome instanceof Outcome.Refused<Page<WorkspaceMember>> refused) {
             return DIALECT.refusal(refused.why());
         }
-        Page<WorkspaceMember> result = outcome.result().orElseThrow();
+        Page<WorkspaceMember> result = outcome.orElseThrow();
         List<Member> data = new ArrayList<>();
         result.items().forEach(m -> data.add(Member.of(m)));
         return Response.json(200, Json.write(new MemberPage(data, result.hasMore(), result.firstId().orElse(null),
@@ -159,7 +159,7 @@ final class AnthropicApi {
         if (outcome instanceof Outcome.Refused<WorkspaceMember> refused) {
             return DIALECT.refusal(refused.why());
         }
-        return Response.json(200, Json.write(Member.of(outcome.result().orElseThrow())));
+        return Response.json(200, Json.write(Member.of(outcome.orElseThrow())));
     }
 
     /** Anthropic's role names, exactly as its documents spell them; the library's names are not Anthropic's. */

@@ -171,7 +171,7 @@ final class DemoData {
     }
 
     private static <R> R ok(Outcome<R> outcome) {
-        return outcome.result().orElseThrow(() ->
+        return outcome.orElseThrow(refusal ->
                 new IllegalStateException("demo data refused: " + outcome.refusal().orElseThrow().message()));
     }
 

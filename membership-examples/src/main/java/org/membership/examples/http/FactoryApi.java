@@ -75,7 +75,7 @@ final class FactoryApi {
             if (outcome instanceof Outcome.Refused<Memberships> refused) {
                 return new Organization(null, refused.why());
             }
-            List<OrganizationMember> organizations = outcome.result().orElseThrow().organizations();
+            List<OrganizationMember> organizations = outcome.orElseThrow().organizations();
             if (organizations.size() == 1) {
                 return new Organization(organizations.get(0).organization(), null);
             }

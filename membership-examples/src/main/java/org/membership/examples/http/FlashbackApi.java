@@ -98,7 +98,7 @@ final class FlashbackApi {
                 refusal[0] = refused.why();
                 return Optional.empty();
             }
-            WorkspaceMember member = outcome.result().orElseThrow();
+            WorkspaceMember member = outcome.orElseThrow();
             return Optional.of(member.role());
         });
         if (grant.isEmpty()) {
