@@ -151,6 +151,17 @@ public sealed interface Command<R> {
             reason = Inputs.text("reason", reason, Inputs.MAX_REASON_LENGTH, true);
         }
 
+        /**
+         * A removal with no reason given.
+         *
+         * @param workspace the workspace
+         * @param user the member to remove
+         * @throws InvalidInputException naming the first missing field
+         */
+        public RemoveWorkspaceMember(WorkspaceId workspace, UserId user) {
+            this(workspace, user, "");
+        }
+
         @Override
         public Operation operation() {
             return Operation.REMOVE_WORKSPACE_MEMBER;
@@ -247,6 +258,16 @@ public sealed interface Command<R> {
             reason = Inputs.text("reason", reason, Inputs.MAX_REASON_LENGTH, true);
         }
 
+        /**
+         * A revocation with no reason given.
+         *
+         * @param invitation the invitation
+         * @throws InvalidInputException if the id is missing
+         */
+        public RevokeInvitation(InvitationId invitation) {
+            this(invitation, "");
+        }
+
         @Override
         public Operation operation() {
             return Operation.REVOKE_INVITATION;
@@ -288,6 +309,17 @@ public sealed interface Command<R> {
             Inputs.required("organization_id", organization);
             Inputs.required("email", email);
             reason = Inputs.text("reason", reason, Inputs.MAX_REASON_LENGTH, true);
+        }
+
+        /**
+         * A removal with no reason given.
+         *
+         * @param organization the organization
+         * @param email the user's or invitee's email, in any case
+         * @throws InvalidInputException naming the first missing field
+         */
+        public RemoveOrganizationUser(OrganizationId organization, Email email) {
+            this(organization, email, "");
         }
 
         @Override

@@ -265,7 +265,7 @@ public final class FeedBenchmarks {
                     Thread.sleep(ThreadLocalRandom.current().nextInt(2, 8));
                     Outcome<?> outcome = i % 2 == 0
                             ? f.membership().execute(f.actor("alice"),
-                                    new Command.RemoveWorkspaceMember(f.workspace("design"), f.user("bob"), ""))
+                                    new Command.RemoveWorkspaceMember(f.workspace("design"), f.user("bob")))
                             : f.membership().execute(f.actor("alice"),
                                     new Command.AddWorkspaceMember(f.workspace("design"), f.user("bob"), WorkspaceRole.USER));
                     long at = System.nanoTime();

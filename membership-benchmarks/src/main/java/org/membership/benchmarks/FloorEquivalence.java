@@ -188,7 +188,7 @@ public final class FloorEquivalence {
     }
 
     private static Command.RemoveWorkspaceMember remove(String user) {
-        return new Command.RemoveWorkspaceMember(WorkspaceId.of(JdbiBenchmark.WORKSPACE), UserId.of(user), "");
+        return new Command.RemoveWorkspaceMember(WorkspaceId.of(JdbiBenchmark.WORKSPACE), UserId.of(user));
     }
 
     private static boolean succeeds(Outcome<?> outcome) {

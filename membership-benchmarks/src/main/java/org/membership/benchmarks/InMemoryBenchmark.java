@@ -71,7 +71,7 @@ public class InMemoryBenchmark {
         admin = f.actor("alice");
         WorkspaceId workspace = f.workspace("w");
         UserId user = f.user(target);
-        remove = new Command.RemoveWorkspaceMember(workspace, user, "");
+        remove = new Command.RemoveWorkspaceMember(workspace, user);
         reAdd = new Command.AddWorkspaceMember(workspace, user, WorkspaceRole.USER);
         firstPage = new Command.ListWorkspaceMembers(workspace, PageRequest.first());
         for (int i = 0; i < members; i++) {

@@ -112,7 +112,7 @@ public final class InterleavedRatios {
             Membership membership = MembershipEngine.builder(store).build();
             Actor admin = Actor.user(UserId.of(JdbiBenchmark.ADMIN));
             WorkspaceId ws = WorkspaceId.of(JdbiBenchmark.WORKSPACE);
-            Command.RemoveWorkspaceMember remove = new Command.RemoveWorkspaceMember(ws, UserId.of(target), "");
+            Command.RemoveWorkspaceMember remove = new Command.RemoveWorkspaceMember(ws, UserId.of(target));
             Command.AddWorkspaceMember reAdd = new Command.AddWorkspaceMember(ws, UserId.of(target), WorkspaceRole.USER);
             Command.ListWorkspaceMembers page = new Command.ListWorkspaceMembers(ws, PageRequest.first());
             HandWrittenJdbc floor = byHand(copy(template, directory, "floor"), durability, HandWrittenJdbc.Preparation.ONCE, false);
@@ -199,7 +199,7 @@ public final class InterleavedRatios {
                 String target = "m" + members / 2;
                 Actor admin = Actor.user(UserId.of(JdbiBenchmark.ADMIN));
                 WorkspaceId ws = WorkspaceId.of(JdbiBenchmark.WORKSPACE);
-                Command.RemoveWorkspaceMember remove = new Command.RemoveWorkspaceMember(ws, UserId.of(target), "");
+                Command.RemoveWorkspaceMember remove = new Command.RemoveWorkspaceMember(ws, UserId.of(target));
                 Command.AddWorkspaceMember reAdd = new Command.AddWorkspaceMember(ws, UserId.of(target), WorkspaceRole.USER);
                 Command.ListWorkspaceMembers page = new Command.ListWorkspaceMembers(ws, PageRequest.first());
                 sides[i] = new Side[] {
@@ -241,7 +241,7 @@ public final class InterleavedRatios {
                 Membership membership = MembershipEngine.builder(store).build();
                 Actor admin = Actor.user(UserId.of(JdbiBenchmark.ADMIN));
                 WorkspaceId ws = WorkspaceId.of(JdbiBenchmark.WORKSPACE);
-                Command.RemoveWorkspaceMember remove = new Command.RemoveWorkspaceMember(ws, UserId.of(target), "");
+                Command.RemoveWorkspaceMember remove = new Command.RemoveWorkspaceMember(ws, UserId.of(target));
                 Command.AddWorkspaceMember reAdd = new Command.AddWorkspaceMember(ws, UserId.of(target), WorkspaceRole.USER);
                 Side libraryRemoval = new Side("libraryRemoval", () -> expect(
                         membership.execute(admin, remove) instanceof Outcome.Success

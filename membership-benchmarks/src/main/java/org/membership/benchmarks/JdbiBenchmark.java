@@ -255,11 +255,11 @@ public class JdbiBenchmark {
             admin = Actor.user(UserId.of(ADMIN));
             WorkspaceId ws = WorkspaceId.of(WORKSPACE);
             UserId target = UserId.of(world.target);
-            remove = new Command.RemoveWorkspaceMember(ws, target, "");
+            remove = new Command.RemoveWorkspaceMember(ws, target);
             reAdd = new Command.AddWorkspaceMember(ws, target, WorkspaceRole.USER);
             firstPage = new Command.ListWorkspaceMembers(ws, PageRequest.first());
             removeFromOrganization = new Command.RemoveOrganizationUser(OrganizationId.of(ORGANIZATION),
-                    Email.of(world.target + "@example.com"), "");
+                    Email.of(world.target + "@example.com"));
             organizationMember = new OrganizationMember(OrganizationId.of(ORGANIZATION), target,
                     OrganizationRole.MEMBER, EPOCH);
             workspaceMember = new WorkspaceMember(ws, target, WorkspaceRole.USER, EPOCH);

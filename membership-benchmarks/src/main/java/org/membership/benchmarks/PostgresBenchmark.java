@@ -112,7 +112,7 @@ public class PostgresBenchmark {
             store = JdbiStore.postgresql(world.schema.url());
             membership = MembershipEngine.builder(store).build();
             admin = Actor.user(UserId.of(JdbiBenchmark.ADMIN));
-            remove = new Command.RemoveWorkspaceMember(WorkspaceId.of(JdbiBenchmark.WORKSPACE), UserId.of(world.target), "");
+            remove = new Command.RemoveWorkspaceMember(WorkspaceId.of(JdbiBenchmark.WORKSPACE), UserId.of(world.target));
             reAdd = new Command.AddWorkspaceMember(WorkspaceId.of(JdbiBenchmark.WORKSPACE), UserId.of(world.target),
                     WorkspaceRole.USER);
         }

@@ -193,7 +193,7 @@ public final class PostgresThroughput {
             Actor admin = Actor.user(UserId.of(o.admin()));
             WorkspaceId ws = WorkspaceId.of(o.workspace());
             UserId user = UserId.of(member);
-            return membership.execute(admin, new Command.RemoveWorkspaceMember(ws, user, "")) instanceof Outcome.Success
+            return membership.execute(admin, new Command.RemoveWorkspaceMember(ws, user)) instanceof Outcome.Success
                     && membership.execute(admin, new Command.AddWorkspaceMember(ws, user, WorkspaceRole.USER))
                             instanceof Outcome.Success;
         };

@@ -173,7 +173,7 @@ public final class SqliteConcurrency {
                 }
                 for (long i = 0; !stop.get(); i++) {
                     UserId user = UserId.of("m" + (thread + threads * ThreadLocalRandom.current().nextInt(mine)));
-                    Command.RemoveWorkspaceMember remove = new Command.RemoveWorkspaceMember(ws, user, "");
+                    Command.RemoveWorkspaceMember remove = new Command.RemoveWorkspaceMember(ws, user);
                     long started = System.nanoTime();
                     try {
                         if (i % WRITE_EVERY == 0) {
@@ -235,7 +235,7 @@ public final class SqliteConcurrency {
         held.await();
         Actor admin = Actor.user(UserId.of(JdbiBenchmark.ADMIN));
         Command.RemoveWorkspaceMember remove = new Command.RemoveWorkspaceMember(WorkspaceId.of(JdbiBenchmark.WORKSPACE),
-                UserId.of("m1"), "");
+                UserId.of("m1"));
         // Fewer readers than cores, so that no reader waits for a core: a wait here is the store's or SQLite's.
         Latencies[] during = new Latencies[READERS];
         for (int i = 0; i < READERS; i++) {

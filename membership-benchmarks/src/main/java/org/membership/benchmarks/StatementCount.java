@@ -52,15 +52,15 @@ public final class StatementCount {
                 UserId target = UserId.of("m" + members / 2);
                 System.out.println("== " + members + " members");
                 show(counting, "dry run of a removal", () -> membership.check(admin,
-                        new Command.RemoveWorkspaceMember(ws, target, "")));
-                show(counting, "removal", () -> membership.execute(admin, new Command.RemoveWorkspaceMember(ws, target, "")));
+                        new Command.RemoveWorkspaceMember(ws, target)));
+                show(counting, "removal", () -> membership.execute(admin, new Command.RemoveWorkspaceMember(ws, target)));
                 show(counting, "re-add", () -> membership.execute(admin,
                         new Command.AddWorkspaceMember(ws, target, WorkspaceRole.USER)));
                 show(counting, "first page", () -> membership.execute(admin,
                         new Command.ListWorkspaceMembers(ws, PageRequest.first())));
                 show(counting, "remove from organization (X)", () -> membership.execute(admin,
                         new Command.RemoveOrganizationUser(OrganizationId.of(JdbiBenchmark.ORGANIZATION),
-                                Email.of("m" + members / 2 + "@example.com"), "")));
+                                Email.of("m" + members / 2 + "@example.com"))));
             }
             for (String suffix : new String[] {"", "-wal", "-shm"}) {
                 Files.deleteIfExists(Path.of(file + suffix));

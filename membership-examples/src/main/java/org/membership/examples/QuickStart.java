@@ -52,19 +52,19 @@ public final class QuickStart {
         ok(membership.execute(Actor.user(alice), new Command.AddWorkspaceMember(research.id(), bob, WorkspaceRole.DEVELOPER)));
 
         show("bob removes alice (a member removing an admin)", membership.execute(Actor.user(bob),
-                new Command.RemoveWorkspaceMember(research.id(), alice, "")));
+                new Command.RemoveWorkspaceMember(research.id(), alice)));
         show("alice removes herself", membership.execute(Actor.user(alice),
-                new Command.RemoveWorkspaceMember(research.id(), alice, "")));
+                new Command.RemoveWorkspaceMember(research.id(), alice)));
         show("dry run: may alice remove bob?", membership.check(Actor.user(alice),
-                new Command.RemoveWorkspaceMember(research.id(), bob, "")).refusal()
+                new Command.RemoveWorkspaceMember(research.id(), bob)).refusal()
                 .map(r -> (Outcome<Object>) new Outcome.Refused<>(r)).orElse(new Outcome.Success<>("allowed")));
         show("alice removes bob", membership.execute(Actor.user(alice),
                 new Command.RemoveWorkspaceMember(research.id(), bob, "left the project")));
         show("alice removes bob again", membership.execute(Actor.user(alice),
-                new Command.RemoveWorkspaceMember(research.id(), bob, "")));
+                new Command.RemoveWorkspaceMember(research.id(), bob)));
         show("an admin key removes alice, the last admin, by email", membership.execute(
                 Actor.organizationKey(acme.id(), "ops"),
-                new Command.RemoveOrganizationUser(acme.id(), Email.of("ALICE@example.com"), "")));
+                new Command.RemoveOrganizationUser(acme.id(), Email.of("ALICE@example.com"))));
         show("an admin key removes bob by email", membership.execute(Actor.organizationKey(acme.id(), "ops"),
                 new Command.RemoveOrganizationUser(acme.id(), Email.of("bob@example.com"), "offboarding")));
     }

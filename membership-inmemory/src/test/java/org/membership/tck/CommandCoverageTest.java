@@ -171,15 +171,15 @@ final class CommandCoverageTest {
             case CREATE_WORKSPACE -> new Command.CreateWorkspace(acme, "ops");
             case ADD_WORKSPACE_MEMBER -> new Command.AddWorkspaceMember(research, ann, WorkspaceRole.ADMIN);
             case CHANGE_WORKSPACE_ROLE -> new Command.ChangeWorkspaceRole(research, ann, WorkspaceRole.USER);
-            case REMOVE_WORKSPACE_MEMBER -> new Command.RemoveWorkspaceMember(research, ann, "");
+            case REMOVE_WORKSPACE_MEMBER -> new Command.RemoveWorkspaceMember(research, ann);
             case GET_WORKSPACE_MEMBER -> new Command.GetWorkspaceMember(general, ann);
             case LIST_WORKSPACE_MEMBERS -> new Command.ListWorkspaceMembers(general, PageRequest.first(PageRequest.MAX_LIMIT));
             case INVITE_TO_ORGANIZATION -> new Command.InviteToOrganization(acme, Email.of("cat@example.com"),
                     OrganizationRole.ADMIN);
             case ACCEPT_INVITATION -> new Command.AcceptInvitation(bobs);
-            case REVOKE_INVITATION -> new Command.RevokeInvitation(bobs, "");
+            case REVOKE_INVITATION -> new Command.RevokeInvitation(bobs);
             case LIST_INVITATIONS -> new Command.ListInvitations(acme, PageRequest.first(PageRequest.MAX_LIMIT));
-            case REMOVE_ORGANIZATION_USER -> new Command.RemoveOrganizationUser(acme, Email.of("Bob@Example.com"), "");
+            case REMOVE_ORGANIZATION_USER -> new Command.RemoveOrganizationUser(acme, Email.of("Bob@Example.com"));
             case LIST_MEMBERSHIPS -> new Command.ListMemberships(ann);
             case LIST_AUDIT_TRAIL -> Command.ListAuditTrail.of(acme, PageRequest.first(PageRequest.MAX_LIMIT));
         }).toList();

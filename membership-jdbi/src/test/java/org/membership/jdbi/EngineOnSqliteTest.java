@@ -61,7 +61,7 @@ final class EngineOnSqliteTest {
         assertEquals(List.of("left the project"), rows("SELECT reason FROM audit_trail WHERE organization_id = ?"
                 + " AND operation = 'REMOVE_WORKSPACE_MEMBER'", f.organization("acme").value()));
         var again = f.membership().execute(f.actor("alice"),
-                new Command.RemoveWorkspaceMember(f.workspace("research"), f.user("bob"), ""));
+                new Command.RemoveWorkspaceMember(f.workspace("research"), f.user("bob")));
         assertEquals(Reason.MEMBER_NOT_FOUND, again.refusal().orElseThrow().reason());
     }
 
@@ -91,12 +91,12 @@ final class EngineOnSqliteTest {
     @Test
     void removeOrganizationUser_pendingInvitationOnly_revokesIt() {
         var outcome = f.membership().execute(f.organizationKey("acme"),
-                new Command.RemoveOrganizationUser(f.organization("acme"), Email.of("Carol@example.com"), ""));
+                new Command.RemoveOrganizationUser(f.organization("acme"), Email.of("Carol@example.com")));
         assertTrue(outcome.orElseThrow().revokedInvitation().isPresent());
         assertEquals(List.of("REVOKED"), rows("SELECT status FROM invitations WHERE id = ?",
                 f.invitation("carol@example.com").value()));
         var again = f.membership().execute(f.organizationKey("acme"),
-                new Command.RemoveOrganizationUser(f.organization("acme"), Email.of("carol@example.com"), ""));
+                new Command.RemoveOrganizationUser(f.organization("acme"), Email.of("carol@example.com")));
         assertEquals(404, again.refusal().orElseThrow().status());
     }
 

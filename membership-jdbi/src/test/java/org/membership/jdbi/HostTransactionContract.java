@@ -118,7 +118,7 @@ abstract class HostTransactionContract {
             Outcome<WorkspaceMember> outcome = removeBob();
             heardInside.add(String.valueOf(f.events().size()));
             assertEquals(Reason.MEMBER_NOT_FOUND, f.membership().check(f.actor("alice"),
-                    new Command.RemoveWorkspaceMember(f.workspace("design"), f.user("bob"), "")).refusal().orElseThrow().reason(),
+                    new Command.RemoveWorkspaceMember(f.workspace("design"), f.user("bob"))).refusal().orElseThrow().reason(),
                     "a dry run inside the host's transaction sees the uncommitted removal");
             return outcome;
         });
@@ -216,7 +216,7 @@ abstract class HostTransactionContract {
                         for (int attempt = 1; ; attempt++) {
                             try {
                                 return hosts.inTransaction(true, connection -> t.membership().execute(t.actor(pair[0]),
-                                        new Command.RemoveWorkspaceMember(t.workspace("ws" + i), t.user(pair[1]), "")));
+                                        new Command.RemoveWorkspaceMember(t.workspace("ws" + i), t.user(pair[1]))));
                             } catch (UnableToSerializeTransactionException e) {
                                 // as a host reruns a transaction that lost a race: after a pause, for on SQLite
                                 // the winner may still be writing, and a read transaction that wants to write

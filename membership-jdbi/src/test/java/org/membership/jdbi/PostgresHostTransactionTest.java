@@ -49,7 +49,7 @@ final class PostgresHostTransactionTest extends HostTransactionContract {
     void aHostTransactionAtRepeatableRead_isRefusedClearly_andNothingIsWritten() throws Exception {
         IllegalStateException refused = assertThrows(IllegalStateException.class, () -> host.inTransaction(true,
                 Connection.TRANSACTION_REPEATABLE_READ, connection -> f.membership().execute(f.actor("alice"),
-                        new Command.RemoveWorkspaceMember(f.workspace("design"), f.user("bob"), ""))));
+                        new Command.RemoveWorkspaceMember(f.workspace("design"), f.user("bob")))));
         assertTrue(refused.getMessage().contains("repeatable read"), refused.getMessage());
         assertEquals(List.of(), f.events());
         assertTrue(store.read(tx -> tx.workspaceMember(f.workspace("design"), f.user("bob"))).isPresent());

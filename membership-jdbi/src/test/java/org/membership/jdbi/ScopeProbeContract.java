@@ -129,20 +129,20 @@ abstract class ScopeProbeContract {
         OrganizationId nowhere = OrganizationId.of("no-such-organization");
         UserId bob = f.user("bob");
         Map<String, List<Command<?>>> probes = new LinkedHashMap<>();
-        probes.put("remove from a workspace", List.of(new Command.RemoveWorkspaceMember(research, bob, ""),
-                new Command.RemoveWorkspaceMember(absent, bob, "")));
+        probes.put("remove from a workspace", List.of(new Command.RemoveWorkspaceMember(research, bob),
+                new Command.RemoveWorkspaceMember(absent, bob)));
         probes.put("add to a workspace", List.of(new Command.AddWorkspaceMember(research, f.user("gina"), WorkspaceRole.USER),
                 new Command.AddWorkspaceMember(absent, f.user("gina"), WorkspaceRole.USER)));
         probes.put("change a role", List.of(new Command.ChangeWorkspaceRole(research, bob, WorkspaceRole.ADMIN),
                 new Command.ChangeWorkspaceRole(absent, bob, WorkspaceRole.ADMIN)));
-        probes.put("remove by email", List.of(new Command.RemoveOrganizationUser(acme, Fixture.email("bob"), ""),
-                new Command.RemoveOrganizationUser(nowhere, Fixture.email("bob"), "")));
+        probes.put("remove by email", List.of(new Command.RemoveOrganizationUser(acme, Fixture.email("bob")),
+                new Command.RemoveOrganizationUser(nowhere, Fixture.email("bob"))));
         probes.put("invite", List.of(new Command.InviteToOrganization(acme, Email.of("eve@example.com"), OrganizationRole.MEMBER),
                 new Command.InviteToOrganization(nowhere, Email.of("eve@example.com"), OrganizationRole.MEMBER)));
         probes.put("create a workspace", List.of(new Command.CreateWorkspace(acme, "probe"),
                 new Command.CreateWorkspace(nowhere, "probe")));
-        probes.put("revoke an invitation", List.of(new Command.RevokeInvitation(f.invitation("dora@example.com"), ""),
-                new Command.RevokeInvitation(InvitationId.of("no-such-invitation"), "")));
+        probes.put("revoke an invitation", List.of(new Command.RevokeInvitation(f.invitation("dora@example.com")),
+                new Command.RevokeInvitation(InvitationId.of("no-such-invitation"))));
         return probes;
     }
 
@@ -152,7 +152,7 @@ abstract class ScopeProbeContract {
             Future<Outcome<?>> acmesOwn;
             try (AcmeWriter writer = new AcmeWriter()) {
                 acmesOwn = pool.submit(() -> f.membership().execute(f.actor("alice"),
-                        new Command.RemoveWorkspaceMember(f.workspace("research"), f.user("bob"), "")));
+                        new Command.RemoveWorkspaceMember(f.workspace("research"), f.user("bob"))));
                 for (Map.Entry<String, List<Command<?>>> probe : probes().entrySet()) {
                     Future<Outcome<?>> ofAcme = pool.submit(() -> f.membership().execute(prober, probe.getValue().get(0)));
                     Future<Outcome<?>> ofNothing = pool.submit(() -> f.membership().execute(prober, probe.getValue().get(1)));
@@ -182,7 +182,7 @@ abstract class ScopeProbeContract {
             tx.deleteOrganizationMember(f.organization("acme"), f.user("carl"));
         });
         Outcome<?> outcome = f.membership().execute(f.actor("carl"),
-                new Command.RemoveWorkspaceMember(f.workspace("research"), f.user("bob"), ""));
+                new Command.RemoveWorkspaceMember(f.workspace("research"), f.user("bob")));
         assertEquals(Optional.of(Reason.WORKSPACE_NOT_FOUND), outcome.refusal().map(r -> r.reason()));
         assertTrue(store.read(tx -> tx.workspaceMember(f.workspace("research"), f.user("bob"))).isPresent());
     }

@@ -283,7 +283,7 @@ public abstract class AtomicityContract {
         w.store().failNextWriteTransactionAt(1, FailingStore.When.BEFORE);
         w.store().disarm();
         succeeded(w.f().membership().execute(w.f().actor("alice"),
-                new Command.RemoveWorkspaceMember(w.f().workspace("design"), w.f().user("carl"), "")));
+                new Command.RemoveWorkspaceMember(w.f().workspace("design"), w.f().user("carl"))));
         assertEquals(0, w.store().injectedFailures());
         assertEquals(List.of("deleteWorkspaceMember", "appendAudit", "appendEvents"), w.store().lastWriteCalls());
     }
@@ -337,10 +337,10 @@ public abstract class AtomicityContract {
         Membership membership = engine(w, received::add);
 
         Outcome<OrganizationUserRemoval> refused = membership.execute(w.f().actor("alice"),
-                new Command.RemoveOrganizationUser(w.f().organization("acme"), Email.of("zed@example.com"), ""));
+                new Command.RemoveOrganizationUser(w.f().organization("acme"), Email.of("zed@example.com")));
         assertEquals(Reason.NEITHER_MEMBER_NOR_INVITATION, refused.refusal().orElseThrow().reason());
         Outcome<WorkspaceMember> forbidden = membership.execute(w.f().actor("carl"),
-                new Command.RemoveWorkspaceMember(w.f().workspace("design"), w.f().user("bob"), ""));
+                new Command.RemoveWorkspaceMember(w.f().workspace("design"), w.f().user("bob")));
         assertEquals(Reason.INSUFFICIENT_AUTHORITY, forbidden.refusal().orElseThrow().reason());
 
         int last = probeWrites();

@@ -95,8 +95,8 @@ public abstract class ConcurrencyContract {
             int i = trial;
             WorkspaceId ws = f.workspace(ws(i));
             List<Outcome<WorkspaceMember>> outcomes = race(
-                    () -> f.membership().execute(f.actor(a(i)), new Command.RemoveWorkspaceMember(ws, f.user(b(i)), "")),
-                    () -> f.membership().execute(f.actor(b(i)), new Command.RemoveWorkspaceMember(ws, f.user(a(i)), "")));
+                    () -> f.membership().execute(f.actor(a(i)), new Command.RemoveWorkspaceMember(ws, f.user(b(i)))),
+                    () -> f.membership().execute(f.actor(b(i)), new Command.RemoveWorkspaceMember(ws, f.user(a(i)))));
             int winner = exactlyOneWinner(outcomes, i);
             assertRefusedWith(outcomes.get(1 - winner), Reason.LAST_ADMIN, i);
             String survivor = winner == 0 ? a(i) : b(i);
@@ -113,8 +113,8 @@ public abstract class ConcurrencyContract {
             int i = trial;
             WorkspaceId ws = f.workspace(ws(i));
             List<Outcome<WorkspaceMember>> outcomes = race(
-                    () -> f.membership().execute(f.actor(a(i)), new Command.RemoveWorkspaceMember(ws, f.user(a(i)), "")),
-                    () -> f.membership().execute(f.actor(b(i)), new Command.RemoveWorkspaceMember(ws, f.user(b(i)), "")));
+                    () -> f.membership().execute(f.actor(a(i)), new Command.RemoveWorkspaceMember(ws, f.user(a(i)))),
+                    () -> f.membership().execute(f.actor(b(i)), new Command.RemoveWorkspaceMember(ws, f.user(b(i)))));
             int winner = exactlyOneWinner(outcomes, i);
             assertRefusedWith(outcomes.get(1 - winner), Reason.LAST_ADMIN, i);
             String stayed = winner == 0 ? b(i) : a(i);
@@ -129,8 +129,8 @@ public abstract class ConcurrencyContract {
             int i = trial;
             OrganizationId org = f.organization(org(i));
             List<Outcome<OrganizationUserRemoval>> outcomes = race(
-                    () -> f.membership().execute(f.actor(a(i)), new Command.RemoveOrganizationUser(org, Fixture.email(b(i)), "")),
-                    () -> f.membership().execute(f.actor(b(i)), new Command.RemoveOrganizationUser(org, Fixture.email(a(i)), "")));
+                    () -> f.membership().execute(f.actor(a(i)), new Command.RemoveOrganizationUser(org, Fixture.email(b(i)))),
+                    () -> f.membership().execute(f.actor(b(i)), new Command.RemoveOrganizationUser(org, Fixture.email(a(i)))));
             int winner = exactlyOneWinner(outcomes, i);
             // the loser is no longer in the organization, so it no longer sees it (rule 3)
             assertRefusedWith(outcomes.get(1 - winner), Reason.ORGANIZATION_NOT_FOUND, i);
@@ -146,8 +146,8 @@ public abstract class ConcurrencyContract {
             int i = trial;
             OrganizationId org = f.organization(org(i));
             List<Outcome<OrganizationUserRemoval>> outcomes = race(
-                    () -> f.membership().execute(f.actor(a(i)), new Command.RemoveOrganizationUser(org, Fixture.email(a(i)), "")),
-                    () -> f.membership().execute(f.actor(b(i)), new Command.RemoveOrganizationUser(org, Fixture.email(b(i)), "")));
+                    () -> f.membership().execute(f.actor(a(i)), new Command.RemoveOrganizationUser(org, Fixture.email(a(i)))),
+                    () -> f.membership().execute(f.actor(b(i)), new Command.RemoveOrganizationUser(org, Fixture.email(b(i)))));
             int winner = exactlyOneWinner(outcomes, i);
             assertRefusedWith(outcomes.get(1 - winner), Reason.LAST_ADMIN, i);
             String stayed = winner == 0 ? b(i) : a(i);
@@ -176,7 +176,7 @@ public abstract class ConcurrencyContract {
                     () -> f.membership().execute(f.actor(c(i)), new Command.AcceptInvitation(invitation)),
                     () -> disableSlowlyEveryOtherTrial(f, c(i), i),
                     () -> f.membership().execute(f.organizationKey(org(i)),
-                            new Command.RemoveOrganizationUser(org, Fixture.email(b(i)), "")));
+                            new Command.RemoveOrganizationUser(org, Fixture.email(b(i)))));
             // accepting fails only for an account already disabled; disabling or removing only as the last usable admin
             assertSucceededOrRefusedWith(outcomes.get(0), Reason.UNAUTHENTICATED, i);
             assertSucceededOrRefusedWith(outcomes.get(1), Reason.LAST_ADMIN, i);
@@ -204,7 +204,7 @@ public abstract class ConcurrencyContract {
             List<Outcome<?>> outcomes = this.<Outcome<?>>race(
                     () -> f.membership().execute(f.actor(o(i)), new Command.AddWorkspaceMember(ws, f.user(c(i)), WorkspaceRole.ADMIN)),
                     () -> disableSlowlyEveryOtherTrial(f, c(i), i),
-                    () -> f.membership().execute(f.actor(o(i)), new Command.RemoveWorkspaceMember(ws, f.user(b(i)), "")));
+                    () -> f.membership().execute(f.actor(o(i)), new Command.RemoveWorkspaceMember(ws, f.user(b(i)))));
             succeeded(outcomes.get(0), i);
             assertSucceededOrRefusedWith(outcomes.get(1), Reason.LAST_ADMIN, i);
             assertSucceededOrRefusedWith(outcomes.get(2), Reason.LAST_ADMIN, i);
@@ -241,7 +241,7 @@ public abstract class ConcurrencyContract {
             List<Outcome<?>> outcomes = this.<Outcome<?>>race(
                     () -> f.membership().execute(ROOT_KEY, new Command.ChangeUserStatus(f.user(a(i)), UserStatus.DISABLED)),
                     () -> f.membership().execute(f.organizationKey(org(i)),
-                            new Command.RemoveOrganizationUser(org, Fixture.email(b(i)), "")));
+                            new Command.RemoveOrganizationUser(org, Fixture.email(b(i)))));
             int winner = exactlyOneWinner(outcomes, i);
             assertRefusedWith(outcomes.get(1 - winner), Reason.LAST_ADMIN, i);
             List<String> usable = organizationAdmins(f, i).stream()
@@ -266,7 +266,7 @@ public abstract class ConcurrencyContract {
             OrganizationId org = f.organization(org(i));
             List<Outcome<?>> outcomes = race(
                     () -> f.membership().execute(f.actor(c(i)), new Command.AcceptInvitation(invitation)),
-                    () -> f.membership().execute(f.actor(a(i)), new Command.RevokeInvitation(invitation, "")));
+                    () -> f.membership().execute(f.actor(a(i)), new Command.RevokeInvitation(invitation)));
             int winner = exactlyOneWinner(outcomes, i);
             assertRefusedWith(outcomes.get(1 - winner), Reason.INVITATION_NOT_PENDING, i);
             boolean acceptWon = winner == 0;
@@ -292,7 +292,7 @@ public abstract class ConcurrencyContract {
             WorkspaceId first = f.workspace(ws(i));
             WorkspaceId second = f.workspace(ws2(i));
             List<Outcome<?>> outcomes = race(
-                    () -> f.membership().execute(f.actor(a(i)), new Command.RemoveOrganizationUser(org, Fixture.email(m(i)), "")),
+                    () -> f.membership().execute(f.actor(a(i)), new Command.RemoveOrganizationUser(org, Fixture.email(m(i)))),
                     () -> f.membership().execute(f.actor(a(i)), new Command.AddWorkspaceMember(first, f.user(m(i)), WorkspaceRole.USER)),
                     () -> f.membership().execute(f.actor(b(i)), new Command.AddWorkspaceMember(second, f.user(m(i)), WorkspaceRole.DEVELOPER)));
             OrganizationUserRemoval removal = (OrganizationUserRemoval) succeeded(outcomes.get(0), i);
@@ -343,7 +343,7 @@ public abstract class ConcurrencyContract {
             contestants.add(() -> {
                 for (int r = 0; r < rounds; r++) {
                     succeeded(f.membership().execute(f.actor("alice"),
-                            new Command.RemoveWorkspaceMember(research, f.user(m(member)), "")), r);
+                            new Command.RemoveWorkspaceMember(research, f.user(m(member)))), r);
                     succeeded(f.membership().execute(f.actor("alice"),
                             new Command.AddWorkspaceMember(research, f.user(m(member)), WorkspaceRole.USER)), r);
                 }
@@ -355,7 +355,7 @@ public abstract class ConcurrencyContract {
             for (int r = 0; r < rounds; r++) {
                 for (int k = 0; k < members; k++) {
                     Decision remove = f.membership().check(f.actor("alice"),
-                            new Command.RemoveWorkspaceMember(research, f.user(m(k)), ""));
+                            new Command.RemoveWorkspaceMember(research, f.user(m(k))));
                     assertTrue(remove.allowed() || remove.refusal().orElseThrow().reason() == Reason.MEMBER_NOT_FOUND,
                             () -> "an impossible decision: " + remove);
                     Decision own = f.membership().check(f.actor(m(k)),
@@ -363,7 +363,7 @@ public abstract class ConcurrencyContract {
                     assertTrue(own.allowed() || own.refusal().orElseThrow().reason() == Reason.INSUFFICIENT_AUTHORITY,
                             () -> "an impossible decision: " + own);
                     Decision leave = f.membership().check(f.actor("alice"),
-                            new Command.RemoveOrganizationUser(f.organization("acme"), Fixture.email(m(k)), ""));
+                            new Command.RemoveOrganizationUser(f.organization("acme"), Fixture.email(m(k))));
                     assertTrue(leave.allowed(), () -> "an impossible decision: " + leave);
                     checks += 3;
                 }

@@ -114,7 +114,7 @@ public abstract class DocumentedApisContract {
         Refusal other = assertRefused(attempt(f, f.actor("alice"), remove(f, "labs", "gus")),
                 Reason.WORKSPACE_NOT_FOUND, 404);
         Refusal missing = assertRefused(attempt(f, f.actor("alice"),
-                new Command.RemoveWorkspaceMember(ABSENT_WORKSPACE, f.user("gus"), "")), Reason.WORKSPACE_NOT_FOUND, 404);
+                new Command.RemoveWorkspaceMember(ABSENT_WORKSPACE, f.user("gus"))), Reason.WORKSPACE_NOT_FOUND, 404);
         assertEquals(missing, other);
         assertEquals(missing.toProblemDetails().toJson(), other.toProblemDetails().toJson());
         assertUnchanged(f, "labs", List.of("gina", "gus"));
@@ -124,7 +124,7 @@ public abstract class DocumentedApisContract {
     void p1_unknownUser_isNotFound_likeAUserOfAnotherCompany() {
         Fixture f = paradigm(MembershipRules.paradigmCompany());
         Refusal unknown = assertRefused(attempt(f, f.actor("alice"),
-                new Command.RemoveWorkspaceMember(f.workspace("research"), UserId.of("nobody"), "")),
+                new Command.RemoveWorkspaceMember(f.workspace("research"), UserId.of("nobody"))),
                 Reason.MEMBER_NOT_FOUND, 404);
         Refusal foreign = assertRefused(attempt(f, f.actor("alice"), remove(f, "research", "gus")),
                 Reason.MEMBER_NOT_FOUND, 404);
@@ -192,9 +192,9 @@ public abstract class DocumentedApisContract {
     void p2_unknownWorkspace_isNotFound() {
         Fixture f = paradigm(MembershipRules.paradigmInstance());
         assertRefused(attempt(f, f.actor("root"),
-                new Command.RemoveWorkspaceMember(ABSENT_WORKSPACE, f.user("bob"), "")), Reason.WORKSPACE_NOT_FOUND, 404);
+                new Command.RemoveWorkspaceMember(ABSENT_WORKSPACE, f.user("bob"))), Reason.WORKSPACE_NOT_FOUND, 404);
         assertRefused(attempt(f, f.actor("root"),
-                new Command.RemoveWorkspaceMember(f.workspace("research"), UserId.of("nobody"), "")),
+                new Command.RemoveWorkspaceMember(f.workspace("research"), UserId.of("nobody"))),
                 Reason.MEMBER_NOT_FOUND, 404);
         assertUnchanged(f, "research", List.of("bob", "carl", "wendy"));
     }
@@ -284,7 +284,7 @@ public abstract class DocumentedApisContract {
         Refusal other = assertRefused(attempt(f, f.actor("wendy"), remove(f, "labs", "gus")),
                 Reason.WORKSPACE_NOT_FOUND, 404);
         Refusal missing = assertRefused(attempt(f, f.actor("wendy"),
-                new Command.RemoveWorkspaceMember(ABSENT_WORKSPACE, f.user("gus"), "")), Reason.WORKSPACE_NOT_FOUND, 404);
+                new Command.RemoveWorkspaceMember(ABSENT_WORKSPACE, f.user("gus"))), Reason.WORKSPACE_NOT_FOUND, 404);
         assertEquals(missing, other);
         assertUnchanged(f, "labs", List.of("gina", "gus"));
     }
@@ -468,7 +468,7 @@ public abstract class DocumentedApisContract {
         Actor foreign = f.organizationKey("globex");
         WorkspaceId research = f.workspace("research");
         List<java.util.function.Function<WorkspaceId, Command<?>>> commands = List.of(
-                ws -> new Command.RemoveWorkspaceMember(ws, f.user("bob"), ""),
+                ws -> new Command.RemoveWorkspaceMember(ws, f.user("bob")),
                 ws -> new Command.GetWorkspaceMember(ws, f.user("bob")),
                 ws -> new Command.ListWorkspaceMembers(ws, PageRequest.first()),
                 ws -> new Command.AddWorkspaceMember(ws, f.user("carl"), WorkspaceRole.USER),
@@ -602,7 +602,7 @@ public abstract class DocumentedApisContract {
     void x_malformedEmail_isInvalidInputNamingEmail() {
         for (String malformed : new String[] {"bob", "bob@", "@example.com", "bob@example", "b ob@example.com", " "}) {
             InvalidInputException e = assertThrows(InvalidInputException.class,
-                    () -> new Command.RemoveOrganizationUser(OrganizationId.of("1"), Email.of(malformed), ""), malformed);
+                    () -> new Command.RemoveOrganizationUser(OrganizationId.of("1"), Email.of(malformed)), malformed);
             assertEquals("email", e.field());
             assertProblem(e.refusal(), Reason.INVALID_INPUT, 400);
             assertTrue(e.refusal().toProblemDetails().toJson().contains("\"field\":\"email\""));
@@ -647,7 +647,7 @@ public abstract class DocumentedApisContract {
     void x_mixedCaseEmail_matches() {
         Fixture f = factory();
         OrganizationUserRemoval removal = succeeded(attempt(f, f.actor("alice"),
-                new Command.RemoveOrganizationUser(f.organization("acme"), Email.of("  CaRL@Example.COM "), "")));
+                new Command.RemoveOrganizationUser(f.organization("acme"), Email.of("  CaRL@Example.COM "))));
         assertEquals(f.user("carl"), removal.removedMember().orElseThrow().user());
         assertEquals(List.of(f.workspace("ops")), removal.removedFromWorkspaces());
         assertEquals(List.of("alice", "amy", "bob"), memberNames(f, "acme"));
@@ -671,7 +671,7 @@ public abstract class DocumentedApisContract {
         Refusal other = assertRefused(attempt(f, f.actor("alice"), removeByEmail(f, "solo", "sam@example.com")),
                 Reason.ORGANIZATION_NOT_FOUND, 404);
         Refusal missing = assertRefused(attempt(f, f.actor("alice"),
-                new Command.RemoveOrganizationUser(OrganizationId.of("no-such-org"), Email.of("sam@example.com"), "")),
+                new Command.RemoveOrganizationUser(OrganizationId.of("no-such-org"), Email.of("sam@example.com"))),
                 Reason.ORGANIZATION_NOT_FOUND, 404);
         assertEquals(missing, other);
         assertEquals(List.of("sam", "sol"), memberNames(f, "solo"));
@@ -688,7 +688,7 @@ public abstract class DocumentedApisContract {
     // ---- helpers ------------------------------------------------------------------------------------
 
     private static Command.RemoveWorkspaceMember remove(Fixture f, String workspace, String user) {
-        return new Command.RemoveWorkspaceMember(f.workspace(workspace), f.user(user), "");
+        return new Command.RemoveWorkspaceMember(f.workspace(workspace), f.user(user));
     }
 
     /** Asks the dry run first, then executes: both must decide alike. */

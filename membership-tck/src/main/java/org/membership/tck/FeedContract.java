@@ -553,7 +553,7 @@ public abstract class FeedContract {
     /** The same through another instance. */
     private static Outcome<?> toggleBob(Fixture f, Membership through) {
         Outcome<?> removed = through.execute(f.actor("alice"),
-                new Command.RemoveWorkspaceMember(f.workspace("design"), f.user("bob"), ""));
+                new Command.RemoveWorkspaceMember(f.workspace("design"), f.user("bob")));
         Outcome<?> outcome = removed.succeeded() ? removed : through.execute(f.actor("alice"),
                 new Command.AddWorkspaceMember(f.workspace("design"), f.user("bob"), WorkspaceRole.USER));
         assertTrue(outcome.succeeded(), outcome::toString);

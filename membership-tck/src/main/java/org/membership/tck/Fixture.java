@@ -49,7 +49,7 @@ import org.membership.core.spi.MembershipStore;
  *         .build();
  *
  * Outcome<?> outcome = f.membership().execute(f.actor("alice"),
- *         new Command.RemoveWorkspaceMember(f.workspace("research"), f.user("bob"), ""));
+ *         new Command.RemoveWorkspaceMember(f.workspace("research"), f.user("bob")));
  * }</pre>
  *
  * <p>Users are named once and reused across organizations; a user named {@code alice} has id

@@ -174,7 +174,7 @@ public abstract class RulesContract {
 
     static final List<Probe> PROBES = List.of(
             new Probe(Operation.REMOVE_WORKSPACE_MEMBER, "workspace",
-                    w -> new Command.RemoveWorkspaceMember(w.workspace("ws"), w.user("t"), "")),
+                    w -> new Command.RemoveWorkspaceMember(w.workspace("ws"), w.user("t"))),
             new Probe(Operation.GET_WORKSPACE_MEMBER, "workspace",
                     w -> new Command.GetWorkspaceMember(w.workspace("ws"), w.user("t"))),
             new Probe(Operation.LIST_WORKSPACE_MEMBERS, "workspace",
@@ -193,9 +193,9 @@ public abstract class RulesContract {
                     w -> new Command.InviteToOrganization(w.organization("acme"), Email.of("new@x.com"),
                             OrganizationRole.MEMBER)),
             new Probe(Operation.REVOKE_INVITATION, "organization",
-                    w -> new Command.RevokeInvitation(w.invitation("guest@x.com"), "")),
+                    w -> new Command.RevokeInvitation(w.invitation("guest@x.com"))),
             new Probe(Operation.REMOVE_ORGANIZATION_USER, "organization",
-                    w -> new Command.RemoveOrganizationUser(w.organization("acme"), Email.of("t@example.com"), "")),
+                    w -> new Command.RemoveOrganizationUser(w.organization("acme"), Email.of("t@example.com"))),
             new Probe(Operation.LIST_AUDIT_TRAIL, "organization",
                     w -> Command.ListAuditTrail.of(w.organization("acme"), PageRequest.first())),
             new Probe(Operation.REGISTER_USER, "instance",
@@ -254,7 +254,7 @@ public abstract class RulesContract {
                     AuthorityLevel documented = DOCUMENTED.get(api)._2;
                     World w = World.build(authorityWorld(), newStore(), rules);
                     Outcome<WorkspaceMember> outcome = w.membership().execute(who.in(w),
-                            new Command.RemoveWorkspaceMember(w.workspace("ws"), w.user("t"), ""));
+                            new Command.RemoveWorkspaceMember(w.workspace("ws"), w.user("t")));
                     if (who.inWorkspace.atLeast(documented)) {
                         assertTrue(outcome.succeeded(), () -> api + ": " + who + " may remove; got " + outcome);
                         assertEquals(Optional.of(Refusal.of(Reason.MEMBER_NOT_FOUND)), w.membership().execute(OBSERVER,
@@ -306,7 +306,7 @@ public abstract class RulesContract {
                     WorkspaceId ws = w.workspace("ws");
                     Command<WorkspaceMember> command = demoteTo.isPresent()
                             ? new Command.ChangeWorkspaceRole(ws, w.user(target), demoteTo.get())
-                            : new Command.RemoveWorkspaceMember(ws, w.user(target), "");
+                            : new Command.RemoveWorkspaceMember(ws, w.user(target));
                     Outcome<WorkspaceMember> outcome = w.membership().execute(outrankingActor(w, who), command);
                     AuthorityLevel actorLevel = levelInOutrankingWorld(who, false);
                     AuthorityLevel targetLevel = levelInOutrankingWorld(target, false);
@@ -338,7 +338,7 @@ public abstract class RulesContract {
                     }
                     World.State before = w.snapshot();
                     Outcome<OrganizationUserRemoval> outcome = w.membership().execute(outrankingActor(w, who),
-                            new Command.RemoveOrganizationUser(w.organization("acme"), Fixture.email(target), ""));
+                            new Command.RemoveOrganizationUser(w.organization("acme"), Fixture.email(target)));
                     AuthorityLevel actorLevel = levelInOutrankingWorld(who, true);
                     AuthorityLevel targetLevel = levelInOutrankingWorld(target, true);
                     if (targetLevel.compareTo(actorLevel) > 0) {
@@ -390,10 +390,10 @@ public abstract class RulesContract {
                     World guarded = World.build(protectionWorld(roles._1, roles._2), newStore(), on);
                     World.State before = guarded.snapshot();
                     Function<World, Command<?>> command = w -> switch (change._1) {
-                        case REMOVE_FROM_WORKSPACE -> new Command.RemoveWorkspaceMember(w.workspace("ws"), w.user(target), "");
+                        case REMOVE_FROM_WORKSPACE -> new Command.RemoveWorkspaceMember(w.workspace("ws"), w.user(target));
                         case CHANGE_WORKSPACE_ROLE -> new Command.ChangeWorkspaceRole(w.workspace("ws"), w.user(target), change._2);
                         case REMOVE_FROM_ORGANIZATION -> new Command.RemoveOrganizationUser(w.organization("acme"),
-                                Fixture.email(target), "");
+                                Fixture.email(target));
                     };
                     Outcome<?> without = unprotected.membership().execute(outrankingActor(unprotected, actorName),
                             command.apply(unprotected));
@@ -455,11 +455,11 @@ public abstract class RulesContract {
 
     static final List<LeakProbe> LEAK_PROBES = List.of(
             new LeakProbe("remove from another organization's custom workspace",
-                    w -> new Command.RemoveWorkspaceMember(w.workspace("zw"), w.user("y"), ""),
-                    w -> new Command.RemoveWorkspaceMember(NO_WORKSPACE, w.user("y"), "")),
+                    w -> new Command.RemoveWorkspaceMember(w.workspace("zw"), w.user("y")),
+                    w -> new Command.RemoveWorkspaceMember(NO_WORKSPACE, w.user("y"))),
             new LeakProbe("remove from another organization's default workspace",
-                    w -> new Command.RemoveWorkspaceMember(w.workspace("other"), w.user("z"), ""),
-                    w -> new Command.RemoveWorkspaceMember(NO_WORKSPACE, w.user("z"), "")),
+                    w -> new Command.RemoveWorkspaceMember(w.workspace("other"), w.user("z")),
+                    w -> new Command.RemoveWorkspaceMember(NO_WORKSPACE, w.user("z"))),
             new LeakProbe("get a member of another organization's workspace",
                     w -> new Command.GetWorkspaceMember(w.workspace("zw"), w.user("y")),
                     w -> new Command.GetWorkspaceMember(NO_WORKSPACE, w.user("y"))),
@@ -479,17 +479,17 @@ public abstract class RulesContract {
                     w -> new Command.GetWorkspaceMember(w.workspace("aw"), w.user("y")),
                     w -> new Command.GetWorkspaceMember(w.workspace("aw"), NO_USER)),
             new LeakProbe("remove another organization's user from an own workspace",
-                    w -> new Command.RemoveWorkspaceMember(w.workspace("aw"), w.user("y"), ""),
-                    w -> new Command.RemoveWorkspaceMember(w.workspace("aw"), NO_USER, "")),
+                    w -> new Command.RemoveWorkspaceMember(w.workspace("aw"), w.user("y")),
+                    w -> new Command.RemoveWorkspaceMember(w.workspace("aw"), NO_USER)),
             new LeakProbe("remove another organization's user from the own organization by email",
-                    w -> new Command.RemoveOrganizationUser(w.organization("acme"), Fixture.email("y"), ""),
-                    w -> new Command.RemoveOrganizationUser(w.organization("acme"), NOBODY, "")),
+                    w -> new Command.RemoveOrganizationUser(w.organization("acme"), Fixture.email("y")),
+                    w -> new Command.RemoveOrganizationUser(w.organization("acme"), NOBODY)),
             new LeakProbe("remove another organization's invitee from the own organization by email",
-                    w -> new Command.RemoveOrganizationUser(w.organization("acme"), Email.of("foreign@x.com"), ""),
-                    w -> new Command.RemoveOrganizationUser(w.organization("acme"), NOBODY, "")),
+                    w -> new Command.RemoveOrganizationUser(w.organization("acme"), Email.of("foreign@x.com")),
+                    w -> new Command.RemoveOrganizationUser(w.organization("acme"), NOBODY)),
             new LeakProbe("revoke another organization's invitation",
-                    w -> new Command.RevokeInvitation(w.invitation("Foreign@X.com"), ""),
-                    w -> new Command.RevokeInvitation(NO_INVITATION, "")),
+                    w -> new Command.RevokeInvitation(w.invitation("Foreign@X.com")),
+                    w -> new Command.RevokeInvitation(NO_INVITATION)),
             new LeakProbe("accept another organization's invitation for someone else",
                     w -> new Command.AcceptInvitation(w.invitation("Foreign@X.com")),
                     w -> new Command.AcceptInvitation(NO_INVITATION)),
@@ -506,8 +506,8 @@ public abstract class RulesContract {
                     w -> Command.ListAuditTrail.of(w.organization("other"), PageRequest.first()),
                     w -> Command.ListAuditTrail.of(NO_ORGANIZATION, PageRequest.first())),
             new LeakProbe("remove a member of another organization by email",
-                    w -> new Command.RemoveOrganizationUser(w.organization("other"), Fixture.email("y"), ""),
-                    w -> new Command.RemoveOrganizationUser(NO_ORGANIZATION, Fixture.email("y"), "")));
+                    w -> new Command.RemoveOrganizationUser(w.organization("other"), Fixture.email("y")),
+                    w -> new Command.RemoveOrganizationUser(NO_ORGANIZATION, Fixture.email("y"))));
 
     @Test
     public void rule3_anotherOrganizationsThings_answerExactlyLikeMissingOnes() {
@@ -571,10 +571,10 @@ public abstract class RulesContract {
                     World w = World.build(spec, newStore(), rules);
                     World.State before = w.snapshot();
                     Command<?> command = switch (kind) {
-                        case 0 -> new Command.RemoveWorkspaceMember(w.workspace("ws"), w.user(who), "");
+                        case 0 -> new Command.RemoveWorkspaceMember(w.workspace("ws"), w.user(who));
                         case 1 -> new Command.ChangeWorkspaceRole(w.workspace("ws"), w.user(who), role);
                         default -> new Command.RemoveOrganizationUser(w.organization("acme"),
-                                Email.of(caseFlipped(who + "@example.com")), "");
+                                Email.of(caseFlipped(who + "@example.com")));
                     };
                     if (kind == 1 && role == ADMIN) {
                         // Not a demotion: keeping one's own admin role locks nobody out, so it is no self-removal.
@@ -673,7 +673,7 @@ public abstract class RulesContract {
                 UserId target = w.user("wa" + i);
                 Outcome<WorkspaceMember> outcome = w.membership().execute(actor, demotions.get(i)
                         ? new Command.ChangeWorkspaceRole(ws, target, to)
-                        : new Command.RemoveWorkspaceMember(ws, target, ""));
+                        : new Command.RemoveWorkspaceMember(ws, target));
                 if (i < count - 1) {
                     assertTrue(outcome.succeeded(), outcome::toString);
                 } else {
@@ -701,7 +701,7 @@ public abstract class RulesContract {
                             List.of(), List.of(), List.of("ia")), newStore(), MembershipRules.defaults());
                     World.State before = w.snapshot();
                     Outcome<OrganizationUserRemoval> outcome = w.membership().execute(outrankingActor(w, who),
-                            new Command.RemoveOrganizationUser(w.organization("acme"), Email.of(email), ""));
+                            new Command.RemoveOrganizationUser(w.organization("acme"), Email.of(email)));
                     assertEquals(Optional.of(Refusal.of(Reason.LAST_ADMIN)), outcome.refusal());
                     assertEquals(before, w.snapshot());
                 });
@@ -767,11 +767,11 @@ public abstract class RulesContract {
                         case "disable" -> new Command.ChangeUserStatus(w.user(target), UserStatus.DISABLED);
                         case "unvalidate" -> new Command.ChangeUserStatus(w.user(target), UserStatus.PENDING_VALIDATION);
                         case "demote" -> ws == null
-                                ? new Command.RemoveOrganizationUser(w.organization(org), Fixture.email(target), "")
+                                ? new Command.RemoveOrganizationUser(w.organization(org), Fixture.email(target))
                                 : new Command.ChangeWorkspaceRole(w.workspace(ws), w.user(target), USER);
                         default -> ws == null
-                                ? new Command.RemoveOrganizationUser(w.organization(org), Fixture.email(target), "")
-                                : new Command.RemoveWorkspaceMember(w.workspace(ws), w.user(target), "");
+                                ? new Command.RemoveOrganizationUser(w.organization(org), Fixture.email(target))
+                                : new Command.RemoveWorkspaceMember(w.workspace(ws), w.user(target));
                     });
             return new World.Scenario(spec, actor, command);
         });
@@ -835,9 +835,9 @@ public abstract class RulesContract {
                     status == UserStatus.DISABLED ? List.of() : lost), newStore(), MembershipRules.defaults());
             Actor actor = outrankingActor(w, who);
             Function<String, Command<?>> command = user -> switch (change) {
-                case "remove from workspace" -> new Command.RemoveWorkspaceMember(w.workspace("ws"), w.user(user), "");
+                case "remove from workspace" -> new Command.RemoveWorkspaceMember(w.workspace("ws"), w.user(user));
                 case "demote" -> new Command.ChangeWorkspaceRole(w.workspace("ws"), w.user(user), USER);
-                default -> new Command.RemoveOrganizationUser(w.organization("acme"), Email.of(user + "@example.com"), "");
+                default -> new Command.RemoveOrganizationUser(w.organization("acme"), Email.of(user + "@example.com"));
             };
             World.State before = w.snapshot();
             Outcome<?> last = w.membership().execute(actor, command.apply("ann"));
@@ -909,7 +909,7 @@ public abstract class RulesContract {
                     String target = org.people().get(org.people().size() - 1);
                     WorkspaceId defaultWs = w.workspace(org.name());
                     Command<?> command = switch (kind) {
-                        case 0 -> new Command.RemoveWorkspaceMember(defaultWs, w.user(target), "");
+                        case 0 -> new Command.RemoveWorkspaceMember(defaultWs, w.user(target));
                         case 1 -> new Command.ChangeWorkspaceRole(defaultWs, w.user(target), role);
                         default -> new Command.AddWorkspaceMember(defaultWs, w.user(target), role);
                     };
@@ -944,7 +944,7 @@ public abstract class RulesContract {
                     World.State before = w.snapshot();
                     Refusal notFound = Refusal.of(Reason.MEMBER_NOT_FOUND);
                     assertEquals(Optional.of(notFound),
-                            w.membership().execute(actor, new Command.RemoveWorkspaceMember(ws, target, "")).refusal());
+                            w.membership().execute(actor, new Command.RemoveWorkspaceMember(ws, target)).refusal());
                     assertEquals(Optional.of(notFound),
                             w.membership().execute(actor, new Command.ChangeWorkspaceRole(ws, target, role)).refusal());
                     assertEquals(Optional.of(notFound),
@@ -1004,7 +1004,7 @@ public abstract class RulesContract {
                             .refusal());
                     assertEquals(before, w.snapshot());
                     OrganizationUserRemoval removal = w.membership().execute(key, new Command.RemoveOrganizationUser(
-                            w.organization("acme"), Email.of(spellings.get(2)), "")).orElseThrow();
+                            w.organization("acme"), Email.of(spellings.get(2)))).orElseThrow();
                     assertEquals(Optional.empty(), removal.removedMember());
                     assertEquals(w.invitation(spellings.get(0)), removal.revokedInvitation().orElseThrow().id());
                     assertEquals(List.of(), invitations(w, "acme"));
@@ -1024,7 +1024,7 @@ public abstract class RulesContract {
                     World.State before = w.snapshot();
                     assertEquals(Optional.of(Refusal.of(Reason.LAST_ADMIN)), w.membership().execute(
                             Actor.organizationKey(w.organization("acme"), "key"),
-                            new Command.RemoveOrganizationUser(w.organization("acme"), Fixture.email("oa"), "")).refusal());
+                            new Command.RemoveOrganizationUser(w.organization("acme"), Fixture.email("oa"))).refusal());
                     assertEquals(before, w.snapshot());
                     assertEquals(count, invitations(w, "acme").size());
                 });
@@ -1056,7 +1056,7 @@ public abstract class RulesContract {
                     }
                     if (acceptance == Acceptance.REVOKED) {
                         assertTrue(w.membership().execute(INSTANCE_KEY,
-                                new Command.RevokeInvitation(accept.invitation(), "")).succeeded());
+                                new Command.RevokeInvitation(accept.invitation())).succeeded());
                     }
                     if (acceptance == Acceptance.ALREADY_ACCEPTED) {
                         assertTrue(w.membership().execute(Actor.user(w.user("invitee")), accept).succeeded());
@@ -1271,7 +1271,7 @@ public abstract class RulesContract {
     private static final Map<String, Construction> EMAIL_FIELDS = orderedMap(
             "Email", new Construction("email", Email::of),
             "RemoveOrganizationUser", new Construction("email",
-                    v -> new Command.RemoveOrganizationUser(OrganizationId.of("1"), Email.of(v), "")),
+                    v -> new Command.RemoveOrganizationUser(OrganizationId.of("1"), Email.of(v))),
             "InviteToOrganization", new Construction("email",
                     v -> new Command.InviteToOrganization(OrganizationId.of("1"), Email.of(v), OrganizationRole.MEMBER)));
 
@@ -1340,11 +1340,11 @@ public abstract class RulesContract {
         List<Map.Entry<String, Supplier<Object>>> nulls = List.of(
                 Map.entry("user_id", () -> UserId.of(null)),
                 Map.entry("email", () -> Email.of(null)),
-                Map.entry("workspace_id", () -> new Command.RemoveWorkspaceMember(null, UserId.of("1"), "")),
-                Map.entry("user_id", () -> new Command.RemoveWorkspaceMember(WorkspaceId.of("1"), null, "")),
+                Map.entry("workspace_id", () -> new Command.RemoveWorkspaceMember(null, UserId.of("1"))),
+                Map.entry("user_id", () -> new Command.RemoveWorkspaceMember(WorkspaceId.of("1"), null)),
                 Map.entry("reason", () -> new Command.RemoveWorkspaceMember(WorkspaceId.of("1"), UserId.of("1"), null)),
                 Map.entry("role", () -> new Command.AddWorkspaceMember(WorkspaceId.of("1"), UserId.of("1"), null)),
-                Map.entry("organization_id", () -> new Command.RemoveOrganizationUser(null, Email.of("a@b.co"), "")),
+                Map.entry("organization_id", () -> new Command.RemoveOrganizationUser(null, Email.of("a@b.co"))),
                 Map.entry("name", () -> new Command.CreateWorkspace(OrganizationId.of("1"), null)),
                 Map.entry("role", () -> WorkspaceRole.parse("role", null)),
                 Map.entry("actor", () -> Actor.user(null)));
