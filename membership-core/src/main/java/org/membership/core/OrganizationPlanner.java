@@ -98,7 +98,9 @@ final class OrganizationPlanner {
                     change.audit(t, Optional.of(org), new AuditDetail.InvitationRevoked(lone.id(), c.email()), c.reason());
                     change.publish(new MembershipEvent.InvitationRevoked(lone, change.now));
                 }
-                return new OrganizationUserRemoval(member, workspaces, revoked);
+                return member.isPresent()
+                        ? new OrganizationUserRemoval.MemberRemoved(member.get(), workspaces, revoked)
+                        : new OrganizationUserRemoval.InvitationRevoked(revoked.orElseThrow());
             };
         });
     }

@@ -62,7 +62,8 @@ final class ModelBasedContractSelfTest {
     @Test
     void removalByEmailWithoutCascade_isCaught() {
         // The organization membership goes, the custom-workspace memberships stay behind.
-        assertCaught(lying("deleteWorkspaceMembershipsIn", (real, args) -> List.of()), "removedFromWorkspaces=[]");
+        assertCaught(lying("deleteWorkspaceMembershipsIn", (real, args) -> List.of()),
+                "workspaces=[], revokedInvitation=");
     }
 
     @Test

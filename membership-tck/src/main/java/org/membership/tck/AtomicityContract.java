@@ -1,6 +1,7 @@
 package org.membership.tck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -136,8 +137,9 @@ public abstract class AtomicityContract {
     @TestFactory
     Stream<DynamicTest> removeByEmail_failureAtEveryWritePosition_changesNothing() {
         Acme probe = world();
-        OrganizationUserRemoval done = succeeded(probe.f().membership().execute(probe.f().actor("alice"), probe.removeBob()));
-        assertEquals(3, done.removedFromWorkspaces().size(), "the probe removes the whole cascade");
+        OrganizationUserRemoval.MemberRemoved done = assertInstanceOf(OrganizationUserRemoval.MemberRemoved.class,
+                succeeded(probe.f().membership().execute(probe.f().actor("alice"), probe.removeBob())));
+        assertEquals(3, done.workspaces().size(), "the probe removes the whole cascade");
         assertTrue(done.revokedInvitation().isPresent());
         List<String> writes = probe.store().lastWriteCalls();
         assertTrue(writes.containsAll(List.of("deleteOrganizationMember", "updateInvitationStatus", "appendAudit",
@@ -145,8 +147,8 @@ public abstract class AtomicityContract {
         Function<Acme, Outcome<?>> removeBob = w -> w.f().membership().execute(w.f().actor("alice"), w.removeBob());
         return everyWritePosition(writes, removeBob,
                 (w, outcome) -> {
-                    OrganizationUserRemoval removal = (OrganizationUserRemoval) succeeded(outcome);
-                    assertEquals(w.bobsWorkspaces(), removal.removedFromWorkspaces());
+                    OrganizationUserRemoval.MemberRemoved removal = assertInstanceOf(OrganizationUserRemoval.MemberRemoved.class, succeeded(outcome));
+                    assertEquals(w.bobsWorkspaces(), removal.workspaces());
                     assertEquals(BOBS_INVITATION, removal.revokedInvitation().orElseThrow().id());
                     Memberships bobs = succeeded(w.f().membership().execute(ROOT_KEY,
                             new Command.ListMemberships(w.f().user("bob"))));
@@ -300,9 +302,10 @@ public abstract class AtomicityContract {
             throw new IllegalStateException("a host's listener failed");
         }, received::add);
 
-        OrganizationUserRemoval removal = succeeded(membership.execute(w.f().actor("alice"), w.removeBob()));
+        OrganizationUserRemoval.MemberRemoved removal = assertInstanceOf(OrganizationUserRemoval.MemberRemoved.class,
+                succeeded(membership.execute(w.f().actor("alice"), w.removeBob())));
 
-        assertEquals(w.bobsWorkspaces(), removal.removedFromWorkspaces());
+        assertEquals(w.bobsWorkspaces(), removal.workspaces());
         List<MembershipEvent> expected = List.of(new MembershipEvent.OrganizationMemberRemoved(w.f().organization("acme"),
                 w.f().user("bob"), w.bobsWorkspaces(), Optional.of(BOBS_INVITATION), w.f().clock().instant()));
         assertEquals(expected, thrownAt);

@@ -1,6 +1,7 @@
 package org.membership.tck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -295,8 +296,8 @@ public abstract class ConcurrencyContract {
                     () -> f.membership().execute(f.actor(a(i)), new Command.RemoveOrganizationUser(org, Fixture.email(m(i)))),
                     () -> f.membership().execute(f.actor(a(i)), new Command.AddWorkspaceMember(first, f.user(m(i)), WorkspaceRole.USER)),
                     () -> f.membership().execute(f.actor(b(i)), new Command.AddWorkspaceMember(second, f.user(m(i)), WorkspaceRole.DEVELOPER)));
-            OrganizationUserRemoval removal = (OrganizationUserRemoval) succeeded(outcomes.get(0), i);
-            assertEquals(f.user(m(i)), removal.removedMember().orElseThrow().user());
+            OrganizationUserRemoval.MemberRemoved removal = assertInstanceOf(OrganizationUserRemoval.MemberRemoved.class, succeeded(outcomes.get(0), i));
+            assertEquals(f.user(m(i)), removal.member().user());
             List<WorkspaceId> addedBeforeRemoval = new ArrayList<>();
             for (int k = 1; k <= 2; k++) {
                 WorkspaceId ws = k == 1 ? first : second;
@@ -306,7 +307,7 @@ public abstract class ConcurrencyContract {
                     assertRefusedWith(outcomes.get(k), Reason.USER_NOT_FOUND, i);
                 }
             }
-            assertEquals(addedBeforeRemoval.stream().sorted().toList(), removal.removedFromWorkspaces(),
+            assertEquals(addedBeforeRemoval.stream().sorted().toList(), removal.workspaces(),
                     "trial " + i + ": the removal cascades over exactly the adds that committed before it");
             Memberships left = succeeded(f.membership().execute(ROOT_KEY, new Command.ListMemberships(f.user(m(i)))), i);
             assertEquals(List.of(), left.organizations(), "trial " + i);

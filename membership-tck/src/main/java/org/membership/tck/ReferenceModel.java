@@ -751,6 +751,7 @@ final class ReferenceModel {
                 ? new MembershipEvent.OrganizationMemberRemoved(org, member.user(), removedFrom,
                         revoked.map(Invitation::id), now)
                 : new MembershipEvent.InvitationRevoked(revoked.orElseThrow(), now);
-        return Prediction.success(new OrganizationUserRemoval(Optional.ofNullable(member), removedFrom, revoked), event);
+        return Prediction.success(member != null ? new OrganizationUserRemoval.MemberRemoved(member, removedFrom, revoked)
+                : new OrganizationUserRemoval.InvitationRevoked(revoked.orElseThrow()), event);
     }
 }
