@@ -5,9 +5,9 @@ import java.time.Instant;
 /**
  * An invitation to join an organization by email with a role.
  *
- * <p>{@link #status()} is the stored status; a pending invitation whose {@link #expiresAt()} has
- * passed is expired even before anything stores that (its organization's next invitation does),
- * so use {@link #statusAt(Instant)}.
+ * <p>{@link #storedStatus()} is the status as last stored, not necessarily the effective one: a
+ * pending invitation whose {@link #expiresAt()} has passed is expired even before anything stores
+ * that (its organization's next invitation does), so ask {@link #statusAt(Instant)} what it is now.
  *
  * <p>Immutable and thread-safe.
  *
@@ -15,19 +15,19 @@ import java.time.Instant;
  * @param organization the organization it invites to
  * @param email the invitee's normalized email
  * @param role the role the invitee gets on accepting
- * @param status the stored status
+ * @param storedStatus the status as last stored (see {@link #statusAt(Instant)} for the effective one)
  * @param createdAt when it was sent
  * @param expiresAt when it stops being acceptable
  */
 public record Invitation(InvitationId id, OrganizationId organization, Email email, OrganizationRole role,
-                         InvitationStatus status, Instant createdAt, Instant expiresAt) {
+                         InvitationStatus storedStatus, Instant createdAt, Instant expiresAt) {
     /** @throws InvalidInputException naming the first invalid field */
     public Invitation {
         Inputs.required("invitation_id", id);
         Inputs.required("organization_id", organization);
         Inputs.required("email", email);
         Inputs.required("role", role);
-        Inputs.required("status", status);
+        Inputs.required("status", storedStatus);
         Inputs.required("created_at", createdAt);
         Inputs.required("expires_at", expiresAt);
         if (!expiresAt.isAfter(createdAt)) {
@@ -37,17 +37,19 @@ public record Invitation(InvitationId id, OrganizationId organization, Email ema
 
     /**
      * @param now the current time
-     * @return the status at {@code now}: {@link InvitationStatus#EXPIRED} for a pending invitation past its expiry
+     * @return the effective status at {@code now}: {@link InvitationStatus#EXPIRED} for a stored-pending
+     *         invitation past its expiry, else the stored status
+     * @throws NullPointerException if now is null
      */
     public InvitationStatus statusAt(Instant now) {
-        return status == InvitationStatus.PENDING && !now.isBefore(expiresAt) ? InvitationStatus.EXPIRED : status;
+        return storedStatus == InvitationStatus.PENDING && !now.isBefore(expiresAt) ? InvitationStatus.EXPIRED : storedStatus;
     }
 
     /**
      * @param newStatus the new stored status
-     * @return a copy with {@code newStatus}
+     * @return a copy with {@code newStatus} stored
      */
-    public Invitation withStatus(InvitationStatus newStatus) {
+    public Invitation withStoredStatus(InvitationStatus newStatus) {
         return new Invitation(id, organization, email, role, newStatus, createdAt, expiresAt);
     }
 }

@@ -127,7 +127,7 @@ final class InvitationPlanner {
                 t.insertOrganizationMember(joined);
                 change.audit(t, Optional.of(org),
                         new AuditDetail.InvitationAccepted(invitation.id(), joined.user(), invitation.role()), "");
-                change.publish(new MembershipEvent.InvitationAccepted(invitation.withStatus(InvitationStatus.ACCEPTED),
+                change.publish(new MembershipEvent.InvitationAccepted(invitation.withStoredStatus(InvitationStatus.ACCEPTED),
                         joined.user(), change.now));
                 return joined;
             };
@@ -137,7 +137,7 @@ final class InvitationPlanner {
     static Plan<Invitation> revoke(Request r, Command.RevokeInvitation c) {
         return Plan.decide(REVOKE, new Answering(r, c.invitation(), c.operation()), f -> {
             Invitation invitation = f.invitation();
-            Invitation revoked = invitation.withStatus(InvitationStatus.REVOKED);
+            Invitation revoked = invitation.withStoredStatus(InvitationStatus.REVOKED);
             return (t, change) -> {
                 t.updateInvitationStatus(invitation.id(), InvitationStatus.REVOKED);
                 change.audit(t, Optional.of(invitation.organization()),

@@ -82,7 +82,7 @@ final class OrganizationPlanner {
                     workspaces = t.deleteWorkspaceMembershipsIn(org, member.get().user());
                     t.deleteOrganizationMember(org, member.get().user());
                 }
-                Optional<Invitation> revoked = invitation.map(i -> i.withStatus(InvitationStatus.REVOKED));
+                Optional<Invitation> revoked = invitation.map(i -> i.withStoredStatus(InvitationStatus.REVOKED));
                 if (invitation.isPresent()) {
                     t.updateInvitationStatus(invitation.get().id(), InvitationStatus.REVOKED);
                 }

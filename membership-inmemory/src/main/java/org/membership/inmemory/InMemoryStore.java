@@ -635,12 +635,12 @@ public final class InMemoryStore implements MembershipStore {
             checkWritable();
             absent(invitations, invitation.id());
             existing(organizations, invitation.organization());
-            if (invitation.status() == InvitationStatus.PENDING
+            if (invitation.storedStatus() == InvitationStatus.PENDING
                     && pendingInvitation(invitation.organization(), invitation.email()).isPresent()) {
                 throw new IllegalStateException("a pending invitation for that email already exists");
             }
             put(invitations, invitation.id(), invitation);
-            if (invitation.status() == InvitationStatus.PENDING) {
+            if (invitation.storedStatus() == InvitationStatus.PENDING) {
                 track(invitation, true);
             }
         }
@@ -649,11 +649,11 @@ public final class InMemoryStore implements MembershipStore {
         public void updateInvitationStatus(InvitationId id, InvitationStatus status) {
             checkWritable();
             Invitation old = existing(invitations, id);
-            Invitation updated = old.withStatus(status);
+            Invitation updated = old.withStoredStatus(status);
             put(invitations, id, updated);
-            if (old.status() == InvitationStatus.PENDING && status != InvitationStatus.PENDING) {
+            if (old.storedStatus() == InvitationStatus.PENDING && status != InvitationStatus.PENDING) {
                 track(old, false);
-            } else if (old.status() != InvitationStatus.PENDING && status == InvitationStatus.PENDING) {
+            } else if (old.storedStatus() != InvitationStatus.PENDING && status == InvitationStatus.PENDING) {
                 track(updated, true);
             }
         }

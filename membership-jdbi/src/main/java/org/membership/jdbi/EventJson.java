@@ -278,7 +278,7 @@ final class EventJson {
         o.put("organization", invitation.organization().value());
         o.put("email", invitation.email().value());
         o.put("role", name(invitation.role()));
-        o.put("status", name(invitation.status()));
+        o.put("status", name(invitation.storedStatus()));
         o.put("createdAt", invitation.createdAt().toString());
         o.put("expiresAt", invitation.expiresAt().toString());
     }

@@ -422,7 +422,7 @@ final class JdbiTransaction implements StoreTransaction {
     public void insertInvitation(Invitation invitation) {
         update(sql.insertInvitation, "invitation " + invitation.id(), invitation.id().value(),
                 invitation.organization().value(), invitation.email().value(), invitation.role().name(),
-                invitation.status().name(), nanos(invitation.createdAt()), nanos(invitation.expiresAt()));
+                invitation.storedStatus().name(), nanos(invitation.createdAt()), nanos(invitation.expiresAt()));
     }
 
     @Override

@@ -672,14 +672,14 @@ abstract class CrashContract {
                     + e.revokedInvitation().isPresent();
         }
         if (event instanceof MembershipEvent.InvitationRevoked e) {
-            return "InvitationRevoked " + e.invitation().email().value() + " " + e.invitation().status();
+            return "InvitationRevoked " + e.invitation().email().value() + " " + e.invitation().storedStatus();
         }
         if (event instanceof MembershipEvent.InvitationSent e) {
             return "InvitationSent " + e.invitation().email().value() + " " + e.invitation().role() + " "
-                    + e.invitation().status();
+                    + e.invitation().storedStatus();
         }
         if (event instanceof MembershipEvent.InvitationAccepted e) {
-            return "InvitationAccepted " + e.invitation().email().value() + " " + e.invitation().status() + " "
+            return "InvitationAccepted " + e.invitation().email().value() + " " + e.invitation().storedStatus() + " "
                     + e.user().value();
         }
         return event.getClass().getSimpleName() + ", which no change of the child makes";

@@ -197,11 +197,11 @@ public abstract class AtomicityContract {
         return everyWritePosition(writes, expireDorasInvitation, invite, (w, outcome) -> {
             Invitation sent = (Invitation) succeeded(outcome);
             assertNotEquals(w.f().invitation("dora@example.com"), sent.id());
-            assertEquals(InvitationStatus.PENDING, sent.status());
+            assertEquals(InvitationStatus.PENDING, sent.storedStatus());
             // dora's old invitation, and bob's, which lapsed too although nobody invited bob again
             for (InvitationId lapsed : List.of(w.f().invitation("dora@example.com"), BOBS_INVITATION)) {
                 assertEquals(InvitationStatus.EXPIRED, w.f().store().read(tx -> tx.invitation(lapsed))
-                        .orElseThrow().status(), lapsed::toString);
+                        .orElseThrow().storedStatus(), lapsed::toString);
             }
         });
     }

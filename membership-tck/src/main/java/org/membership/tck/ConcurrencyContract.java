@@ -271,7 +271,7 @@ public abstract class ConcurrencyContract {
             int winner = exactlyOneWinner(outcomes, i);
             assertRefusedWith(outcomes.get(1 - winner), Reason.INVITATION_NOT_PENDING, i);
             boolean acceptWon = winner == 0;
-            InvitationStatus stored = f.store().read(tx -> tx.invitation(invitation)).orElseThrow().status();
+            InvitationStatus stored = f.store().read(tx -> tx.invitation(invitation)).orElseThrow().storedStatus();
             assertEquals(acceptWon ? InvitationStatus.ACCEPTED : InvitationStatus.REVOKED, stored, "trial " + i);
             Memberships memberships = succeeded(f.membership().execute(f.actor(c(i)),
                     new Command.ListMemberships(f.user(c(i)))), i);

@@ -542,7 +542,7 @@ public abstract class DocumentedApisContract {
         assertEquals(bobsWorkspaces, removal.workspaces());
         Invitation revoked = removal.revokedInvitation().orElseThrow();
         assertEquals(BOBS_INVITATION, revoked.id());
-        assertEquals(InvitationStatus.REVOKED, revoked.status());
+        assertEquals(InvitationStatus.REVOKED, revoked.storedStatus());
 
         Memberships bobs = succeeded(attempt(f, ROOT_KEY, new Command.ListMemberships(f.user("bob"))));
         assertEquals(List.of(), bobs.organizations());
@@ -553,7 +553,7 @@ public abstract class DocumentedApisContract {
         assertEquals(List.of("alice", "carl"), memberNames(f, "ops"));
         assertEquals(List.of("dora@example.com"), pendingEmails(f, "acme"));
         assertEquals(InvitationStatus.REVOKED,
-                f.store().read(tx -> tx.invitation(BOBS_INVITATION)).orElseThrow().status());
+                f.store().read(tx -> tx.invitation(BOBS_INVITATION)).orElseThrow().storedStatus());
 
         List<AuditEntry> trail = auditTrail(f, "acme");
         assertEquals(auditBefore + 1, trail.size(), "one change, one audit entry");
@@ -578,7 +578,7 @@ public abstract class DocumentedApisContract {
                 removeByEmail(f, "acme", "dora@example.com"))));
         Invitation revoked = removal.invitation();
         assertEquals(f.invitation("dora@example.com"), revoked.id());
-        assertEquals(InvitationStatus.REVOKED, revoked.status());
+        assertEquals(InvitationStatus.REVOKED, revoked.storedStatus());
         assertEquals(List.of("bob@example.com"), pendingEmails(f, "acme"));
         assertEquals(List.of("revoked invitation:" + revoked.id().value()), lastAudit(f, "acme").cascade());
         assertEquals(List.of(new MembershipEvent.InvitationRevoked(revoked, f.clock().instant())), f.events());

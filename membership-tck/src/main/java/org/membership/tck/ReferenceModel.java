@@ -157,7 +157,7 @@ final class ReferenceModel {
     long storedPending(OrganizationId org, Email email) {
         return invitations.values().stream()
                 .filter(i -> i.organization().equals(org) && i.email().equals(email)
-                        && i.status() == InvitationStatus.PENDING)
+                        && i.storedStatus() == InvitationStatus.PENDING)
                 .count();
     }
 
@@ -184,7 +184,7 @@ final class ReferenceModel {
     }
 
     private boolean livePending(Invitation i) {
-        return i.status() == InvitationStatus.PENDING && now.isBefore(i.expiresAt());
+        return i.storedStatus() == InvitationStatus.PENDING && now.isBefore(i.expiresAt());
     }
 
     // ---- applying commands ---------------------------------------------------------------
@@ -600,7 +600,7 @@ final class ReferenceModel {
     private Optional<Invitation> storedPendingFor(OrganizationId org, Email email) {
         return invitations.values().stream()
                 .filter(i -> i.organization().equals(org) && i.email().equals(email)
-                        && i.status() == InvitationStatus.PENDING)
+                        && i.storedStatus() == InvitationStatus.PENDING)
                 .findFirst();
     }
 
@@ -627,9 +627,9 @@ final class ReferenceModel {
         // Sending an invitation stores as expired every pending invitation of the organization whose
         // expiry has come (the stale one for this email among them): no audit line, no event.
         for (Invitation i : List.copyOf(invitations.values())) {
-            if (i.organization().equals(c.organization()) && i.status() == InvitationStatus.PENDING
+            if (i.organization().equals(c.organization()) && i.storedStatus() == InvitationStatus.PENDING
                     && !now.isBefore(i.expiresAt())) {
-                invitations.put(i.id(), i.withStatus(InvitationStatus.EXPIRED));
+                invitations.put(i.id(), i.withStoredStatus(InvitationStatus.EXPIRED));
                 expiredBySweeps++;
             }
         }
@@ -642,11 +642,11 @@ final class ReferenceModel {
 
     /** Rule 9: only a pending invitation before its expiry can be accepted or revoked. */
     private Reason notPending(Invitation i) {
-        if (i.status() == InvitationStatus.EXPIRED
-                || (i.status() == InvitationStatus.PENDING && !now.isBefore(i.expiresAt()))) {
+        if (i.storedStatus() == InvitationStatus.EXPIRED
+                || (i.storedStatus() == InvitationStatus.PENDING && !now.isBefore(i.expiresAt()))) {
             return Reason.INVITATION_EXPIRED;
         }
-        return i.status() == InvitationStatus.PENDING ? null : Reason.INVITATION_NOT_PENDING;
+        return i.storedStatus() == InvitationStatus.PENDING ? null : Reason.INVITATION_NOT_PENDING;
     }
 
     private Prediction accept(Who who, Command.AcceptInvitation c) {
@@ -667,7 +667,7 @@ final class ReferenceModel {
         if (organizationMembers.get(i.organization()).containsKey(who.user().id())) {
             return Prediction.refused(Reason.ALREADY_MEMBER);
         }
-        Invitation accepted = i.withStatus(InvitationStatus.ACCEPTED);
+        Invitation accepted = i.withStoredStatus(InvitationStatus.ACCEPTED);
         invitations.put(i.id(), accepted);
         OrganizationMember joined = new OrganizationMember(i.organization(), who.user().id(), i.role(), now);
         organizationMembers.get(i.organization()).put(joined.user(), joined);
@@ -691,7 +691,7 @@ final class ReferenceModel {
         if (r != null) {
             return Prediction.refused(r);
         }
-        Invitation revoked = i.withStatus(InvitationStatus.REVOKED);
+        Invitation revoked = i.withStoredStatus(InvitationStatus.REVOKED);
         invitations.put(i.id(), revoked);
         audit(who, Optional.of(i.organization()), c.operation(), new AuditDetail.InvitationRevoked(i.id(), i.email()), c.reason());
         return Prediction.success(revoked, new MembershipEvent.InvitationRevoked(revoked, now));
@@ -742,7 +742,7 @@ final class ReferenceModel {
         if (member != null) {
             organizationMembers.get(org).remove(member.user());
         }
-        Optional<Invitation> revoked = Optional.ofNullable(invitation).map(i -> i.withStatus(InvitationStatus.REVOKED));
+        Optional<Invitation> revoked = Optional.ofNullable(invitation).map(i -> i.withStoredStatus(InvitationStatus.REVOKED));
         revoked.ifPresent(i -> invitations.put(i.id(), i));
         audit(who, Optional.of(org), c.operation(), member != null
                 ? new AuditDetail.RemovedFromOrganization(c.email(), member.user(), removedFrom, revoked.map(Invitation::id))

@@ -139,7 +139,7 @@ public abstract class StoreContract {
             assertEquals(List.of(WorkspaceId.of("design"), WorkspaceId.of("research")),
                     tx.workspaceMembershipsIn(OrganizationId.of("acme"), UserId.of("bob")).stream()
                             .map(WorkspaceMember::workspace).toList());
-            assertEquals(InvitationStatus.PENDING, tx.invitation(InvitationId.of("inv-carol")).orElseThrow().status());
+            assertEquals(InvitationStatus.PENDING, tx.invitation(InvitationId.of("inv-carol")).orElseThrow().storedStatus());
             return null;
         });
     }
@@ -424,7 +424,7 @@ public abstract class StoreContract {
             return null;
         });
         store.read(tx -> {
-            assertEquals(InvitationStatus.REVOKED, tx.invitation(InvitationId.of("inv-carol")).orElseThrow().status());
+            assertEquals(InvitationStatus.REVOKED, tx.invitation(InvitationId.of("inv-carol")).orElseThrow().storedStatus());
             assertEquals(Optional.of(InvitationId.of("inv-carol-2")), tx.pendingInvitation(OrganizationId.of("acme"),
                     Email.of("carol@example.com")).map(Invitation::id));
             assertEquals(List.of("inv-carol-2"), tx.pendingInvitations(OrganizationId.of("acme"), T0, first(10))
@@ -493,11 +493,11 @@ public abstract class StoreContract {
         assertEquals(3, expired, "lapsed-at, lapsed-just and lapsed-long");
         Map<String, Invitation> after = invitationsById(AROUND_THE_SWEEP);
         for (String id : AROUND_THE_SWEEP) {
-            Invitation expected = id.startsWith("lapsed-") ? before.get(id).withStatus(InvitationStatus.EXPIRED)
+            Invitation expected = id.startsWith("lapsed-") ? before.get(id).withStoredStatus(InvitationStatus.EXPIRED)
                     : before.get(id);
             assertEquals(expected, after.get(id), id + ": only the status of a lapsed one changes, nothing else");
             if (!id.equals("elsewhere")) {
-                assertEquals(before.get(id).statusAt(SWEEP), after.get(id).status(),
+                assertEquals(before.get(id).statusAt(SWEEP), after.get(id).storedStatus(),
                         id + ": in acme the stored status is now what statusAt already said");
             }
         }
@@ -515,7 +515,7 @@ public abstract class StoreContract {
 
         assertEquals(1, expire("globex", SWEEP));
         Map<String, Invitation> after = invitationsById(AROUND_THE_SWEEP);
-        assertEquals(InvitationStatus.EXPIRED, after.get("elsewhere").status());
+        assertEquals(InvitationStatus.EXPIRED, after.get("elsewhere").storedStatus());
         for (String id : AROUND_THE_SWEEP) {
             if (!id.equals("elsewhere")) {
                 assertEquals(before.get(id), after.get(id), id + " belongs to acme, which was not swept");
@@ -563,7 +563,7 @@ public abstract class StoreContract {
             return null;
         });
         expire("acme", SWEEP);
-        assertEquals(InvitationStatus.EXPIRED, invitationsById(List.of("lapsed-just")).get("lapsed-just").status(),
+        assertEquals(InvitationStatus.EXPIRED, invitationsById(List.of("lapsed-just")).get("lapsed-just").storedStatus(),
                 "the rolled-back sweep left the store able to sweep again");
     }
 

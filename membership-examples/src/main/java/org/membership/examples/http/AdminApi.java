@@ -214,7 +214,7 @@ final class AdminApi {
     record InvitationView(String id, String organizationId, String email, String role, String status, String expiresAt) {
         static InvitationView of(Invitation i) {
             return new InvitationView(i.id().value(), i.organization().value(), i.email().value(), lower(i.role()),
-                    lower(i.status()), i.expiresAt().toString());
+                    lower(i.storedStatus()), i.expiresAt().toString());
         }
     }
 
