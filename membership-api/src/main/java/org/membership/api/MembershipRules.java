@@ -10,14 +10,9 @@ import java.util.Map;
  * invitations stay acceptable. Everything else (scoping, outranking, last admin,
  * custom-workspace-only removal, invitation matching) always holds.
  *
- * <p>Presets reproduce the documented APIs:
  * <pre>{@code
- * MembershipRules.flashback()                  // F: workspace admins; no self-removal
- * MembershipRules.paradigmCompany()            // P1: organization admins or higher
- * MembershipRules.paradigmInstance()           // P2: instance admins only
- * MembershipRules.anthropicAdmin()             // A: organization admin keys; organization admins protected
- * MembershipRules.factory()                    // X: organization admins, remove by email
  * MembershipRules.defaults().toBuilder().invitationLifetime(Duration.ofDays(14)).build();
+ * Presets.flashback()                          // the rules of one documented API (see Presets)
  * }</pre>
  *
  * <p>Immutable and thread-safe.
@@ -73,52 +68,6 @@ public record MembershipRules(Map<Operation, AuthorityLevel> requiredAuthority, 
         }
         return new MembershipRules(levels, SelfRemoval.FORBIDDEN, OrganizationAdminRemoval.BY_ORGANIZATION_ADMINS,
                 Duration.ofDays(7));
-    }
-
-    /** @return Flashback's rules (F): workspace admins remove workspace users; no self-removal */
-    public static MembershipRules flashback() {
-        return defaults();
-    }
-
-    /** @return Paradigm's company API rules (P1): organization (company) admins or higher remove from custom workspaces */
-    public static MembershipRules paradigmCompany() {
-        return defaults().toBuilder()
-                .requireAuthority(Operation.REMOVE_WORKSPACE_MEMBER, AuthorityLevel.ORGANIZATION_ADMIN)
-                .requireAuthority(Operation.ADD_WORKSPACE_MEMBER, AuthorityLevel.ORGANIZATION_ADMIN)
-                .build();
-    }
-
-    /** @return Paradigm's instance API rules (P2): only instance admins remove, in any company */
-    public static MembershipRules paradigmInstance() {
-        return defaults().toBuilder()
-                .requireAuthority(Operation.REMOVE_WORKSPACE_MEMBER, AuthorityLevel.INSTANCE_ADMIN)
-                .requireAuthority(Operation.ADD_WORKSPACE_MEMBER, AuthorityLevel.INSTANCE_ADMIN)
-                .build();
-    }
-
-    /**
-     * Anthropic's Admin API rules (A): organization admin keys manage workspace members, and
-     * organization admins are protected
-     * ({@link OrganizationAdminRemoval#BY_INSTANCE_ADMINS_ONLY}): an admin key (or any organization
-     * admin) cannot remove one from a workspace, change its workspace role there, or remove it from
-     * the organization by email; only an instance admin can.
-     *
-     * @return Anthropic's Admin API rules
-     */
-    public static MembershipRules anthropicAdmin() {
-        return defaults().toBuilder()
-                .organizationAdminRemoval(OrganizationAdminRemoval.BY_INSTANCE_ADMINS_ONLY)
-                .requireAuthority(Operation.ADD_WORKSPACE_MEMBER, AuthorityLevel.ORGANIZATION_ADMIN)
-                .requireAuthority(Operation.CHANGE_WORKSPACE_ROLE, AuthorityLevel.ORGANIZATION_ADMIN)
-                .requireAuthority(Operation.REMOVE_WORKSPACE_MEMBER, AuthorityLevel.ORGANIZATION_ADMIN)
-                .requireAuthority(Operation.GET_WORKSPACE_MEMBER, AuthorityLevel.ORGANIZATION_ADMIN)
-                .requireAuthority(Operation.LIST_WORKSPACE_MEMBERS, AuthorityLevel.ORGANIZATION_ADMIN)
-                .build();
-    }
-
-    /** @return Factory's rules (X): organization admins remove users by email; an admin may leave while another admin remains */
-    public static MembershipRules factory() {
-        return defaults().toBuilder().selfRemoval(SelfRemoval.ALLOWED_WHILE_ANOTHER_ADMIN_REMAINS).build();
     }
 
     /** @return a builder holding these rules */

@@ -13,25 +13,25 @@ final class MembershipRulesTest {
 
     @Test
     void anthropicAdmin_protectsOrganizationAdmins() {
-        assertEquals(OrganizationAdminRemoval.BY_INSTANCE_ADMINS_ONLY, MembershipRules.anthropicAdmin().organizationAdminRemoval());
+        assertEquals(OrganizationAdminRemoval.BY_INSTANCE_ADMINS_ONLY, Presets.anthropicAdmin().organizationAdminRemoval());
     }
 
     @Test
     void otherPresets_letOutrankingAloneDecide() {
-        for (MembershipRules rules : List.of(MembershipRules.defaults(), MembershipRules.flashback(),
-                MembershipRules.paradigmCompany(), MembershipRules.paradigmInstance(), MembershipRules.factory())) {
+        for (MembershipRules rules : List.of(MembershipRules.defaults(), Presets.flashback(),
+                Presets.paradigmCompany(), Presets.paradigmInstance(), Presets.factory())) {
             assertEquals(OrganizationAdminRemoval.BY_ORGANIZATION_ADMINS, rules.organizationAdminRemoval());
         }
     }
 
     @Test
     void builder_setsOrganizationAdminRemoval_andKeepsTheRest() {
-        MembershipRules protectedAdmins = MembershipRules.factory().toBuilder()
+        MembershipRules protectedAdmins = Presets.factory().toBuilder()
                 .organizationAdminRemoval(OrganizationAdminRemoval.BY_INSTANCE_ADMINS_ONLY).build();
         assertEquals(OrganizationAdminRemoval.BY_INSTANCE_ADMINS_ONLY, protectedAdmins.organizationAdminRemoval());
-        assertEquals(MembershipRules.factory().selfRemoval(), protectedAdmins.selfRemoval());
-        assertEquals(MembershipRules.factory().requiredAuthority(), protectedAdmins.requiredAuthority());
-        assertEquals(MembershipRules.factory(), protectedAdmins.toBuilder()
+        assertEquals(Presets.factory().selfRemoval(), protectedAdmins.selfRemoval());
+        assertEquals(Presets.factory().requiredAuthority(), protectedAdmins.requiredAuthority());
+        assertEquals(Presets.factory(), protectedAdmins.toBuilder()
                 .organizationAdminRemoval(OrganizationAdminRemoval.BY_ORGANIZATION_ADMINS).build());
     }
 

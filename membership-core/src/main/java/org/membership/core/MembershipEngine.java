@@ -27,7 +27,7 @@ import org.membership.core.spi.MembershipStore;
  *
  * <pre>{@code
  * Membership membership = MembershipEngine.builder(store)
- *         .rules(MembershipRules.flashback())
+ *         .rules(Presets.flashback())
  *         .clock(Clock.systemUTC())
  *         .listener(event -> sessions.revokeFor(event))
  *         .build();

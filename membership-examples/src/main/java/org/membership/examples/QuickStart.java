@@ -9,6 +9,7 @@ import org.membership.api.MembershipRules;
 import org.membership.api.Organization;
 import org.membership.api.OrganizationRole;
 import org.membership.api.Outcome;
+import org.membership.api.Presets;
 import org.membership.api.User;
 import org.membership.api.UserId;
 import org.membership.api.UserStatus;
@@ -28,7 +29,7 @@ public final class QuickStart {
     /** @param args ignored */
     public static void main(String[] args) {
         Membership membership = MembershipEngine.builder(new InMemoryStore())
-                .rules(MembershipRules.flashback())
+                .rules(Presets.flashback())
                 .listener(event -> {
                     if (event instanceof MembershipEvent.WorkspaceMemberRemoved
                             || event instanceof MembershipEvent.OrganizationMemberRemoved) {

@@ -30,6 +30,7 @@ import org.membership.api.FeedPosition;
 import org.membership.api.MembershipEvent;
 import org.membership.api.MembershipRules;
 import org.membership.api.OrganizationId;
+import org.membership.api.Presets;
 import org.membership.api.UserId;
 import org.membership.api.WorkspaceMember;
 import org.membership.core.spi.ConsumerRecord;
@@ -716,7 +717,7 @@ abstract class CrashContract {
 
     static World buildWorld(Target target) {
         try (JdbiStore store = target.open()) {
-            Fixture f = Fixture.builder(store).rules(MembershipRules.factory())
+            Fixture f = Fixture.builder(store).rules(Presets.factory())
                     .organization("acme", org -> {
                         org.admin("alice").admin("amos");
                         MEMBERS.forEach(org::member);

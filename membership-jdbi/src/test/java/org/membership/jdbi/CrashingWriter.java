@@ -35,6 +35,7 @@ import org.membership.api.MembershipRules;
 import org.membership.api.OrganizationId;
 import org.membership.api.OrganizationRole;
 import org.membership.api.Outcome;
+import org.membership.api.Presets;
 import org.membership.api.UserId;
 import org.membership.api.WorkspaceId;
 import org.membership.api.WorkspaceRole;
@@ -123,7 +124,7 @@ final class CrashingWriter {
                     hold.nth(), deliveries));
         }
         MembershipStore store = new HoldingStore(jdbiStore, hold, deliveries);
-        Membership membership = MembershipEngine.builder(store).rules(MembershipRules.factory())
+        Membership membership = MembershipEngine.builder(store).rules(Presets.factory())
                 .ids(() -> "crash-" + run + "-" + ids.incrementAndGet())
                 .feed(FeedSettings.defaults().instance(options.getOrDefault("instance", "child-" + run))
                         .lease(LEASE).pruneEvery(Duration.ZERO))

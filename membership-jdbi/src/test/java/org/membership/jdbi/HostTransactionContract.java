@@ -29,6 +29,7 @@ import org.membership.api.MembershipEvent;
 import org.membership.api.MembershipRules;
 import org.membership.api.Outcome;
 import org.membership.api.PageRequest;
+import org.membership.api.Presets;
 import org.membership.api.Reason;
 import org.membership.api.UnableToPersistException;
 import org.membership.api.UnableToSerializeTransactionException;
@@ -69,7 +70,7 @@ abstract class HostTransactionContract {
         try (Connection connection = dataSource.getConnection()) {
             ThreadTransactions.execute(connection, "CREATE TABLE host_projects (name TEXT PRIMARY KEY)");
         }
-        f = Fixture.builder(store).rules(MembershipRules.flashback())
+        f = Fixture.builder(store).rules(Presets.flashback())
                 .organization("acme", org -> org.admin("alice").member("bob")
                         .workspace("design", ws -> ws.admin("alice").member("bob", WorkspaceRole.DEVELOPER)))
                 .build();
@@ -198,7 +199,7 @@ abstract class HostTransactionContract {
         ThreadTransactions hosts = new ThreadTransactions(dataSource);
         try (JdbiStore racing = postgresql() ? JdbiStore.postgresql(dataSource, JdbiStore.Options.defaults(), hosts)
                 : JdbiStore.sqlite(dataSource, JdbiStore.Options.defaults(), hosts)) {
-            Fixture.Builder world = Fixture.builder(racing).rules(MembershipRules.flashback());
+            Fixture.Builder world = Fixture.builder(racing).rules(Presets.flashback());
             for (int trial = 0; trial < TRIALS; trial++) {
                 int i = trial;
                 world.organization("org" + i, org -> org.admin("a" + i).admin("b" + i)

@@ -22,6 +22,7 @@ import org.membership.api.FeedPosition;
 import org.membership.api.MembershipEvent;
 import org.membership.api.MembershipRules;
 import org.membership.api.Outcome;
+import org.membership.api.Presets;
 import org.membership.api.UserId;
 import org.membership.api.WorkspaceId;
 import org.membership.core.MembershipEngine;
@@ -83,7 +84,7 @@ final class SqliteCrashTest extends CrashContract {
         Stats stats = new Stats(world.auditRows());
         assertEquals(world.initial(), check(target, world, world.initial(), lines, stats, "not committed"));
         try (JdbiStore store = target.open()) {
-            Outcome<?> removed = MembershipEngine.builder(store).rules(MembershipRules.factory()).build()
+            Outcome<?> removed = MembershipEngine.builder(store).rules(Presets.factory()).build()
                     .execute(Actor.user(UserId.of(world.admin())), new Command.RemoveWorkspaceMember(
                             WorkspaceId.of(workspace), UserId.of("u01"), "crash test"));
             assertTrue(removed.succeeded(), removed::toString);
@@ -121,7 +122,7 @@ final class SqliteCrashTest extends CrashContract {
         World world = buildWorld(target);
         String workspace = world.initial().get("u01").workspaces().first();
         try (JdbiStore store = target.open()) {
-            Outcome<?> removed = MembershipEngine.builder(withoutOutbox(store)).rules(MembershipRules.factory()).build()
+            Outcome<?> removed = MembershipEngine.builder(withoutOutbox(store)).rules(Presets.factory()).build()
                     .execute(Actor.user(UserId.of(world.admin())), new Command.RemoveWorkspaceMember(
                             WorkspaceId.of(workspace), UserId.of("u01"), "crash test"));
             assertTrue(removed.succeeded(), removed::toString);

@@ -40,6 +40,7 @@ import org.membership.api.MembershipEvent;
 import org.membership.api.MembershipRules;
 import org.membership.api.OrganizationRole;
 import org.membership.api.Outcome;
+import org.membership.api.Presets;
 import org.membership.api.Subscription;
 import org.membership.api.UnableToPersistException;
 import org.membership.api.WorkspaceId;
@@ -124,7 +125,7 @@ abstract class StatementFaultContract extends AtomicityContract {
     Stream<DynamicTest> inviteReplacingAnExpiredInvitation_failsAtEveryStatement_leavesDatabaseUnchanged() {
         // Both of acme's invitations (dora's and bob's) have lapsed: the invite's first write, the sweep,
         // changes two rows, so failing after it must bring both back.
-        return everyStatement(w -> w.f().clock().advance(MembershipRules.factory().invitationLifetime().plusDays(1)),
+        return everyStatement(w -> w.f().clock().advance(Presets.factory().invitationLifetime().plusDays(1)),
                 w -> w.f().membership().execute(w.f().actor("alice"), new Command.InviteToOrganization(
                         w.f().organization("acme"), Email.of("dora@example.com"), OrganizationRole.MEMBER)),
                 (w, store) -> {

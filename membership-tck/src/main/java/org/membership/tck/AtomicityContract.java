@@ -40,6 +40,7 @@ import org.membership.api.OrganizationUserRemoval;
 import org.membership.api.Outcome;
 import org.membership.api.Page;
 import org.membership.api.PageRequest;
+import org.membership.api.Presets;
 import org.membership.api.Reason;
 import org.membership.api.UserStatus;
 import org.membership.api.WorkspaceId;
@@ -112,7 +113,7 @@ public abstract class AtomicityContract {
     protected static Acme world(MembershipStore rows) {
         FailingStore store = new FailingStore(rows);
         // No pruning by the engine: its own write transaction would be the last one a test looks at.
-        Fixture f = Fixture.builder(store).rules(MembershipRules.factory())
+        Fixture f = Fixture.builder(store).rules(Presets.factory())
                 .feed(FeedSettings.defaults().pruneEvery(Duration.ZERO))
                 .user("dora", UserStatus.VALIDATED)
                 .organization("acme", org -> org.admin("alice").member("bob").member("carl")
@@ -184,7 +185,7 @@ public abstract class AtomicityContract {
     @TestFactory
     Stream<DynamicTest> inviteReplacingAnExpiredInvitation_failureAtEveryWritePosition_changesNothing() {
         java.util.function.Consumer<Acme> expireDorasInvitation = w -> w.f().clock()
-                .advance(MembershipRules.factory().invitationLifetime().plusDays(1));
+                .advance(Presets.factory().invitationLifetime().plusDays(1));
         Function<Acme, Outcome<?>> invite = w -> w.f().membership().execute(w.f().actor("alice"),
                 new Command.InviteToOrganization(w.f().organization("acme"), Email.of("dora@example.com"),
                         OrganizationRole.MEMBER));
@@ -362,7 +363,7 @@ public abstract class AtomicityContract {
     }
 
     private Membership engine(Acme w, MembershipListener... listeners) {
-        MembershipEngine.Builder builder = MembershipEngine.builder(w.store()).rules(MembershipRules.factory())
+        MembershipEngine.Builder builder = MembershipEngine.builder(w.store()).rules(Presets.factory())
                 .clock(w.f().clock());
         for (MembershipListener listener : listeners) {
             builder.listener(listener);

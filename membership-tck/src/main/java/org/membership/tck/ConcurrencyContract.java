@@ -34,6 +34,7 @@ import org.membership.api.OrganizationRole;
 import org.membership.api.OrganizationUserRemoval;
 import org.membership.api.Outcome;
 import org.membership.api.PageRequest;
+import org.membership.api.Presets;
 import org.membership.api.Reason;
 import org.membership.api.UserStatus;
 import org.membership.api.WorkspaceId;
@@ -90,7 +91,7 @@ public abstract class ConcurrencyContract {
     @Test
     void rule6_lastAdminSurvivesRace() throws Exception {
         // two organization admins who are the workspace's only admins remove each other from it
-        Fixture f = world(MembershipRules.flashback(), (org, i) -> org.admin(a(i)).admin(b(i))
+        Fixture f = world(Presets.flashback(), (org, i) -> org.admin(a(i)).admin(b(i))
                 .workspace(ws(i), w -> w.admin(a(i)).admin(b(i))));
         for (int trial = 0; trial < trials(); trial++) {
             int i = trial;
@@ -108,7 +109,7 @@ public abstract class ConcurrencyContract {
     @Test
     void rule6_lastAdminSurvivesRace_workspaceAdminsLeavingTogether() throws Exception {
         // the host lets admins leave while another admin remains: both try to leave at once
-        Fixture f = world(MembershipRules.factory(), (org, i) -> org.admin(o(i)).member(a(i)).member(b(i))
+        Fixture f = world(Presets.factory(), (org, i) -> org.admin(o(i)).member(a(i)).member(b(i))
                 .workspace(ws(i), w -> w.admin(a(i)).admin(b(i))));
         for (int trial = 0; trial < trials(); trial++) {
             int i = trial;
@@ -125,7 +126,7 @@ public abstract class ConcurrencyContract {
 
     @Test
     void rule6_lastAdminSurvivesRace_organizationAdminsRemovingEachOtherByEmail() throws Exception {
-        Fixture f = world(MembershipRules.factory(), (org, i) -> org.admin(a(i)).admin(b(i)).member(m(i)));
+        Fixture f = world(Presets.factory(), (org, i) -> org.admin(a(i)).admin(b(i)).member(m(i)));
         for (int trial = 0; trial < trials(); trial++) {
             int i = trial;
             OrganizationId org = f.organization(org(i));
@@ -142,7 +143,7 @@ public abstract class ConcurrencyContract {
 
     @Test
     void rule6_lastAdminSurvivesRace_organizationAdminsLeavingTogetherByEmail() throws Exception {
-        Fixture f = world(MembershipRules.factory(), (org, i) -> org.admin(a(i)).admin(b(i)).member(m(i)));
+        Fixture f = world(Presets.factory(), (org, i) -> org.admin(a(i)).admin(b(i)).member(m(i)));
         for (int trial = 0; trial < trials(); trial++) {
             int i = trial;
             OrganizationId org = f.organization(org(i));
@@ -162,7 +163,7 @@ public abstract class ConcurrencyContract {
         // disables c, and the organization's key removes b. If the disabling read c's memberships
         // before the acceptance committed and the removal counted c as usable before the disabling
         // committed, both would succeed and leave the organization with no admin who can act.
-        Fixture.Builder builder = builder(MembershipRules.factory());
+        Fixture.Builder builder = builder(Presets.factory());
         for (int trial = 0; trial < trials(); trial++) {
             int t = trial;
             builder.user(c(t), UserStatus.VALIDATED).organization(org(t), org -> org.admin(b(t)).member(m(t))
@@ -197,7 +198,7 @@ public abstract class ConcurrencyContract {
     void rule6_usableAdminSurvivesRace_disablingAUserWhileItBecomesAWorkspaceAdminAndTheOtherIsRemoved() throws Exception {
         // the same three-way race in a custom workspace: o adds c as the workspace's second admin
         // and removes b, its first, while an operator disables c
-        Fixture f = world(MembershipRules.factory(), (org, i) -> org.admin(o(i)).member(b(i)).member(c(i))
+        Fixture f = world(Presets.factory(), (org, i) -> org.admin(o(i)).member(b(i)).member(c(i))
                 .workspace(ws(i), w -> w.admin(b(i))));
         for (int trial = 0; trial < trials(); trial++) {
             int i = trial;
@@ -235,7 +236,7 @@ public abstract class ConcurrencyContract {
     void rule6_usableAdminSurvivesRace_disablingOneAdminWhileRemovingTheOther() throws Exception {
         // an instance operator disables admin a while the organization's key removes admin b: each
         // change alone is fine, both together would leave only a disabled admin, who cannot act
-        Fixture f = world(MembershipRules.factory(), (org, i) -> org.admin(a(i)).admin(b(i)).member(m(i)));
+        Fixture f = world(Presets.factory(), (org, i) -> org.admin(a(i)).admin(b(i)).member(m(i)));
         for (int trial = 0; trial < trials(); trial++) {
             int i = trial;
             OrganizationId org = f.organization(org(i));
@@ -285,7 +286,7 @@ public abstract class ConcurrencyContract {
 
     @Test
     void organizationRemovalVersusWorkspaceAdd() throws Exception {
-        Fixture f = world(MembershipRules.factory(), (org, i) -> org.admin(a(i)).admin(b(i)).member(m(i))
+        Fixture f = world(Presets.factory(), (org, i) -> org.admin(a(i)).admin(b(i)).member(m(i))
                 .workspace(ws(i), w -> w.admin(a(i))).workspace(ws2(i), w -> w.admin(b(i))));
         for (int trial = 0; trial < trials(); trial++) {
             int i = trial;
@@ -322,7 +323,7 @@ public abstract class ConcurrencyContract {
     @Test
     void dryRunsRacingWithWrites_neverThrow_andDecideFromACommittedState() throws Exception {
         int members = 3;
-        Fixture f = build(builder(MembershipRules.flashback())
+        Fixture f = build(builder(Presets.flashback())
                 .organization("acme", org -> {
                     org.admin("alice");
                     for (int k = 0; k < members; k++) {

@@ -32,6 +32,7 @@ import org.membership.api.OrganizationUserRemoval;
 import org.membership.api.Outcome;
 import org.membership.api.Page;
 import org.membership.api.PageRequest;
+import org.membership.api.Presets;
 import org.membership.api.Reason;
 import org.membership.api.Refusal;
 import org.membership.api.UserId;
@@ -84,7 +85,7 @@ public abstract class DocumentedApisContract {
 
     @Test
     void p1_companyAdmin_removesFromCustomWorkspaceOfOwnCompany() {
-        Fixture f = paradigm(MembershipRules.paradigmCompany());
+        Fixture f = paradigm(Presets.paradigmCompany());
         WorkspaceMember removed = succeeded(attempt(f, f.actor("alice"), remove(f, "research", "bob")));
         assertEquals(f.workspace("research"), removed.workspace());
         assertEquals(f.user("bob"), removed.user());
@@ -95,7 +96,7 @@ public abstract class DocumentedApisContract {
 
     @Test
     void p1_member_isForbidden() {
-        Fixture f = paradigm(MembershipRules.paradigmCompany());
+        Fixture f = paradigm(Presets.paradigmCompany());
         assertRefused(attempt(f, f.actor("bob"), remove(f, "research", "carl")),
                 Reason.INSUFFICIENT_AUTHORITY, 403);
         assertUnchanged(f, "research", List.of("bob", "carl", "wendy"));
@@ -103,7 +104,7 @@ public abstract class DocumentedApisContract {
 
     @Test
     void p1_workspaceAdmin_isForbidden() {
-        Fixture f = paradigm(MembershipRules.paradigmCompany());
+        Fixture f = paradigm(Presets.paradigmCompany());
         assertRefused(attempt(f, f.actor("wendy"), remove(f, "research", "bob")),
                 Reason.INSUFFICIENT_AUTHORITY, 403);
         assertUnchanged(f, "research", List.of("bob", "carl", "wendy"));
@@ -111,7 +112,7 @@ public abstract class DocumentedApisContract {
 
     @Test
     void p1_workspaceOfAnotherCompany_isNotFound_exactlyLikeAMissingWorkspace() {
-        Fixture f = paradigm(MembershipRules.paradigmCompany());
+        Fixture f = paradigm(Presets.paradigmCompany());
         Refusal other = assertRefused(attempt(f, f.actor("alice"), remove(f, "labs", "gus")),
                 Reason.WORKSPACE_NOT_FOUND, 404);
         Refusal missing = assertRefused(attempt(f, f.actor("alice"),
@@ -123,7 +124,7 @@ public abstract class DocumentedApisContract {
 
     @Test
     void p1_unknownUser_isNotFound_likeAUserOfAnotherCompany() {
-        Fixture f = paradigm(MembershipRules.paradigmCompany());
+        Fixture f = paradigm(Presets.paradigmCompany());
         Refusal unknown = assertRefused(attempt(f, f.actor("alice"),
                 new Command.RemoveWorkspaceMember(f.workspace("research"), UserId.of("nobody"))),
                 Reason.MEMBER_NOT_FOUND, 404);
@@ -135,14 +136,14 @@ public abstract class DocumentedApisContract {
 
     @Test
     void p1_instanceAdmin_alsoSucceeds() {
-        Fixture f = paradigm(MembershipRules.paradigmCompany());
+        Fixture f = paradigm(Presets.paradigmCompany());
         succeeded(attempt(f, f.actor("root"), remove(f, "research", "bob")));
         assertEquals(List.of("carl", "wendy"), memberNames(f, "research"));
     }
 
     @Test
     void p1_defaultWorkspace_isNotACustomWorkspace() {
-        Fixture f = paradigm(MembershipRules.paradigmCompany());
+        Fixture f = paradigm(Presets.paradigmCompany());
         assertRefused(attempt(f, f.actor("alice"), remove(f, "acme", "bob")), Reason.DEFAULT_WORKSPACE, 409);
         assertTrue(memberNames(f, "acme").contains("bob"));
         assertTrue(f.events().isEmpty());
@@ -150,7 +151,7 @@ public abstract class DocumentedApisContract {
 
     @Test
     void p1_unknownActor_isUnauthenticated() {
-        Fixture f = paradigm(MembershipRules.paradigmCompany());
+        Fixture f = paradigm(Presets.paradigmCompany());
         assertRefused(attempt(f, Actor.user(UserId.of("ghost")), remove(f, "research", "bob")),
                 Reason.UNAUTHENTICATED, 401);
         assertUnchanged(f, "research", List.of("bob", "carl", "wendy"));
@@ -160,7 +161,7 @@ public abstract class DocumentedApisContract {
 
     @Test
     void p2_instanceAdminUser_removesInAnyCompany() {
-        Fixture f = paradigm(MembershipRules.paradigmInstance());
+        Fixture f = paradigm(Presets.paradigmInstance());
         succeeded(attempt(f, f.actor("root"), remove(f, "research", "bob")));
         succeeded(attempt(f, f.actor("root"), remove(f, "labs", "gus")));
         assertEquals(List.of("carl", "wendy"), memberNames(f, "research"));
@@ -170,7 +171,7 @@ public abstract class DocumentedApisContract {
 
     @Test
     void p2_instanceKey_removesInAnyCompany() {
-        Fixture f = paradigm(MembershipRules.paradigmInstance());
+        Fixture f = paradigm(Presets.paradigmInstance());
         WorkspaceMember removed = succeeded(attempt(f, ROOT_KEY, remove(f, "labs", "gus")));
         assertEquals(f.user("gus"), removed.user());
         assertEquals(List.of("gina"), memberNames(f, "labs"));
@@ -181,7 +182,7 @@ public abstract class DocumentedApisContract {
 
     @Test
     void p2_organizationAdmin_isForbidden_evenInOwnCompany() {
-        Fixture f = paradigm(MembershipRules.paradigmInstance());
+        Fixture f = paradigm(Presets.paradigmInstance());
         assertRefused(attempt(f, f.actor("alice"), remove(f, "research", "bob")),
                 Reason.INSUFFICIENT_AUTHORITY, 403);
         assertRefused(attempt(f, f.organizationKey("acme"), remove(f, "research", "bob")),
@@ -191,7 +192,7 @@ public abstract class DocumentedApisContract {
 
     @Test
     void p2_unknownWorkspace_isNotFound() {
-        Fixture f = paradigm(MembershipRules.paradigmInstance());
+        Fixture f = paradigm(Presets.paradigmInstance());
         assertRefused(attempt(f, f.actor("root"),
                 new Command.RemoveWorkspaceMember(ABSENT_WORKSPACE, f.user("bob"))), Reason.WORKSPACE_NOT_FOUND, 404);
         assertRefused(attempt(f, f.actor("root"),
@@ -202,7 +203,7 @@ public abstract class DocumentedApisContract {
 
     @Test
     void p2_unknownActor_isUnauthenticated() {
-        Fixture f = paradigm(MembershipRules.paradigmInstance());
+        Fixture f = paradigm(Presets.paradigmInstance());
         assertRefused(attempt(f, Actor.user(UserId.of("ghost")), remove(f, "research", "bob")),
                 Reason.UNAUTHENTICATED, 401);
         assertUnchanged(f, "research", List.of("bob", "carl", "wendy"));
@@ -211,7 +212,7 @@ public abstract class DocumentedApisContract {
     // ---- F: Flashback, DELETE /workspace/{id}/users/{userId} ----------------------------------------
 
     private Fixture flashback() {
-        Fixture f = Fixture.builder(newStore()).rules(MembershipRules.flashback())
+        Fixture f = Fixture.builder(newStore()).rules(Presets.flashback())
                 .organization("acme", org -> org.admin("olga").member("wendy").member("walt").member("dan")
                         .member("bob").member("carl")
                         .workspace("research", ws -> ws.admin("wendy").admin("walt").admin("dan").member("bob")))
@@ -329,7 +330,7 @@ public abstract class DocumentedApisContract {
     }
 
     private Fixture anthropic() {
-        return Fixture.builder(newStore()).rules(MembershipRules.anthropicAdmin())
+        return Fixture.builder(newStore()).rules(Presets.anthropicAdmin())
                 .organization("acme", org -> {
                     org.admin("alice").admin("ada").member("bob").member("carl");
                     IntStream.rangeClosed(1, CROWD).forEach(i -> org.member(crowd(i)));
@@ -505,7 +506,7 @@ public abstract class DocumentedApisContract {
     private static final InvitationId BOBS_INVITATION = InvitationId.of("inv-bob");
 
     private Fixture factory() {
-        Fixture f = Fixture.builder(newStore()).rules(MembershipRules.factory())
+        Fixture f = Fixture.builder(newStore()).rules(Presets.factory())
                 .organization("acme", org -> org.admin("alice").admin("amy").member("bob").member("carl")
                         .workspace("research", ws -> ws.admin("alice").member("bob"))
                         .workspace("design", ws -> ws.admin("amy").admin("alice").member("bob", WorkspaceRole.DEVELOPER))

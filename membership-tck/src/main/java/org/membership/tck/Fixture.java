@@ -24,6 +24,7 @@ import org.membership.api.Organization;
 import org.membership.api.OrganizationId;
 import org.membership.api.OrganizationRole;
 import org.membership.api.Outcome;
+import org.membership.api.Presets;
 import org.membership.api.User;
 import org.membership.api.UserId;
 import org.membership.api.UserStatus;
@@ -40,7 +41,7 @@ import org.membership.core.spi.MembershipStore;
  *
  * <pre>{@code
  * Fixture f = Fixture.builder(new InMemoryStore())
- *         .rules(MembershipRules.flashback())
+ *         .rules(Presets.flashback())
  *         .organization("acme", org -> org
  *                 .admin("alice")
  *                 .member("bob")

@@ -26,6 +26,7 @@ import org.membership.api.OrganizationAdminRemoval;
 import org.membership.api.OrganizationId;
 import org.membership.api.OrganizationRole;
 import org.membership.api.PageRequest;
+import org.membership.api.Presets;
 import org.membership.api.SelfRemoval;
 import org.membership.api.User;
 import org.membership.api.UserId;
@@ -228,9 +229,9 @@ public final class Generators {
 
     /** @return the documented presets: defaults, Flashback, Paradigm company and instance, Anthropic, Factory */
     public static Gen<MembershipRules> presets() {
-        return Generate.pick(List.of(MembershipRules.defaults(), MembershipRules.flashback(),
-                MembershipRules.paradigmCompany(), MembershipRules.paradigmInstance(),
-                MembershipRules.anthropicAdmin(), MembershipRules.factory()));
+        return Generate.pick(List.of(MembershipRules.defaults(), Presets.flashback(),
+                Presets.paradigmCompany(), Presets.paradigmInstance(),
+                Presets.anthropicAdmin(), Presets.factory()));
     }
 
     /**

@@ -33,6 +33,7 @@ import org.membership.api.OrganizationRole;
 import org.membership.api.Outcome;
 import org.membership.api.Page;
 import org.membership.api.PageRequest;
+import org.membership.api.Presets;
 import org.membership.api.Reason;
 import org.membership.api.Refusal;
 import org.membership.api.User;
@@ -220,11 +221,11 @@ public abstract class ModelBasedContract {
 
         private static MembershipRules preset(String name) {
             switch (name) {
-                case "flashback": return MembershipRules.flashback();
-                case "factory": return MembershipRules.factory();
-                case "anthropicAdmin": return MembershipRules.anthropicAdmin();
-                case "paradigmCompany": return MembershipRules.paradigmCompany();
-                case "paradigmInstance": return MembershipRules.paradigmInstance();
+                case "flashback": return Presets.flashback();
+                case "factory": return Presets.factory();
+                case "anthropicAdmin": return Presets.anthropicAdmin();
+                case "paradigmCompany": return Presets.paradigmCompany();
+                case "paradigmInstance": return Presets.paradigmInstance();
                 default: return MembershipRules.defaults();
             }
         }

@@ -44,6 +44,7 @@ import org.membership.api.OrganizationRole;
 import org.membership.api.OrganizationUserRemoval;
 import org.membership.api.Outcome;
 import org.membership.api.PageRequest;
+import org.membership.api.Presets;
 import org.membership.api.ProblemDetails;
 import org.membership.api.Reason;
 import org.membership.api.Refusal;
@@ -241,11 +242,11 @@ public abstract class RulesContract {
 
     /** The documented APIs' removal rules (spec §1): who may remove a workspace member under each preset. */
     private static final Map<String, Pair<MembershipRules, AuthorityLevel>> DOCUMENTED = Map.of(
-            "F (Flashback)", Pair.of(MembershipRules.flashback(), AuthorityLevel.WORKSPACE_ADMIN),
-            "P1 (Paradigm company)", Pair.of(MembershipRules.paradigmCompany(), AuthorityLevel.ORGANIZATION_ADMIN),
-            "P2 (Paradigm instance)", Pair.of(MembershipRules.paradigmInstance(), AuthorityLevel.INSTANCE_ADMIN),
-            "A (Anthropic Admin API)", Pair.of(MembershipRules.anthropicAdmin(), AuthorityLevel.ORGANIZATION_ADMIN),
-            "X (Factory)", Pair.of(MembershipRules.factory(), AuthorityLevel.WORKSPACE_ADMIN));
+            "F (Flashback)", Pair.of(Presets.flashback(), AuthorityLevel.WORKSPACE_ADMIN),
+            "P1 (Paradigm company)", Pair.of(Presets.paradigmCompany(), AuthorityLevel.ORGANIZATION_ADMIN),
+            "P2 (Paradigm instance)", Pair.of(Presets.paradigmInstance(), AuthorityLevel.INSTANCE_ADMIN),
+            "A (Anthropic Admin API)", Pair.of(Presets.anthropicAdmin(), AuthorityLevel.ORGANIZATION_ADMIN),
+            "X (Factory)", Pair.of(Presets.factory(), AuthorityLevel.WORKSPACE_ADMIN));
 
     @Test
     public void rule1_presets_removeExactlyAsTheDocumentedApisAllow() {
@@ -564,7 +565,7 @@ public abstract class RulesContract {
         Gen<String> actors = Generate.pick(List.of("oa", "wa"));
         Gen<Integer> kinds = Generate.range(0, 2);
         qt().forAll(actors, kinds, Generators.workspaceRoles(), Generate.pick(List.of(MembershipRules.defaults(),
-                        MembershipRules.flashback())))
+                        Presets.flashback())))
                 .checkAssert((who, kind, role, rules) -> {
                     World.Spec spec = spec(List.of(org("acme", List.of("oa", "oa2"), List.of("wa", "wa2"),
                             List.of(ws("ws", seat("wa", ADMIN), seat("wa2", ADMIN), seat("oa", ADMIN))), List.of())),
@@ -609,7 +610,7 @@ public abstract class RulesContract {
                     }
                     World.Spec spec = spec(List.of(org("acme", admins, members, List.of(ws("ws", seats.toArray(World.Seat[]::new))),
                             List.of())), List.of(), List.of(), List.of());
-                    MembershipRules rules = MembershipRules.factory();
+                    MembershipRules rules = Presets.factory();
                     assertEquals(SelfRemoval.ALLOWED_WHILE_ANOTHER_ADMIN_REMAINS, rules.selfRemoval());
                     Actor me = Actor.user(UserId.of("me"));
 
@@ -1096,7 +1097,7 @@ public abstract class RulesContract {
                     List<World.Invite> invites = kind == 1
                             ? List.of(new World.Invite(email, OrganizationRole.MEMBER)) : List.of();
                     World w = World.build(spec(List.of(org("acme", List.of("oa"), kind == 0 ? List.of("ann") : List.of(),
-                            ws, invites)), List.of(), List.of(), List.of()), newStore(), MembershipRules.factory());
+                            ws, invites)), List.of(), List.of(), List.of()), newStore(), Presets.factory());
                     World.State before = w.snapshot();
                     Outcome<OrganizationUserRemoval> outcome = w.membership().execute(
                             Actor.organizationKey(w.organization("acme"), "key"),

@@ -6,6 +6,7 @@ import org.membership.api.Membership;
 import org.membership.api.MembershipListener;
 import org.membership.api.MembershipRules;
 import org.membership.api.OrganizationId;
+import org.membership.api.Presets;
 import org.membership.core.IdGenerator;
 import org.membership.core.MembershipEngine;
 import org.membership.core.spi.MembershipStore;
@@ -46,11 +47,11 @@ record Engines(Membership paradigmCompany, Membership paradigmInstance, Membersh
     static Engines over(MembershipStore store, Clock clock, IdGenerator integerIds, MembershipListener listener) {
         IdGenerator uuids = () -> UUID.randomUUID().toString();
         return new Engines(
-                engine(store, clock, uuids, listener, MembershipRules.paradigmCompany()),
-                engine(store, clock, uuids, listener, MembershipRules.paradigmInstance()),
-                engine(store, clock, uuids, listener, MembershipRules.flashback()),
-                engine(store, clock, uuids, listener, MembershipRules.anthropicAdmin()),
-                engine(store, clock, uuids, listener, MembershipRules.factory()),
+                engine(store, clock, uuids, listener, Presets.paradigmCompany()),
+                engine(store, clock, uuids, listener, Presets.paradigmInstance()),
+                engine(store, clock, uuids, listener, Presets.flashback()),
+                engine(store, clock, uuids, listener, Presets.anthropicAdmin()),
+                engine(store, clock, uuids, listener, Presets.factory()),
                 engine(store, clock, integerIds, listener, MembershipRules.defaults()),
                 engine(store, clock, uuids, listener, MembershipRules.defaults()));
     }
