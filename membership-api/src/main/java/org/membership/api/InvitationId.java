@@ -29,8 +29,9 @@ public record InvitationId(String value) implements Comparable<InvitationId> {
         return value.compareTo(other.value);
     }
 
+    /** @return the id with its type, for example {@code InvitationId[inv-7]}; {@link #value()} is the id itself */
     @Override
     public String toString() {
-        return value;
+        return "InvitationId[" + value + "]";
     }
 }

@@ -29,8 +29,9 @@ public record OrganizationId(String value) implements Comparable<OrganizationId>
         return value.compareTo(other.value);
     }
 
+    /** @return the id with its type, for example {@code OrganizationId[acme]}; {@link #value()} is the id itself */
     @Override
     public String toString() {
-        return value;
+        return "OrganizationId[" + value + "]";
     }
 }

@@ -29,8 +29,9 @@ public record UserId(String value) implements Comparable<UserId> {
         return value.compareTo(other.value);
     }
 
+    /** @return the id with its type, for example {@code UserId[u-42]}; {@link #value()} is the id itself */
     @Override
     public String toString() {
-        return value;
+        return "UserId[" + value + "]";
     }
 }

@@ -29,8 +29,9 @@ public record WorkspaceId(String value) implements Comparable<WorkspaceId> {
         return value.compareTo(other.value);
     }
 
+    /** @return the id with its type, for example {@code WorkspaceId[ws-1]}; {@link #value()} is the id itself */
     @Override
     public String toString() {
-        return value;
+        return "WorkspaceId[" + value + "]";
     }
 }

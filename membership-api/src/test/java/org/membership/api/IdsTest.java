@@ -70,7 +70,7 @@ final class IdsTest {
         qt().forAll(Generate.pick(KINDS), validIds()).checkAssert((kind, value) -> {
             Object id = kind.of().apply(value);
             assertEquals(value, valueOf(id));
-            assertEquals(value, id.toString());
+            assertEquals(id.getClass().getSimpleName() + "[" + value + "]", id.toString(), "an id prints its type");
             assertEquals(id, kind.of().apply(value));
         });
     }
