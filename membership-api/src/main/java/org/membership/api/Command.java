@@ -207,6 +207,26 @@ public sealed interface Command<R> {
     }
 
     /**
+     * Reads the actor's own authority in a workspace, and which operations there it reaches: "what may
+     * I do here?", without a dry run of something the host does not mean to do. Needs
+     * {@link Operation#GET_WORKSPACE_AUTHORITY} authority (none, by default); a workspace outside the
+     * actor's organizations is not found, as one that does not exist.
+     *
+     * @param workspace the workspace
+     */
+    record GetWorkspaceAuthority(WorkspaceId workspace) implements Command<WorkspaceAuthority> {
+        /** @throws InvalidInputException if the workspace is missing */
+        public GetWorkspaceAuthority {
+            Inputs.required("workspace_id", workspace);
+        }
+
+        @Override
+        public Operation operation() {
+            return Operation.GET_WORKSPACE_AUTHORITY;
+        }
+    }
+
+    /**
      * Invites an email to an organization with a role.
      *
      * @param organization the organization

@@ -9,54 +9,73 @@ import static org.membership.api.AuthorityLevel.WORKSPACE_ADMIN;
 /**
  * Every operation of the library, as named in rules ({@link MembershipRules}), the audit trail and
  * events. Each {@link Command} reports its operation, and each operation declares, once, what varies
- * between operations: whether it only reads ({@link #isRead()}) and the minimum authority it needs
- * unless a host's rules say otherwise ({@link #defaultAuthority()}).
+ * between operations: whether it only reads ({@link #isRead()}), what it acts in ({@link #scope()}),
+ * and the minimum authority it needs unless a host's rules say otherwise ({@link #defaultAuthority()}).
  *
  * <p>Immutable and thread-safe.
  */
 public enum Operation {
     /** Make a user known to the library. */
-    REGISTER_USER(Kind.CHANGE, INSTANCE_ADMIN),
+    REGISTER_USER(Kind.CHANGE, Scope.INSTANCE, INSTANCE_ADMIN),
     /** Validate or disable a user's account. */
-    CHANGE_USER_STATUS(Kind.CHANGE, INSTANCE_ADMIN),
+    CHANGE_USER_STATUS(Kind.CHANGE, Scope.INSTANCE, INSTANCE_ADMIN),
     /** Create an organization with its default workspace and first admin. */
-    CREATE_ORGANIZATION(Kind.CHANGE, INSTANCE_ADMIN),
+    CREATE_ORGANIZATION(Kind.CHANGE, Scope.INSTANCE, INSTANCE_ADMIN),
     /** Create a custom workspace. */
-    CREATE_WORKSPACE(Kind.CHANGE, ORGANIZATION_ADMIN),
+    CREATE_WORKSPACE(Kind.CHANGE, Scope.ORGANIZATION, ORGANIZATION_ADMIN),
     /** Add an organization member to a custom workspace. */
-    ADD_WORKSPACE_MEMBER(Kind.CHANGE, WORKSPACE_ADMIN),
+    ADD_WORKSPACE_MEMBER(Kind.CHANGE, Scope.WORKSPACE, WORKSPACE_ADMIN),
     /** Change a workspace member's role. */
-    CHANGE_WORKSPACE_ROLE(Kind.CHANGE, WORKSPACE_ADMIN),
+    CHANGE_WORKSPACE_ROLE(Kind.CHANGE, Scope.WORKSPACE, WORKSPACE_ADMIN),
     /** Remove a member from a custom workspace. */
-    REMOVE_WORKSPACE_MEMBER(Kind.CHANGE, WORKSPACE_ADMIN),
+    REMOVE_WORKSPACE_MEMBER(Kind.CHANGE, Scope.WORKSPACE, WORKSPACE_ADMIN),
     /** Read one workspace member. */
-    GET_WORKSPACE_MEMBER(Kind.READ, MEMBER),
+    GET_WORKSPACE_MEMBER(Kind.READ, Scope.WORKSPACE, MEMBER),
     /** List a workspace's members, one page at a time. */
-    LIST_WORKSPACE_MEMBERS(Kind.READ, MEMBER),
+    LIST_WORKSPACE_MEMBERS(Kind.READ, Scope.WORKSPACE, MEMBER),
+    /** Read the actor's own authority in a workspace, and which operations there it reaches. */
+    GET_WORKSPACE_AUTHORITY(Kind.READ, Scope.WORKSPACE, NONE),
     /** Invite an email to an organization. */
-    INVITE_TO_ORGANIZATION(Kind.CHANGE, ORGANIZATION_ADMIN),
+    INVITE_TO_ORGANIZATION(Kind.CHANGE, Scope.ORGANIZATION, ORGANIZATION_ADMIN),
     /** Accept an invitation addressed to the actor's email. */
-    ACCEPT_INVITATION(Kind.CHANGE, NONE),
+    ACCEPT_INVITATION(Kind.CHANGE, Scope.ORGANIZATION, NONE),
     /** Revoke a pending invitation. */
-    REVOKE_INVITATION(Kind.CHANGE, ORGANIZATION_ADMIN),
+    REVOKE_INVITATION(Kind.CHANGE, Scope.ORGANIZATION, ORGANIZATION_ADMIN),
     /** List an organization's pending invitations, one page at a time. */
-    LIST_INVITATIONS(Kind.READ, ORGANIZATION_ADMIN),
+    LIST_INVITATIONS(Kind.READ, Scope.ORGANIZATION, ORGANIZATION_ADMIN),
     /** Remove a user from an organization by email: the membership and its cascade, or a pending invitation. */
-    REMOVE_ORGANIZATION_USER(Kind.CHANGE, ORGANIZATION_ADMIN),
+    REMOVE_ORGANIZATION_USER(Kind.CHANGE, Scope.ORGANIZATION, ORGANIZATION_ADMIN),
     /** List everything a user belongs to. */
-    LIST_MEMBERSHIPS(Kind.READ, INSTANCE_ADMIN),
-    /** Read an organization's audit trail, one page at a time. */
-    LIST_AUDIT_TRAIL(Kind.READ, ORGANIZATION_ADMIN);
+    LIST_MEMBERSHIPS(Kind.READ, Scope.INSTANCE, INSTANCE_ADMIN),
+    /** Read an organization's audit trail (or the instance-level one), one page at a time. */
+    LIST_AUDIT_TRAIL(Kind.READ, Scope.ORGANIZATION, ORGANIZATION_ADMIN);
+
+    /** What an operation acts in, and so where the actor's authority is measured. */
+    public enum Scope {
+        /** A workspace: the actor's authority there counts its workspace role. */
+        WORKSPACE,
+        /** An organization: the actor's organization role (or its organization key) counts. */
+        ORGANIZATION,
+        /** No one organization: only instance authority counts. */
+        INSTANCE
+    }
 
     /** Whether an operation only reads or may change what is stored. */
     private enum Kind { READ, CHANGE }
 
     private final Kind kind;
+    private final Scope scope;
     private final AuthorityLevel defaultAuthority;
 
-    Operation(Kind kind, AuthorityLevel defaultAuthority) {
+    Operation(Kind kind, Scope scope, AuthorityLevel defaultAuthority) {
         this.kind = kind;
+        this.scope = scope;
         this.defaultAuthority = defaultAuthority;
+    }
+
+    /** @return what the operation acts in: a workspace, an organization, or no one organization */
+    public Scope scope() {
+        return scope;
     }
 
     /**

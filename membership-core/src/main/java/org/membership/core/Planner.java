@@ -98,6 +98,7 @@ final class Planner {
             case CHANGE_USER_STATUS -> AccountPlanner.changeStatus(r, (Command.ChangeUserStatus) command);
             case GET_WORKSPACE_MEMBER -> ReadPlanner.workspaceMember(r, (Command.GetWorkspaceMember) command);
             case LIST_WORKSPACE_MEMBERS -> ReadPlanner.workspaceMembers(r, (Command.ListWorkspaceMembers) command);
+            case GET_WORKSPACE_AUTHORITY -> ReadPlanner.workspaceAuthority(r, (Command.GetWorkspaceAuthority) command);
             case LIST_INVITATIONS -> ReadPlanner.invitations(r, (Command.ListInvitations) command);
             case LIST_MEMBERSHIPS -> ReadPlanner.memberships(r, (Command.ListMemberships) command);
             case LIST_AUDIT_TRAIL -> ReadPlanner.auditTrail(r, (Command.ListAuditTrail) command);

@@ -2,11 +2,13 @@ package org.membership.core;
 
 import static org.membership.api.AuthorityLevel.NONE;
 
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.membership.api.AuditEntry;
+import org.membership.api.AuthorityLevel;
 import org.membership.api.Command;
 import org.membership.api.Invitation;
 import org.membership.api.Memberships;
@@ -18,14 +20,15 @@ import org.membership.api.Reason;
 import org.membership.api.Refusal;
 import org.membership.api.Workspace;
 import org.membership.api.WorkspaceKind;
+import org.membership.api.WorkspaceAuthority;
 import org.membership.api.WorkspaceMember;
 import org.membership.core.Access.Exemption;
 import org.membership.core.Access.Locking;
 import org.membership.core.spi.StoreReads;
 
 /**
- * Plans the reads: a workspace's members, an organization's invitations, a user's memberships, an
- * audit trail. Reads take no lock. Each command's policies below, in order, are the precedence of
+ * Plans the reads: a workspace's members, the caller's own authority there, an organization's
+ * invitations, a user's memberships, an audit trail. Reads take no lock. Each command's policies below, in order, are the precedence of
  * its refusals; a list read reads its page only once every policy passed, and a dry run never does.
  * Stateless; thread-safe.
  */
@@ -45,6 +48,10 @@ final class ReadPlanner {
     /** Listing a workspace's members. */
     private static final List<Policy<Gate<Access.ToWorkspace>>> LIST_MEMBERS = List.of(
             Policy.check("the workspace: found, in scope, and the caller may read there (rules 1, 3)", Gate::refusal));
+
+    /** Reading one's own authority in a workspace. */
+    private static final List<Policy<Gate<Access.ToWorkspace>>> AUTHORITY = List.of(
+            Policy.check("the workspace: found, in scope, and the caller may ask there (rules 1, 3)", Gate::refusal));
 
     /** Listing an organization's pending invitations, or reading its audit trail. */
     private static final List<Policy<Gate<Access.ToOrganization>>> ORGANIZATION_READ = List.of(
@@ -83,6 +90,22 @@ final class ReadPlanner {
                         : reads.workspaceMembers(ws.id(), Paging.slice(c.page()));
                 return Paging.page(fetched, c.page(), m -> m.user().value());
             };
+        });
+    }
+
+    static Plan<WorkspaceAuthority> workspaceAuthority(Request r, Command.GetWorkspaceAuthority c) {
+        Gate<Access.ToWorkspace> access = Access.workspace(r, c.workspace(), c.operation(), Locking.UNLOCKED,
+                Exemption.NONE);
+        return Plan.answer(AUTHORITY, access, a -> {
+            AuthorityLevel level = a.found().level();
+            Set<Operation> permitted = EnumSet.noneOf(Operation.class);
+            for (Operation operation : Operation.values()) {
+                if (operation.scope() == Operation.Scope.WORKSPACE && level.atLeast(r.rules().requiredAuthority(operation))) {
+                    permitted.add(operation);
+                }
+            }
+            WorkspaceAuthority authority = new WorkspaceAuthority(c.workspace(), level, permitted);
+            return reads -> authority;
         });
     }
 

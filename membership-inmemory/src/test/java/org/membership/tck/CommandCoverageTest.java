@@ -174,6 +174,7 @@ final class CommandCoverageTest {
             case REMOVE_WORKSPACE_MEMBER -> new Command.RemoveWorkspaceMember(research, ann);
             case GET_WORKSPACE_MEMBER -> new Command.GetWorkspaceMember(general, ann);
             case LIST_WORKSPACE_MEMBERS -> new Command.ListWorkspaceMembers(general, PageRequest.first(PageRequest.MAX_LIMIT));
+            case GET_WORKSPACE_AUTHORITY -> new Command.GetWorkspaceAuthority(research);
             case INVITE_TO_ORGANIZATION -> new Command.InviteToOrganization(acme, Email.of("cat@example.com"),
                     OrganizationRole.ADMIN);
             case ACCEPT_INVITATION -> new Command.AcceptInvitation(bobs);

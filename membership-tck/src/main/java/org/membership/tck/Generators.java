@@ -452,7 +452,7 @@ public final class Generators {
         Gen<OrganizationRole> orgRole = organizationRoles();
         Gen<UserStatus> status = userStatuses();
         Gen<Boolean> coin = Generate.booleans();
-        Gen<Integer> kind = Generate.range(0, 15);
+        Gen<Integer> kind = Generate.range(0, 16);
         Map<String, List<String>> seated = new HashMap<>();
         spec.organizations().forEach(o -> {
             seated.put(o.name(), o.people());
@@ -531,6 +531,8 @@ public final class Generators {
                 }
                 case 14:
                     return ref("ListMemberships(" + u + ")", w -> new Command.ListMemberships(w.user(u)));
+                case 15:
+                    return ref("GetWorkspaceAuthority(" + ws + ")", w -> new Command.GetWorkspaceAuthority(w.workspace(ws)));
                 default: {
                     boolean instance = coin.generate(in);
                     return instance

@@ -429,11 +429,14 @@ public abstract class ModelBasedContract {
                 InvitationId id = anyInvitation();
                 Optional<OrganizationId> org = Optional.ofNullable(model.invitations.get(id)).map(Invitation::organization);
                 step(actorFor(org, Optional.empty(), Optional.empty()), new Command.RevokeInvitation(id, reason()));
-            } else if (roll < 79) {
+            } else if (roll < 78) {
                 WorkspaceId ws = anyWorkspace(false);
                 UserId target = memberOr(ws);
                 step(actorFor(organizationOf(ws), Optional.of(ws), Optional.empty()),
                         new Command.GetWorkspaceMember(ws, target));
+            } else if (roll < 79) {
+                WorkspaceId ws = anyWorkspace(false);
+                step(actorFor(organizationOf(ws), Optional.of(ws), Optional.empty()), new Command.GetWorkspaceAuthority(ws));
             } else if (roll < 82) {
                 WorkspaceId ws = anyWorkspace(false);
                 step(actorFor(organizationOf(ws), Optional.of(ws), Optional.empty()),

@@ -4,9 +4,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.membership.api.Actor;
 import org.membership.api.AuditDetail;
@@ -33,6 +35,7 @@ import org.membership.api.UserId;
 import org.membership.api.UserStatus;
 import org.membership.api.Workspace;
 import org.membership.api.WorkspaceId;
+import org.membership.api.WorkspaceAuthority;
 import org.membership.api.WorkspaceKind;
 import org.membership.api.WorkspaceMember;
 import org.membership.api.WorkspaceRole;
@@ -226,6 +229,7 @@ final class ReferenceModel {
             case REMOVE_WORKSPACE_MEMBER -> removeWorkspaceMember(who, (Command.RemoveWorkspaceMember) command);
             case GET_WORKSPACE_MEMBER -> getWorkspaceMember(who, (Command.GetWorkspaceMember) command);
             case LIST_WORKSPACE_MEMBERS -> listWorkspaceMembers(who, (Command.ListWorkspaceMembers) command);
+            case GET_WORKSPACE_AUTHORITY -> workspaceAuthority(who, (Command.GetWorkspaceAuthority) command);
             case INVITE_TO_ORGANIZATION -> invite(who, (Command.InviteToOrganization) command);
             case ACCEPT_INVITATION -> accept(who, (Command.AcceptInvitation) command);
             case REVOKE_INVITATION -> revoke(who, (Command.RevokeInvitation) command);
@@ -245,6 +249,21 @@ final class ReferenceModel {
     private Prediction listWorkspaceMembers(Who who, Command.ListWorkspaceMembers c) {
         Reason r = workspaceGate(who, c.workspace(), c.operation(), false);
         return r != null ? Prediction.refused(r) : Prediction.success(membersOf(c.workspace()));
+    }
+
+    private Prediction workspaceAuthority(Who who, Command.GetWorkspaceAuthority c) {
+        Reason r = workspaceGate(who, c.workspace(), c.operation(), false);
+        if (r != null) {
+            return Prediction.refused(r);
+        }
+        AuthorityLevel level = inWorkspace(who, workspaces.get(c.workspace()));
+        Set<Operation> permitted = new HashSet<>();
+        for (Operation op : Operation.values()) {
+            if (op.scope() == Operation.Scope.WORKSPACE && level.atLeast(rules.requiredAuthority(op))) {
+                permitted.add(op);
+            }
+        }
+        return Prediction.success(new WorkspaceAuthority(c.workspace(), level, permitted));
     }
 
     private Prediction listInvitations(Who who, Command.ListInvitations c) {

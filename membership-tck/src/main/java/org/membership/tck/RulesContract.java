@@ -181,6 +181,8 @@ public abstract class RulesContract {
                     w -> new Command.GetWorkspaceMember(w.workspace("ws"), w.user("t"))),
             new Probe(Operation.LIST_WORKSPACE_MEMBERS, "workspace",
                     w -> new Command.ListWorkspaceMembers(w.workspace("ws"), PageRequest.first())),
+            new Probe(Operation.GET_WORKSPACE_AUTHORITY, "workspace",
+                    w -> new Command.GetWorkspaceAuthority(w.workspace("ws"))),
             // t is already a member, so whoever reaches the minimum is refused as already_member
             new Probe(Operation.ADD_WORKSPACE_MEMBER, "workspace",
                     w -> new Command.AddWorkspaceMember(w.workspace("ws"), w.user("t"), USER)),
@@ -465,6 +467,9 @@ public abstract class RulesContract {
             new LeakProbe("get a member of another organization's workspace",
                     w -> new Command.GetWorkspaceMember(w.workspace("zw"), w.user("y")),
                     w -> new Command.GetWorkspaceMember(NO_WORKSPACE, w.user("y"))),
+            new LeakProbe("read one's authority in another organization's workspace",
+                    w -> new Command.GetWorkspaceAuthority(w.workspace("zw")),
+                    w -> new Command.GetWorkspaceAuthority(NO_WORKSPACE)),
             new LeakProbe("list another organization's workspace",
                     w -> new Command.ListWorkspaceMembers(w.workspace("zw"), PageRequest.first()),
                     w -> new Command.ListWorkspaceMembers(NO_WORKSPACE, PageRequest.first())),
@@ -1157,7 +1162,7 @@ public abstract class RulesContract {
                     List<AuditEntry> written = new ArrayList<>(after.auditEntries());
                     before.auditEntries().forEach(written::remove);
                     List<FeedEvent> fed = w.membership().changes().read(head, 100);
-                    if (!outcome.succeeded() || isRead(command.operation())) {
+                    if (!outcome.succeeded() || command.operation().isRead()) {
                         assertEquals(before, after, "refusals and reads change nothing");
                         assertEquals(List.of(), w.events(), "refusals and reads publish nothing");
                         assertEquals(List.of(), fed, "refusals and reads write nothing to the feed");
@@ -1208,13 +1213,6 @@ public abstract class RulesContract {
                     ? List.of(MembershipEvent.OrganizationMemberRemoved.class)
                     : List.of(MembershipEvent.InvitationRevoked.class);
             default -> List.of();
-        };
-    }
-
-    private static boolean isRead(Operation operation) {
-        return switch (operation) {
-            case GET_WORKSPACE_MEMBER, LIST_WORKSPACE_MEMBERS, LIST_INVITATIONS, LIST_MEMBERSHIPS, LIST_AUDIT_TRAIL -> true;
-            default -> false;
         };
     }
 

@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.membership.api.Actor;
+import org.membership.api.AuthorityLevel;
 import org.membership.api.Command;
 import org.membership.api.InvalidInputException;
 import org.membership.api.Outcome;
@@ -111,12 +112,11 @@ final class FlashbackApi {
     /**
      * Whether the caller, though no explicit member, administers the workspace: an organization or
      * instance admin has admin authority in every workspace of the organization. The library is asked
-     * rather than the rule restated here: a dry run of the caller adding itself as admin is allowed
-     * exactly when its authority there reaches workspace admin.
+     * its authority there rather than the rule restated here.
      */
     private boolean holdsAdminAuthority(Actor.UserActor caller, WorkspaceId workspace) {
-        return engines.flashback().check(caller, new Command.AddWorkspaceMember(workspace, caller.id(), WorkspaceRole.ADMIN))
-                .allowed();
+        return engines.flashback().execute(caller, new Command.GetWorkspaceAuthority(workspace))
+                .fold(authority -> authority.level().atLeast(AuthorityLevel.WORKSPACE_ADMIN), refusal -> false);
     }
 
     private static Optional<String> id(String raw) {

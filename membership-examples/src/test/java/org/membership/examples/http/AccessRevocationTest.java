@@ -127,6 +127,17 @@ final class AccessRevocationTest {
     }
 
     @Test
+    void instanceAdmin_noMemberOfTheOrganization_isGrantedAdmin_asItsAuthorityThereIs() {
+        World w = World.create(c, false);
+        Client.Reply operator = c.post("/admin/users", "{\"id\":\"op-" + w.org + "\",\"email\":\"op." + w.org
+                + "@world.example\",\"status\":\"validated\",\"instance_admin\":true}", bearer(TestServer.INSTANCE_KEY));
+        assertEquals(201, operator.status(), operator.body());
+        String token = TestServer.field(operator.body(), "token");
+        assertEquals(granted(w.workspace, "op-" + w.org, "admin"), access(w.workspace, token).statusAndBody());
+        assertEquals(granted(w.defaultWorkspace, "op-" + w.org, "admin"), access(w.defaultWorkspace, token).statusAndBody());
+    }
+
+    @Test
     void organizationMember_noMemberOfTheWorkspace_hasNoAccess() {
         World w = World.create(c, false);
         assertEquals(NO_ACCESS, access(w.workspace, w.token("member")).statusAndBody());
