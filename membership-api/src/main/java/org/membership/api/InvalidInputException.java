@@ -1,5 +1,7 @@
 package org.membership.api;
 
+import java.util.Objects;
+
 /**
  * Caller input that cannot be represented: a blank id, a malformed email, an unknown role, text
  * with control characters. It names the offending field and carries the 400 {@link Refusal} a
@@ -28,10 +30,11 @@ public final class InvalidInputException extends MembershipException {
     /**
      * @param field the name of the offending field, as a host would show it (for example {@code "user_id"})
      * @param message a sentence naming the field and what is wrong with it
+     * @throws NullPointerException if an argument is null
      */
     public InvalidInputException(String field, String message) {
-        super(message, false);
-        this.field = field;
+        super(Objects.requireNonNull(message, "message"), false);
+        this.field = Objects.requireNonNull(field, "field");
     }
 
     /** @return the name of the offending field */

@@ -2,6 +2,7 @@ package org.membership.api;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -21,6 +22,12 @@ public sealed interface MembershipEvent {
 
     /** @param user the new user @param at when */
     record UserRegistered(User user, Instant at) implements MembershipEvent {
+        /** @throws NullPointerException if an argument is null */
+        public UserRegistered {
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(at, "at");
+        }
+
         @Override
         public Optional<OrganizationId> scope() {
             return Optional.empty();
@@ -29,6 +36,14 @@ public sealed interface MembershipEvent {
 
     /** @param user the user @param from the old status @param to the new status @param at when */
     record UserStatusChanged(UserId user, UserStatus from, UserStatus to, Instant at) implements MembershipEvent {
+        /** @throws NullPointerException if an argument is null */
+        public UserStatusChanged {
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(to, "to");
+            Objects.requireNonNull(at, "at");
+        }
+
         @Override
         public Optional<OrganizationId> scope() {
             return Optional.empty();
@@ -37,6 +52,13 @@ public sealed interface MembershipEvent {
 
     /** @param organization the new organization @param firstAdmin its first admin @param at when */
     record OrganizationCreated(Organization organization, UserId firstAdmin, Instant at) implements MembershipEvent {
+        /** @throws NullPointerException if an argument is null */
+        public OrganizationCreated {
+            Objects.requireNonNull(organization, "organization");
+            Objects.requireNonNull(firstAdmin, "firstAdmin");
+            Objects.requireNonNull(at, "at");
+        }
+
         @Override
         public Optional<OrganizationId> scope() {
             return Optional.of(organization.id());
@@ -45,6 +67,12 @@ public sealed interface MembershipEvent {
 
     /** @param workspace the new workspace @param at when */
     record WorkspaceCreated(Workspace workspace, Instant at) implements MembershipEvent {
+        /** @throws NullPointerException if an argument is null */
+        public WorkspaceCreated {
+            Objects.requireNonNull(workspace, "workspace");
+            Objects.requireNonNull(at, "at");
+        }
+
         @Override
         public Optional<OrganizationId> scope() {
             return Optional.of(workspace.organization());
@@ -54,6 +82,13 @@ public sealed interface MembershipEvent {
     /** @param organization the owner @param member the new membership @param at when */
     record WorkspaceMemberAdded(OrganizationId organization, WorkspaceMember member, Instant at)
             implements MembershipEvent {
+        /** @throws NullPointerException if an argument is null */
+        public WorkspaceMemberAdded {
+            Objects.requireNonNull(organization, "organization");
+            Objects.requireNonNull(member, "member");
+            Objects.requireNonNull(at, "at");
+        }
+
         @Override
         public Optional<OrganizationId> scope() {
             return Optional.of(organization);
@@ -66,6 +101,16 @@ public sealed interface MembershipEvent {
      */
     record WorkspaceRoleChanged(OrganizationId organization, WorkspaceId workspace, UserId user,
                                 WorkspaceRole from, WorkspaceRole to, Instant at) implements MembershipEvent {
+        /** @throws NullPointerException if an argument is null */
+        public WorkspaceRoleChanged {
+            Objects.requireNonNull(organization, "organization");
+            Objects.requireNonNull(workspace, "workspace");
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(to, "to");
+            Objects.requireNonNull(at, "at");
+        }
+
         @Override
         public Optional<OrganizationId> scope() {
             return Optional.of(organization);
@@ -75,6 +120,14 @@ public sealed interface MembershipEvent {
     /** @param organization the owner @param workspace the workspace @param user the removed user @param at when */
     record WorkspaceMemberRemoved(OrganizationId organization, WorkspaceId workspace, UserId user, Instant at)
             implements MembershipEvent {
+        /** @throws NullPointerException if an argument is null */
+        public WorkspaceMemberRemoved {
+            Objects.requireNonNull(organization, "organization");
+            Objects.requireNonNull(workspace, "workspace");
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(at, "at");
+        }
+
         @Override
         public Optional<OrganizationId> scope() {
             return Optional.of(organization);
@@ -83,6 +136,12 @@ public sealed interface MembershipEvent {
 
     /** @param invitation the new invitation @param at when */
     record InvitationSent(Invitation invitation, Instant at) implements MembershipEvent {
+        /** @throws NullPointerException if an argument is null */
+        public InvitationSent {
+            Objects.requireNonNull(invitation, "invitation");
+            Objects.requireNonNull(at, "at");
+        }
+
         @Override
         public Optional<OrganizationId> scope() {
             return Optional.of(invitation.organization());
@@ -91,6 +150,13 @@ public sealed interface MembershipEvent {
 
     /** @param invitation the accepted invitation @param user who joined @param at when */
     record InvitationAccepted(Invitation invitation, UserId user, Instant at) implements MembershipEvent {
+        /** @throws NullPointerException if an argument is null */
+        public InvitationAccepted {
+            Objects.requireNonNull(invitation, "invitation");
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(at, "at");
+        }
+
         @Override
         public Optional<OrganizationId> scope() {
             return Optional.of(invitation.organization());
@@ -99,6 +165,12 @@ public sealed interface MembershipEvent {
 
     /** @param invitation the revoked invitation @param at when */
     record InvitationRevoked(Invitation invitation, Instant at) implements MembershipEvent {
+        /** @throws NullPointerException if an argument is null */
+        public InvitationRevoked {
+            Objects.requireNonNull(invitation, "invitation");
+            Objects.requireNonNull(at, "at");
+        }
+
         @Override
         public Optional<OrganizationId> scope() {
             return Optional.of(invitation.organization());
@@ -116,8 +188,12 @@ public sealed interface MembershipEvent {
      */
     record OrganizationMemberRemoved(OrganizationId organization, UserId user, List<WorkspaceId> workspaces,
                                      Optional<InvitationId> revokedInvitation, Instant at) implements MembershipEvent {
-        /** Copies the list. */
+        /** @throws NullPointerException if an argument, or a workspace, is null */
         public OrganizationMemberRemoved {
+            Objects.requireNonNull(organization, "organization");
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(revokedInvitation, "revokedInvitation");
+            Objects.requireNonNull(at, "at");
             workspaces = List.copyOf(workspaces);
         }
 

@@ -52,6 +52,9 @@ import org.membership.core.spi.StoreTransaction;
  * Membership membership = MembershipEngine.builder(new InMemoryStore()).build();
  * }</pre>
  *
+ * <p>A host hands the store to {@code MembershipEngine.builder} and calls the engine; the
+ * {@link MembershipStore} methods are the SPI the engine calls, not an API for hosts.
+ *
  * <p>Thread-safe. Write transactions are serialized (one at a time, for the whole store) and are
  * atomic: if the work throws, every write it made is undone before any reader can see it. Reads
  * run concurrently with each other and see only committed states. Every lookup is a hash or tree

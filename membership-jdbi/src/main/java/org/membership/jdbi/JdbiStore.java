@@ -62,6 +62,10 @@ import org.sqlite.SQLiteDataSource;
  * <p>SQLite connections always run with WAL journaling, foreign keys on, the configured busy
  * timeout and {@link Durability} — set by the driver on every connection the pool opens.
  *
+ * <p>A host hands the store to {@code MembershipEngine.builder} and calls the engine; the
+ * {@link MembershipStore} methods are the SPI the engine calls, not an API for hosts (rows read or
+ * written through them skip every rule).
+ *
  * <p>Thread-safe. Close it to close the connection pool it opened (a host's own
  * {@link DataSource} is left open).
  */
