@@ -44,7 +44,8 @@ final class ObservedMembership implements Membership {
         Objects.requireNonNull(actor, "actor");
         Objects.requireNonNull(command, "command");
         Observation observation = start("execute", command);
-        try (Observation.Scope scope = observation.openScope()) {
+        Observation.Scope scope = observation.openScope();
+        try {
             Outcome<R> outcome = delegate.execute(actor, command);
             ended(observation, outcome.refusal());
             return outcome;
@@ -52,6 +53,7 @@ final class ObservedMembership implements Membership {
             failed(observation, e);
             throw e;
         } finally {
+            scope.close();
             observation.stop();
         }
     }
@@ -61,7 +63,8 @@ final class ObservedMembership implements Membership {
         Objects.requireNonNull(actor, "actor");
         Objects.requireNonNull(command, "command");
         Observation observation = start("check", command);
-        try (Observation.Scope scope = observation.openScope()) {
+        Observation.Scope scope = observation.openScope();
+        try {
             Decision decision = delegate.check(actor, command);
             ended(observation, decision.refusal());
             return decision;
@@ -69,6 +72,7 @@ final class ObservedMembership implements Membership {
             failed(observation, e);
             throw e;
         } finally {
+            scope.close();
             observation.stop();
         }
     }
