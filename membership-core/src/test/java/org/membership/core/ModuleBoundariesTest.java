@@ -80,6 +80,21 @@ final class ModuleBoundariesTest {
     }
 
     @Test
+    void publishedModules_shipNoLoggingBinding() throws Exception {
+        Set<String> bindings = Set.of("org.slf4j:slf4j-nop", "org.slf4j:slf4j-simple", "org.slf4j:slf4j-jdk14",
+                "org.slf4j:slf4j-reload4j", "ch.qos.logback:logback-classic", "org.apache.logging.log4j:log4j-slf4j2-impl",
+                "org.springframework.boot:spring-boot-starter", "org.springframework.boot:spring-boot-starter-logging");
+        for (String module : modules()) {
+            if (Files.readString(ROOT.resolve(module).resolve("pom.xml")).contains("<maven.install.skip>true<")) {
+                continue; // examples and benchmarks are applications: they bind SLF4J as they like
+            }
+            for (String dependency : runtimeDependencies(module)) {
+                assertTrue(!bindings.contains(dependency), module + " must not ship a logging binding: " + dependency);
+            }
+        }
+    }
+
+    @Test
     void autoconfigure_needsOnlyTheCore_andTakesEachStoreAsOptional() throws Exception {
         String module = "membership-spring-boot-autoconfigure";
         List<String> required = new ArrayList<>();
