@@ -2,8 +2,10 @@ package org.membership.examples.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -12,9 +14,14 @@ import org.springframework.context.ConfigurableApplicationContext;
 /** The Spring Boot example runs as the README says it does, and says what happened. */
 @ExtendWith(OutputCaptureExtension.class)
 final class SpringBootExampleTest {
+    @TempDir
+    Path directory;
+
     @Test
     void theWalkThrough_commitsOneClosingTogether_rollsTheRefusedOneBack_andReports(CapturedOutput output) {
-        try (ConfigurableApplicationContext context = SpringApplication.run(SpringBootExample.class)) {
+        String database = "--spring.datasource.url=jdbc:sqlite:" + directory.resolve("example.db")
+                + "?foreign_keys=true&journal_mode=WAL&busy_timeout=5000";
+        try (ConfigurableApplicationContext context = SpringApplication.run(SpringBootExample.class, database)) {
             assertThat(context.getBean(ProjectService.class).projects()).containsExactly("hermes");
             assertThat(context.getBean(Sessions.class).revoked()).singleElement().asString().startsWith("bob in ");
         }
