@@ -20,12 +20,17 @@ import org.w3c.dom.NodeList;
 
 /**
  * Fails when a module gains a dependency it must not have: the api depends on nothing, the core
- * only on the api, and persistence modules never on each other. Checks both the build files and
- * the imports of the main sources, so neither a pom edit nor a stray import slips through.
+ * only on the api, and persistence modules never on each other; Spring (and Micrometer) stay in the
+ * Spring Boot modules, which no other module depends on, so that no other module's dependency tree
+ * contains them. Checks both the build files and the imports of the main sources, so neither a pom
+ * edit nor a stray import slips through.
  */
 final class ModuleBoundariesTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Set<String> PERSISTENCE = Set.of("membership-inmemory", "membership-jdbi");
+    /** The modules where Spring may appear: the starter, its auto-configuration, and the Spring Boot example. */
+    private static final Set<String> SPRING = Set.of("membership-spring-boot-autoconfigure",
+            "membership-spring-boot-starter", "membership-examples-spring-boot");
 
     // ---- build files ---------------------------------------------------------------------
 
@@ -52,6 +57,113 @@ final class ModuleBoundariesTest {
                 }
             }
         }
+    }
+
+    @Test
+    void spring_appearsOnlyInTheSpringBootModules_andNoOtherModuleDependsOnThem() throws Exception {
+        for (String module : modules()) {
+            if (SPRING.contains(module)) {
+                continue;
+            }
+            for (String dependency : allDependencies(module)) {
+                assertTrue(!dependency.startsWith("org.springframework") && !dependency.startsWith("io.micrometer"),
+                        module + " must not depend on " + dependency);
+                for (String spring : SPRING) {
+                    assertTrue(!dependency.equals("org.membership:" + spring), module + " must not depend on " + spring);
+                }
+            }
+            assertTrue(!Files.readString(ROOT.resolve(module).resolve("pom.xml")).contains("spring-boot-dependencies"),
+                    module + " must not import Spring Boot's BOM");
+        }
+        assertTrue(!Files.readString(ROOT.resolve("pom.xml")).contains("spring-boot-dependencies"),
+                "the parent must not import Spring Boot's BOM: every module would inherit its versions");
+    }
+
+    @Test
+    void publishedModules_shipNoLoggingBinding() throws Exception {
+        Set<String> bindings = Set.of("org.slf4j:slf4j-nop", "org.slf4j:slf4j-simple", "org.slf4j:slf4j-jdk14",
+                "org.slf4j:slf4j-reload4j", "ch.qos.logback:logback-classic", "org.apache.logging.log4j:log4j-slf4j2-impl",
+                "org.springframework.boot:spring-boot-starter", "org.springframework.boot:spring-boot-starter-logging");
+        for (String module : modules()) {
+            if (Files.readString(ROOT.resolve(module).resolve("pom.xml")).contains("<maven.install.skip>true<")) {
+                continue; // examples and benchmarks are applications: they bind SLF4J as they like
+            }
+            for (String dependency : runtimeDependencies(module)) {
+                assertTrue(!bindings.contains(dependency), module + " must not ship a logging binding: " + dependency);
+            }
+        }
+    }
+
+    @Test
+    void autoconfigure_needsOnlyTheCore_andTakesEachStoreAsOptional() throws Exception {
+        String module = "membership-spring-boot-autoconfigure";
+        List<String> required = new ArrayList<>();
+        for (String dependency : runtimeDependencies(module)) {
+            if (dependency.startsWith("org.membership:") && !optional(module, dependency)) {
+                required.add(dependency);
+            }
+        }
+        assertEquals(List.of("org.membership:membership-core"), required);
+        for (String store : PERSISTENCE) {
+            assertTrue(optional(module, "org.membership:" + store), module + " must take " + store + " as optional");
+        }
+    }
+
+    @Test
+    void starter_bringsTheAutoConfigurationAndBothStores() throws Exception {
+        List<String> dependencies = runtimeDependencies("membership-spring-boot-starter");
+        for (String needed : List.of("org.membership:membership-spring-boot-autoconfigure",
+                "org.membership:membership-inmemory", "org.membership:membership-jdbi")) {
+            assertTrue(dependencies.contains(needed), "the starter must bring " + needed);
+        }
+    }
+
+    @Test
+    void autoconfigureSources_importOnlyTheLibrarySpringMicrometerAndSlf4j() throws IOException {
+        assertEquals(Set.of(), foreignImports("membership-spring-boot-autoconfigure", "org.membership.api",
+                "org.membership.core", "org.membership.inmemory", "org.membership.jdbi",
+                "org.membership.spring.autoconfigure", "org.springframework", "io.micrometer", "org.slf4j"));
+    }
+
+    @Test
+    void nonSpringSources_importNoSpringAndNoMicrometer() throws Exception {
+        for (String module : modules()) {
+            if (SPRING.contains(module) || !Files.isDirectory(ROOT.resolve(module).resolve("src/main/java"))) {
+                continue;
+            }
+            Set<String> spring = new TreeSet<>();
+            for (String imported : foreignImports(module)) {
+                if (imported.contains(": org.springframework") || imported.contains(": io.micrometer")) {
+                    spring.add(imported);
+                }
+            }
+            assertEquals(Set.of(), spring, module);
+        }
+    }
+
+    /** @return the modules the parent lists */
+    private static List<String> modules() throws Exception {
+        var pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(ROOT.resolve("pom.xml").toFile());
+        NodeList modules = pom.getDocumentElement().getElementsByTagName("module");
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < modules.getLength(); i++) {
+            out.add(modules.item(i).getTextContent().trim());
+        }
+        return out;
+    }
+
+    private static boolean optional(String module, String dependency) throws Exception {
+        var pom = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(ROOT.resolve(module).resolve("pom.xml").toFile());
+        NodeList dependencies = pom.getDocumentElement().getElementsByTagName("dependency");
+        for (int i = 0; i < dependencies.getLength(); i++) {
+            Element element = (Element) dependencies.item(i);
+            if (element.getParentNode().getParentNode() == pom.getDocumentElement()
+                    && dependency.equals(text(element, "groupId") + ":" + text(element, "artifactId"))) {
+                return "true".equals(text(element, "optional"));
+            }
+        }
+        return false;
     }
 
     // ---- sources -------------------------------------------------------------------------

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.membership.api.FeedPosition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Wakes a store's waiting followers of the change feed: at once for changes this store committed,
@@ -11,7 +13,7 @@ import org.membership.api.FeedPosition;
  * and otherwise by looking at the feed's head every poll interval. Thread-safe.
  */
 final class FeedWakeups implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(FeedWakeups.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(FeedWakeups.class);
     /** How often to look at the head, at least, while notifications are known to arrive. */
     static final Duration POLL_WHILE_LISTENING = Duration.ofSeconds(1);
 
@@ -100,7 +102,7 @@ final class FeedWakeups implements AutoCloseable {
             try {
                 listener = listening.start(this::heard);
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "cannot listen for changes of other processes; polling instead", e);
+                LOG.warn("cannot listen for changes of other processes; polling instead", e);
                 return pollNanos;
             }
         }

@@ -25,6 +25,8 @@ import org.membership.api.UnableToPersistException;
 import org.membership.api.UnableToSerializeTransactionException;
 import org.membership.core.spi.MembershipStore;
 import org.membership.core.spi.StoreTransaction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -62,6 +64,11 @@ import org.sqlite.SQLiteDataSource;
  * <p>SQLite connections always run with WAL journaling, foreign keys on, the configured busy
  * timeout and {@link Durability} — set by the driver on every connection the pool opens.
  *
+ * <p>The connection pool (HikariCP) and the two JDBC drivers are optional dependencies: a host brings
+ * the driver of its database and, for a store that opens its own connections ({@link #sqlite(Path)},
+ * {@link #postgresql(String)}), the pool, at the versions it chooses; a factory that misses one says
+ * which. The module logs through SLF4J.
+ *
  * <p>A host hands the store to {@code MembershipEngine.builder} and calls the engine; the
  * {@link MembershipStore} methods are the SPI the engine calls, not an API for hosts (rows read or
  * written through them skip every rule).
@@ -70,7 +77,7 @@ import org.sqlite.SQLiteDataSource;
  * {@link DataSource} is left open).
  */
 public final class JdbiStore implements MembershipStore, AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(JdbiStore.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(JdbiStore.class);
     /*
      * Design. Transactions are begun and ended with plain SQL (BEGIN IMMEDIATE, COMMIT, ROLLBACK) on
      * a connection in auto-commit mode, the same way on both databases: JDBC's own transaction
@@ -215,6 +222,21 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
         }
     }
 
+    /**
+     * Hears of every transaction attempt that lost a race (see {@link JdbiStore}) and is about to be run
+     * again: the hook a host's metrics time retries with. Implementations must be thread-safe and quick;
+     * one that throws is logged and ignored.
+     */
+    @FunctionalInterface
+    public interface RetryListener {
+        /**
+         * @param attempt the attempt that lost, 1 for the first
+         * @param lost how long that attempt ran before it lost
+         * @param cause the database's report of the lost race
+         */
+        void retrying(int attempt, Duration lost, Throwable cause);
+    }
+
     private final Jdbi jdbi;
     private final Dialect dialect;
     private final Statements sql;
@@ -227,6 +249,7 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
     private final ThreadLocal<Connection> joining = new ThreadLocal<>();
     /** Set while actions after a host's commit run: what they do runs in transactions of the store's own. */
     private final ThreadLocal<Boolean> detached = new ThreadLocal<>();
+    private volatile RetryListener retryListener = (attempt, lost, cause) -> { };
 
     private JdbiStore(DataSource dataSource, HikariDataSource ownPool, Dialect dialect, Options options,
                       FeedWakeups.Listening listening, HostTransactions host) {
@@ -295,6 +318,8 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
     public static JdbiStore sqlite(Path file, Options options) {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(options, "options");
+        require("org.sqlite.SQLiteDataSource", "the SQLite driver, org.xerial:sqlite-jdbc");
+        require("com.zaxxer.hikari.HikariDataSource", "the connection pool, com.zaxxer:HikariCP (or pass your own DataSource)");
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(options.durability() == Durability.FULL
@@ -373,6 +398,8 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
         if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException("jdbcUrl must start with jdbc:postgresql:");
         }
+        require("org.postgresql.PGConnection", "the PostgreSQL driver, org.postgresql:postgresql");
+        require("com.zaxxer.hikari.HikariDataSource", "the connection pool, com.zaxxer:HikariCP (or pass your own DataSource)");
         HikariConfig pool = new HikariConfig();
         pool.setJdbcUrl(jdbcUrl);
         return open(pool, Dialect.POSTGRESQL, options, "postgresql", !options.feedNotifications() ? null
@@ -416,6 +443,20 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
         Objects.requireNonNull(host, "host");
         return new JdbiStore(dataSource, null, Dialect.POSTGRESQL, options, !options.feedNotifications() ? null
                 : PostgresListener.channel(options.tablePrefix(), dataSource::getConnection), host);
+    }
+
+    /*
+     * The drivers and the pool are optional dependencies (a host brings the ones it uses, at its own
+     * versions). Nothing here touches one of their classes before the factory that needs it has
+     * checked that it is there, so a store on a host's DataSource runs without the pool and without
+     * the other database's driver.
+     */
+    private static void require(String className, String what) {
+        try {
+            Class.forName(className, false, JdbiStore.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("this store needs " + what + " on the class path", e);
+        }
     }
 
     private static JdbiStore open(HikariConfig pool, Dialect dialect, Options options, String name,
@@ -482,6 +523,7 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
      */
     private <T> T autoCommitted(String what, Function<Handle, T> work) {
         for (int attempt = 1; ; attempt++) {
+            long started = System.nanoTime();
             try (Handle handle = open(what)) {
                 Connection connection = handle.getConnection();
                 boolean autoCommit = autoCommit(connection, what);
@@ -501,9 +543,29 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
                     throw new UnableToPersistException("could not " + what + ": it lost a race with another"
                             + " transaction " + attempt + " times", e);
                 }
+                retrying(attempt, started, e);
                 pause(attempt, e);
             }
         }
+    }
+
+    /**
+     * @return the version of the schema the database is at: the newest migration applied
+     * @throws UnableToPersistException if the database could not be read
+     */
+    public int schemaVersion() {
+        return autoCommitted("read the schema version", handle -> handle
+                .createQuery(sql.t("SELECT MAX(version) FROM ${p}schema_version")).mapTo(Integer.class).one());
+    }
+
+    /**
+     * Sets who hears of retried transactions, replacing the previous one (none by default).
+     *
+     * @param listener hears of every attempt that lost a race and is run again
+     * @throws NullPointerException if listener is null
+     */
+    public void retryListener(RetryListener listener) {
+        this.retryListener = Objects.requireNonNull(listener, "listener");
     }
 
     @Override
@@ -549,6 +611,7 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
             }
         }
         for (int attempt = 1; ; attempt++) {
+            long started = System.nanoTime();
             Done<T> done;
             try {
                 done = attempt(writable, what, raw, work);
@@ -557,6 +620,7 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
                     throw new UnableToPersistException("could not " + what + ": the transaction lost a race with"
                             + " another one " + attempt + " times", retry.getCause());
                 }
+                retrying(attempt, started, retry.getCause());
                 pause(attempt, retry.getCause());
                 continue;
             }
@@ -728,7 +792,7 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
                     receipt.set(FeedPosition.of(position));
                 }
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "the host committed a change, but numbering its events failed;"
+                LOG.warn("the host committed a change, but numbering its events failed;"
                         + " the next read of the change feed numbers them", e);
             }
         } else {
@@ -746,7 +810,7 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
                 try {
                     action.run();
                 } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "an action after commit failed", e);
+                    LOG.warn("an action after commit failed", e);
                 }
             }
         } finally {
@@ -770,7 +834,7 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
                     tx.receipt().set(FeedPosition.of(position));
                 }
             } catch (JdbiException e) {
-                LOG.log(System.Logger.Level.WARNING, "a change committed, but numbering its events failed; the next"
+                LOG.warn("a change committed, but numbering its events failed; the next"
                         + " read of the change feed numbers them", e);
             }
         }
@@ -841,6 +905,14 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
             handle.execute("ROLLBACK");
         } catch (RuntimeException e) {
             cause.addSuppressed(e);
+        }
+    }
+
+    private void retrying(int attempt, long started, Throwable cause) {
+        try {
+            retryListener.retrying(attempt, Duration.ofNanos(System.nanoTime() - started), cause);
+        } catch (RuntimeException e) {
+            LOG.warn("a retry listener failed", e);
         }
     }
 

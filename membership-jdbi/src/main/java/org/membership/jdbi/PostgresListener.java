@@ -6,6 +6,8 @@ import java.sql.Statement;
 import java.util.function.LongConsumer;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Hears PostgreSQL's notifications of new feed heads ({@code NOTIFY} from the sequencer, see
@@ -13,7 +15,7 @@ import org.postgresql.PGNotification;
  * failure. Thread-safe.
  */
 final class PostgresListener implements FeedWakeups.Listener, Runnable {
-    private static final System.Logger LOG = System.getLogger(PostgresListener.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresListener.class);
     private static final int WAIT_MS = 500;
     private static final long RECONNECT_MS = 1000;
 
@@ -68,7 +70,7 @@ final class PostgresListener implements FeedWakeups.Listener, Runnable {
             } catch (SQLException | RuntimeException e) {
                 receiving = false;
                 if (!closed) {
-                    LOG.log(System.Logger.Level.WARNING, "lost the connection that listens for changes; reconnecting", e);
+                    LOG.warn("lost the connection that listens for changes; reconnecting", e);
                     try {
                         Thread.sleep(RECONNECT_MS);
                     } catch (InterruptedException interrupted) {

@@ -96,16 +96,45 @@ abstract class CrashContract {
      * @param opener opens a store on it, for the checks
      */
     record Target(String name, String argument, Dialect dialect, Supplier<JdbiStore> opener) {
+        /** The application name of the children's PostgreSQL sessions, by which the parent knows them. */
+        static final String CHILD_SESSIONS = "membership-crash-child";
+
         static Target sqlite(Path file) {
             return new Target(file.getFileName().toString(), file.toString(), Dialect.SQLITE, () -> JdbiStore.sqlite(file));
         }
 
         static Target postgresql(String name, String url) {
-            return new Target(name, url, Dialect.POSTGRESQL, () -> JdbiStore.postgresql(url));
+            return new Target(name, url + (url.contains("?") ? "&" : "?") + "ApplicationName=" + CHILD_SESSIONS,
+                    Dialect.POSTGRESQL, () -> JdbiStore.postgresql(url));
         }
 
         JdbiStore open() {
             return opener.get();
+        }
+
+        /**
+         * Waits until the database has finished with a killed child. A SIGKILL ends the process, not what
+         * it already sent: a COMMIT on its way to PostgreSQL still commits once the server reads it, so
+         * the parent reads the database only once the child's sessions are gone. (A SQLite file has no
+         * server: what the child wrote before it died is all there is.)
+         */
+        void settle(JdbiStore store) {
+            if (dialect != Dialect.POSTGRESQL) {
+                return;
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GUARD_SECONDS);
+            while (store.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM pg_stat_activity"
+                    + " WHERE application_name = ?").bind(0, CHILD_SESSIONS).mapTo(Integer.class).one()) > 0) {
+                if (System.nanoTime() > deadline) {
+                    fail("the killed child's database sessions did not end");
+                }
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
         }
     }
 
@@ -142,6 +171,7 @@ abstract class CrashContract {
             String context = "run " + run + ", " + point + " (seed " + seed + ")";
             stats.kills++;
             try (JdbiStore store = target.open()) {
+                target.settle(store);
                 Snapshot snapshot = Snapshot.of(store, target.dialect());
                 expected = check(store, target.dialect(), world, expected, lines, stats, snapshot, context);
                 ledger.check(snapshot, child.deliveries(), point, context);
@@ -153,6 +183,7 @@ abstract class CrashContract {
         List<String> lines = last.awaitExit();
         String context = "the last child (seed " + seed + ")";
         try (JdbiStore store = target.open()) {
+            target.settle(store);
             Snapshot end = Snapshot.of(store, target.dialect());
             check(store, target.dialect(), world, expected, lines, stats, end, context);
             ledger.check(end, last.deliveries(), null, context);

@@ -99,7 +99,7 @@ public interface StoreWrites {
 
     /**
      * Stores a new consumer. No consumer of that name is stored: where writers run concurrently, one
-     * that stored it first (a row {@link #consumer} could not lock, since it did not exist yet) makes
+     * that stored it first (a row {@link StoreReads#consumer} could not lock, since it did not exist yet) makes
      * this transaction fail as a lost race, which the store runs again.
      */
     void insertConsumer(ConsumerRecord consumer);
