@@ -166,6 +166,14 @@ final class ModuleBoundariesTest {
         return false;
     }
 
+    @Test
+    void kitSelfTests_runTheKitOnTheInMemoryStore_andNeedNothingElse() throws Exception {
+        assertEquals(List.of("org.membership:membership-tck", "org.membership:membership-inmemory",
+                "org.junit.jupiter:junit-jupiter", "org.junit.platform:junit-platform-launcher",
+                "org.quicktheories:quicktheories"), allDependencies("membership-tck-selftest"));
+        assertEquals(List.of(), runtimeDependencies("membership-tck-selftest"), "tests only");
+    }
+
     // ---- sources -------------------------------------------------------------------------
 
     @Test

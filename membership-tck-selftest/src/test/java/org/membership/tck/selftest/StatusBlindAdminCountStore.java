@@ -1,4 +1,4 @@
-package org.membership.inmemory;
+package org.membership.tck.selftest;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -12,9 +12,9 @@ import org.membership.api.OrganizationRole;
 import org.membership.api.WorkspaceId;
 import org.membership.api.WorkspaceMember;
 import org.membership.api.WorkspaceRole;
-import org.membership.core.spi.MembershipStore;
 import org.membership.core.spi.Slice;
 import org.membership.core.spi.StoreTransaction;
+import org.membership.inmemory.InMemoryStore;
 
 /**
  * A deliberately broken store for the kit's self-tests: its admin counts count every admin, whatever

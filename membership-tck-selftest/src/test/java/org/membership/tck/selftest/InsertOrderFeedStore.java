@@ -1,4 +1,4 @@
-package org.membership.inmemory;
+package org.membership.tck.selftest;
 
 import java.lang.reflect.Proxy;
 import java.time.Duration;
@@ -16,6 +16,7 @@ import org.membership.core.spi.FeedReceipt;
 import org.membership.core.spi.MembershipStore;
 import org.membership.core.spi.StoreTransaction;
 import org.membership.core.spi.StoreWrites;
+import org.membership.inmemory.InMemoryStore;
 import org.membership.tck.StoreTransactionMethods;
 
 /**

@@ -1,4 +1,4 @@
-package org.membership.inmemory;
+package org.membership.tck.selftest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +14,7 @@ import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
 import org.membership.core.spi.MembershipStore;
+import org.membership.inmemory.InMemoryStore;
 import org.membership.tck.AtomicityContract;
 import org.membership.tck.ConcurrencyContract;
 import org.membership.tck.DocumentedApisContract;

@@ -1,10 +1,11 @@
-package org.membership.inmemory;
+package org.membership.tck.selftest;
 
 import java.lang.reflect.Proxy;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.membership.core.spi.StoreTransaction;
 import org.membership.core.spi.StoreWrites;
+import org.membership.inmemory.InMemoryStore;
 import org.membership.tck.StoreTransactionMethods;
 
 /**

@@ -1,4 +1,4 @@
-package org.membership.inmemory;
+package org.membership.tck.selftest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -19,6 +19,7 @@ import org.membership.api.Invitation;
 import org.membership.api.InvitationStatus;
 import org.membership.core.spi.MembershipStore;
 import org.membership.core.spi.StoreTransaction;
+import org.membership.inmemory.InMemoryStore;
 import org.membership.tck.ModelBasedContract;
 
 /**

@@ -1,4 +1,4 @@
-package org.membership.inmemory;
+package org.membership.tck.selftest;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Function;
 import org.membership.api.OrganizationId;
-import org.membership.core.spi.MembershipStore;
 import org.membership.core.spi.StoreTransaction;
+import org.membership.inmemory.InMemoryStore;
 
 /**
  * A deliberately broken store for the kit's self-tests: it records expiry at the wrong instant.

@@ -1,13 +1,13 @@
-package org.membership.inmemory;
+package org.membership.tck.selftest;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import org.membership.core.spi.MembershipStore;
 import org.membership.core.spi.StoreTransaction;
 import org.membership.core.spi.StoreWrites;
+import org.membership.inmemory.InMemoryStore;
 import org.membership.tck.StoreTransactionMethods;
 
 /**

@@ -1,14 +1,12 @@
-package org.membership.inmemory;
+package org.membership.tck.selftest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
-import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -23,6 +21,7 @@ import org.membership.api.FeedPosition;
 import org.membership.core.spi.ConsumerRecord;
 import org.membership.core.spi.MembershipStore;
 import org.membership.core.spi.StoreTransaction;
+import org.membership.inmemory.InMemoryStore;
 import org.membership.tck.FeedContract;
 import org.membership.tck.StoreTransactionMethods;
 

@@ -1,10 +1,11 @@
-package org.membership.inmemory;
+package org.membership.tck.selftest;
 
 import java.time.Duration;
 import java.util.List;
 import org.membership.api.FeedEvent;
 import org.membership.api.FeedPosition;
 import org.membership.core.spi.MembershipStore;
+import org.membership.inmemory.InMemoryStore;
 
 /**
  * What the self-tests' broken stores share: they keep their rows in an honest {@link InMemoryStore}

@@ -1,4 +1,4 @@
-package org.membership.inmemory;
+package org.membership.tck.selftest;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -8,8 +8,8 @@ import java.util.function.Function;
 import org.membership.api.Email;
 import org.membership.api.Invitation;
 import org.membership.api.OrganizationId;
-import org.membership.core.spi.MembershipStore;
 import org.membership.core.spi.StoreTransaction;
+import org.membership.inmemory.InMemoryStore;
 
 /**
  * A deliberately broken store for the kit's self-tests: it matches emails case-sensitively.
