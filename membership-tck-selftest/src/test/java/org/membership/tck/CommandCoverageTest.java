@@ -33,6 +33,7 @@ import org.membership.api.WorkspaceId;
 import org.membership.api.WorkspaceRole;
 import org.membership.core.MembershipEngine;
 import org.membership.inmemory.InMemoryStore;
+import org.membership.tck.support.Specs;
 import org.quicktheories.QuickTheory;
 
 /**
@@ -107,9 +108,9 @@ final class CommandCoverageTest {
 
     @Test
     void rule1Probes_coverEveryOperationThatOnlyAuthorityRefuses() {
-        World w = World.build(RulesContract.authorityWorld(), new InMemoryStore(), MembershipRules.defaults());
-        Set<Operation> probed = RulesContract.PROBES.stream().map(RulesContract.Probe::operation).collect(Collectors.toSet());
-        for (RulesContract.Probe probe : RulesContract.PROBES) {
+        World w = World.build(AuthorityRulesContract.authorityWorld(), new InMemoryStore(), MembershipRules.defaults());
+        Set<Operation> probed = AuthorityRulesContract.PROBES.stream().map(AuthorityRulesContract.Probe::operation).collect(Collectors.toSet());
+        for (AuthorityRulesContract.Probe probe : AuthorityRulesContract.PROBES) {
             assertEquals(probe.operation(), probe.command().apply(w).operation(), probe + " probes another operation");
         }
         Set<Operation> expected = setOf(Operation.values());
@@ -119,9 +120,9 @@ final class CommandCoverageTest {
 
     @Test
     void rule3LeakProbes_coverEveryOperationOnAnOrganizationsThings() {
-        World w = World.build(RulesContract.twoOrganizations(), new InMemoryStore(), MembershipRules.defaults());
+        World w = World.build(Specs.twoOrganizations(), new InMemoryStore(), MembershipRules.defaults());
         Set<Operation> probed = new HashSet<>();
-        for (RulesContract.LeakProbe probe : RulesContract.LEAK_PROBES) {
+        for (ScopeRulesContract.LeakProbe probe : ScopeRulesContract.LEAK_PROBES) {
             Command<?> foreign = probe.foreign().apply(w);
             assertEquals(foreign.operation(), probe.missing().apply(w).operation(), probe + " compares two operations");
             probed.add(foreign.operation());

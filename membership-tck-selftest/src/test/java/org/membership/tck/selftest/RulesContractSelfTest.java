@@ -116,14 +116,14 @@ final class RulesContractSelfTest {
     @Test
     void storeOverCountingWorkspaceAdmins_failsRule6() {
         Broken contract = new Broken("countWorkspaceAdmins", n -> (Integer) n + 1);
-        assertFalsified(contract::rule6_removingOrDemotingTheLastWorkspaceAdmin_isConflict);
+        assertFalsified(contract.new Admins()::rule6_removingOrDemotingTheLastWorkspaceAdmin_isConflict);
     }
 
     @Test
     void storeOverCountingOrganizationAdmins_failsRule6AndRule9() {
         Broken contract = new Broken("countOrganizationAdmins", n -> (Integer) n + 1);
-        assertFalsified(contract::rule6_removingTheLastOrganizationAdmin_isConflict);
-        assertFalsified(contract::rule9_pendingInvitations_neverCountAsAdmins);
+        assertFalsified(contract.new Admins()::rule6_removingTheLastOrganizationAdmin_isConflict);
+        assertFalsified(contract.new Invitations()::rule9_pendingInvitations_neverCountAsAdmins);
     }
 
     /** The contract over a store that counts every admin, whatever its account status. */
@@ -153,26 +153,26 @@ final class RulesContractSelfTest {
     @Test
     void storeCountingAdminsWhoCannotAct_failsRule6() {
         StatusBlind contract = new StatusBlind();
-        assertFalsified(contract::rule6_disablingOrUnvalidatingTheLastUsableAdmin_isConflict);
-        assertFalsified(contract::rule6_anAdminWhoCannotAct_canBeRemovedOrDemoted_theLastUsableOneCannot);
-        assertFalsified(contract::rule6_noChangeLeavesAnOrganizationOrAWorkspaceWithoutAUsableAdmin);
+        assertFalsified(contract.new Admins()::rule6_disablingOrUnvalidatingTheLastUsableAdmin_isConflict);
+        assertFalsified(contract.new Admins()::rule6_anAdminWhoCannotAct_canBeRemovedOrDemoted_theLastUsableOneCannot);
+        assertFalsified(contract.new Admins()::rule6_noChangeLeavesAnOrganizationOrAWorkspaceWithoutAUsableAdmin);
     }
 
     @Test
     void storeLosingAuditEntries_failsRule10() {
         Broken contract = new Broken("auditTrail", entries -> List.<AuditEntry>of());
-        assertFalsified(contract::rule10_everySuccessfulChange_writesOneAuditEntryAndItsEventsToTheFeed_refusalsAndReadsNothing);
+        assertFalsified(contract.new Changes()::rule10_everySuccessfulChange_writesOneAuditEntryAndItsEventsToTheFeed_refusalsAndReadsNothing);
     }
 
     @Test
     void storeForgettingPendingInvitations_failsRule9() {
         Broken contract = new Broken("pendingInvitation", found -> Optional.empty());
-        assertFalsified(contract::rule9_invitationEmails_matchCaseInsensitively);
+        assertFalsified(contract.new Invitations()::rule9_invitationEmails_matchCaseInsensitively);
     }
 
     @Test
     void storeIgnoringWorkspaceRemovals_failsRule8() {
-        assertFalsified(Broken.ignoring("deleteWorkspaceMember")::rule8_removalIsFinal_andReAddingRestores);
+        assertFalsified(Broken.ignoring("deleteWorkspaceMember").new Targets()::rule8_removalIsFinal_andReAddingRestores);
     }
 
     @Test
@@ -180,6 +180,6 @@ final class RulesContractSelfTest {
         Broken contract = new Broken("organizationMember", (tx, args, result) -> ((Optional<?>) result).isPresent()
                 ? result : tx.organizationMembershipsOf((UserId) args[1]).stream().findFirst()
                         .map(m -> new OrganizationMember((OrganizationId) args[0], m.user(), m.role(), m.since())));
-        assertFalsified(contract::rule3_anotherOrganizationsThings_answerExactlyLikeMissingOnes);
+        assertFalsified(contract.new Scope()::rule3_anotherOrganizationsThings_answerExactlyLikeMissingOnes);
     }
 }
