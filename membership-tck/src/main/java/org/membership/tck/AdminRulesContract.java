@@ -52,6 +52,15 @@ import org.quicktheories.generators.Generate;
 public abstract class AdminRulesContract extends RuleGroupContract {
     // ---- rule 5: self-removal ------------------------------------------------------------------
 
+    /**
+     * Rule 5: under the default rules nobody removes itself from a workspace or an organization,
+     * demotes itself from admin, or disables itself; each is refused as self_removal and changes
+     * nothing.
+     *
+     * <p>If it fails: check the engine's self check (Caller.is, the email comparison of a removal by
+     * email) and the order of the removal's policies; a store that returns another user for the
+     * actor's id breaks it too.
+     */
     @Test
     public void rule5_selfRemovalAndSelfDemotion_areRefusedByDefault() {
         Gen<String> actors = Generate.pick(List.of("oa", "wa"));
@@ -83,6 +92,14 @@ public abstract class AdminRulesContract extends RuleGroupContract {
                 });
     }
 
+    /**
+     * Rule 5, where the host lets actors leave: an actor removes itself from a workspace or the
+     * organization without the authority to remove others, unless it is the last usable admin
+     * there.
+     *
+     * <p>If it fails: check that leaving skips only the authority checks (never scope), and that the
+     * store's admin counts include the actor.
+     */
     @Test
     public void rule5_leaving_worksOnlyWhileAnotherAdminRemains() {
         Gen<Integer> counts = Generate.range(1, 3);
@@ -137,6 +154,13 @@ public abstract class AdminRulesContract extends RuleGroupContract {
 
     // ---- rule 6: last admin --------------------------------------------------------------------
 
+    /**
+     * Rule 6: removing or demoting the last usable admin of a custom workspace is last_admin; with
+     * a second usable admin it succeeds.
+     *
+     * <p>If it fails: check countWorkspaceAdmins (admins with a validated account only) and that it
+     * reads the rows as the organization's lock left them.
+     */
     @Test
     public void rule6_removingOrDemotingTheLastWorkspaceAdmin_isConflict() {
         Gen<Integer> adminCounts = Generate.range(1, 4);
@@ -182,6 +206,12 @@ public abstract class AdminRulesContract extends RuleGroupContract {
         });
     }
 
+    /**
+     * Rule 6: removing the last usable organization admin by email is last_admin, whoever asks.
+     *
+     * <p>If it fails: check countOrganizationAdmins, and userByEmail/organizationMember for the
+     * removed admin.
+     */
     @Test
     public void rule6_removingTheLastOrganizationAdmin_isConflict() {
         Gen<String> actors = Generate.pick(List.of("key", "ia", "instance key"));
@@ -208,6 +238,13 @@ public abstract class AdminRulesContract extends RuleGroupContract {
      * rule (it takes no usable admin away), so it is never refused for it.
      */
 
+    /**
+     * Rule 6 across every change: after any generated command, every organization and every custom
+     * workspace that had a usable admin still has one.
+     *
+     * <p>If it fails: check the admin counts and the account statuses the store keeps; print the
+     * example's world and command and replay its seed.
+     */
     @Test
     public void rule6_noChangeLeavesAnOrganizationOrAWorkspaceWithoutAUsableAdmin() {
         qt(3).forAll(Generators.worlds().flatMap(AdminRulesContract::adminLosses), Generate.oneOf(Generators.presets(), Generators.rules()))
@@ -271,6 +308,13 @@ public abstract class AdminRulesContract extends RuleGroupContract {
         });
     }
 
+    /**
+     * Rule 6's third way to lose an admin: disabling (or un-validating) the last usable admin of an
+     * organization or custom workspace is last_admin.
+     *
+     * <p>If it fails: check organizationMembershipsOf and workspaceMembershipsOf (the status change
+     * finds the scopes it administers through them) and the counts.
+     */
     @Test
     public void rule6_disablingOrUnvalidatingTheLastUsableAdmin_isConflict() {
         Gen<String> targets = Generate.pick(List.of("oa", "wa"));
@@ -315,6 +359,12 @@ public abstract class AdminRulesContract extends RuleGroupContract {
         });
     }
 
+    /**
+     * Rule 6 counts usable admins only: an admin whose account is disabled or unvalidated may be
+     * removed or demoted even as the last admin row; the last usable one may not.
+     *
+     * <p>If it fails: check that the admin counts join the users' status (VALIDATED only).
+     */
     @Test
     public void rule6_anAdminWhoCannotAct_canBeRemovedOrDemoted_theLastUsableOneCannot() {
         Gen<UserStatus> unusable = Generate.pick(List.of(UserStatus.DISABLED, UserStatus.PENDING_VALIDATION));
@@ -345,6 +395,12 @@ public abstract class AdminRulesContract extends RuleGroupContract {
         });
     }
 
+    /**
+     * Rule 6 from the start: an organization's first admin must have a validated account
+     * (account_not_validated otherwise), so every organization starts with a usable admin.
+     *
+     * <p>If it fails: check the user lookup of CreateOrganization and the stored status.
+     */
     @Test
     public void rule6_anOrganizationsFirstAdminMustBeValidated() {
         qt().forAll(Generators.userStatuses(), Generators.presets()).checkAssert((status, rules) -> {

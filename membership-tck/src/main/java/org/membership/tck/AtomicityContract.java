@@ -135,6 +135,14 @@ public abstract class AtomicityContract {
 
     // ---- a failure at every write position rolls everything back -------------------------------------
 
+    /**
+     * The organization-removal cascade failed before and after each of its writes leaves every
+     * list, membership and audit trail exactly as it was, publishes nothing, and the next identical
+     * call succeeds.
+     *
+     * <p>If it fails: check that write() rolls back everything the work wrote when it throws,
+     * including deletes and the audit row.
+     */
     @TestFactory
     Stream<DynamicTest> removeByEmail_failureAtEveryWritePosition_changesNothing() {
         Acme probe = world();
@@ -158,6 +166,11 @@ public abstract class AtomicityContract {
                 });
     }
 
+    /**
+     * The same for accepting an invitation.
+     *
+     * <p>If it fails: check the rollback of updateInvitationStatus and insertOrganizationMember.
+     */
     @TestFactory
     Stream<DynamicTest> acceptInvitation_failureAtEveryWritePosition_changesNothing() {
         Function<Acme, Outcome<?>> accept = w -> w.f().membership().execute(w.f().actor("dora"),
@@ -170,6 +183,12 @@ public abstract class AtomicityContract {
         });
     }
 
+    /**
+     * The same for creating an organization with its default workspace and first admin.
+     *
+     * <p>If it fails: check the rollback of the inserts of the organization, its workspace and its
+     * membership.
+     */
     @TestFactory
     Stream<DynamicTest> createOrganization_failureAtEveryWritePosition_changesNothing() {
         Function<Acme, Outcome<?>> create = w -> w.f().membership().execute(ROOT_KEY,
@@ -182,6 +201,12 @@ public abstract class AtomicityContract {
         });
     }
 
+    /**
+     * The same for an invitation that first stores as expired every lapsed invitation of its
+     * organization.
+     *
+     * <p>If it fails: check that expireInvitations is rolled back with the rest.
+     */
     @TestFactory
     Stream<DynamicTest> inviteReplacingAnExpiredInvitation_failureAtEveryWritePosition_changesNothing() {
         java.util.function.Consumer<Acme> expireDorasInvitation = w -> w.f().clock()
@@ -207,6 +232,11 @@ public abstract class AtomicityContract {
         });
     }
 
+    /**
+     * The same for a workspace removal with its audit entry.
+     *
+     * <p>If it fails: check the rollback of deleteWorkspaceMember and appendAudit.
+     */
     @TestFactory
     Stream<DynamicTest> removeWorkspaceMember_failureAtEveryWritePosition_changesNothing() {
         Function<Acme, Outcome<?>> remove = w -> w.f().membership().execute(w.f().actor("alice"),
@@ -276,6 +306,12 @@ public abstract class AtomicityContract {
                 .filter(e -> e instanceof MembershipEvent.WorkspaceCreated).count();
     }
 
+    /**
+     * The fault injector itself: armed past the last write, nothing fails and the arming is used
+     * up.
+     *
+     * <p>If it fails: check FailingStore, not the store under test.
+     */
     @Test
     void failingStore_positionBeyondTheLastWrite_commitsNormallyAndIsUsedUp() {
         Acme w = world();
@@ -293,6 +329,11 @@ public abstract class AtomicityContract {
 
     // ---- listeners ---------------------------------------------------------------------------------
 
+    /**
+     * Listeners run after commit: one that throws changes nothing and stops no other.
+     *
+     * <p>If it fails: check that afterCommit actions run after the transaction ended, each on its own.
+     */
     @Test
     void listenerThatThrows_doesNotUndoTheChange_andOtherListenersStillGetTheEvent() {
         Acme w = world();
@@ -315,6 +356,12 @@ public abstract class AtomicityContract {
         assertEquals("offboarding", lastAudit(w.f()).reason());
     }
 
+    /**
+     * Events come after commit: a listener that reads through the engine sees the change.
+     *
+     * <p>If it fails: check that afterCommit runs after commit and after the store's write lock is
+     * released.
+     */
     @Test
     void events_arePublishedAfterCommit_andAListenerReadingThroughTheEngineSeesTheChange() {
         Acme w = world();
@@ -334,6 +381,11 @@ public abstract class AtomicityContract {
         assertEquals(List.of(), bobSeen.get(0).workspaces());
     }
 
+    /**
+     * Refusals and failed changes publish nothing.
+     *
+     * <p>If it fails: check that afterCommit actions of a rolled-back transaction never run.
+     */
     @Test
     void events_areNeverPublishedForRefusedOrFailedChanges() {
         Acme w = world();

@@ -150,6 +150,14 @@ public abstract class AuthorityRulesContract extends RuleGroupContract {
                 List.of(), List.of(), List.of("ia"));
     }
 
+    /**
+     * Rule 1, for every operation the probes cover and any configured minimums: an actor below the
+     * minimum is insufficient_authority and nothing changes; at or above it, authority is not what
+     * refuses it.
+     *
+     * <p>If it fails: check the actor's level as the store's rows give it (organizationMember,
+     * workspaceMember, the user's instance-admin flag), per probe and level in the message.
+     */
     @Test
     public void rule1_belowMinimumAuthority_isForbidden_atOrAbove_passesThatCheck() {
         qt().forAll(Generators.rules(), Generate.pick(PROBES), Generate.enumValues(Who.class))
@@ -182,6 +190,13 @@ public abstract class AuthorityRulesContract extends RuleGroupContract {
             "A (Anthropic Admin API)", Pair.of(Presets.anthropicAdmin(), AuthorityLevel.ORGANIZATION_ADMIN),
             "X (Factory)", Pair.of(Presets.factory(), AuthorityLevel.WORKSPACE_ADMIN));
 
+    /**
+     * Rule 1 under each documented API's preset: exactly the actors that API allows remove a
+     * workspace member (F workspace admins, P1 organization admins or higher, P2 instance admins, A
+     * and X as documented).
+     *
+     * <p>If it fails: check the preset's levels (Presets) and the actor's standing in the store.
+     */
     @Test
     public void rule1_presets_removeExactlyAsTheDocumentedApisAllow() {
         qt().forAll(Generate.pick(List.copyOf(new java.util.TreeSet<>(DOCUMENTED.keySet()))), Generate.enumValues(Who.class))
@@ -203,6 +218,13 @@ public abstract class AuthorityRulesContract extends RuleGroupContract {
 
     // ---- rule 2: outranking --------------------------------------------------------------------
 
+    /**
+     * Rule 2 in a workspace: nobody removes or demotes a member whose authority there (account,
+     * organization role, workspace role) is higher than its own: outranked, and nothing changes.
+     *
+     * <p>If it fails: check the target's standing: its user row (instance admin), its organization
+     * membership and its workspace role as the store returns them.
+     */
     @Test
     public void rule2_nobodyRemovesOrDemotesHigherAuthority_inWorkspace() {
         Gen<String> actors = Generate.pick(List.of("wa", "oa", "key", "ia", "instance key"));
@@ -239,6 +261,12 @@ public abstract class AuthorityRulesContract extends RuleGroupContract {
                 });
     }
 
+    /**
+     * Rule 2 in an organization: removing a user by email is outranked when the user's organization
+     * standing is higher than the actor's.
+     *
+     * <p>If it fails: check userByEmail and organizationMember for the target.
+     */
     @Test
     public void rule2_nobodyRemovesHigherAuthority_fromOrganization() {
         Gen<String> actors = Generate.pick(List.of("oa", "key", "ia", "instance key"));
@@ -277,6 +305,14 @@ public abstract class AuthorityRulesContract extends RuleGroupContract {
     /** A change to someone's membership that organization-admin protection may refuse. */
     private enum Change { REMOVE_FROM_WORKSPACE, CHANGE_WORKSPACE_ROLE, REMOVE_FROM_ORGANIZATION }
 
+    /**
+     * Rule 2 where the host protects organization admins: below instance authority nobody removes
+     * an organization admin from a workspace or the organization, or changes its workspace role
+     * (organization_admin_protected), and the setting changes nothing else.
+     *
+     * <p>If it fails: check the target's organization role as stored; the message names actor, target
+     * and change.
+     */
     @Test
     public void rule2_protectedOrganizationAdmins_onlyInstanceAdminsRemoveOrDemoteThem_nothingElseChanges() {
         // Weighted so that an organization-admin actor meets an organization-admin target often.

@@ -117,6 +117,13 @@ public abstract class ChangeRulesContract extends RuleGroupContract {
 
     // ---- rule 13: determinism ------------------------------------------------------------------
 
+    /**
+     * Rule 13: the same commands on two fresh stores, with the same clock and ids, give the same
+     * outcomes, states, audit trails and events; dry runs in between change nothing.
+     *
+     * <p>If it fails: check anything in the store that depends on more than its inputs (its own clock,
+     * random ids, iteration order of a hash map in a list read).
+     */
     @Test
     public void rule13_sameCommandsOnTwoFreshStores_giveIdenticalOutcomesAndAuditTrails() {
         Gen<Pair<World.Spec, List<Pair<World.ActorRef, World.CommandRef>>>> runs =
@@ -142,6 +149,12 @@ public abstract class ChangeRulesContract extends RuleGroupContract {
 
     // ---- dry run -------------------------------------------------------------------------------
 
+    /**
+     * A dry run decides exactly as the real call would, and writes, audits and publishes nothing.
+     *
+     * <p>If it fails: check that read transactions see the same rows as the write that follows, and
+     * that the store's write methods are not reachable from a read.
+     */
     @Test
     public void dryRun_decidesExactlyAsTheRealCall_andChangesNothing() {
         qt(2).forAll(Generators.powerfulScenarios(), Generate.oneOf(Generators.presets(), Generators.rules()))

@@ -88,6 +88,14 @@ public abstract class ConcurrencyContract {
 
     // ---- rule 6: last admin ------------------------------------------------------------------------
 
+    /**
+     * Rule 6 under a race: two workspace admins removing each other at the same moment leave
+     * exactly one admin; the other removal is last_admin, in every trial.
+     *
+     * <p>If it fails: check lockOrganization: two writers that lock one organization must not
+     * interleave, and the count after the lock must see the other's committed removal (the locking
+     * protocol in the SPI's package documentation).
+     */
     @Test
     void rule6_lastAdminSurvivesRace() throws Exception {
         // two organization admins who are the workspace's only admins remove each other from it
@@ -106,6 +114,11 @@ public abstract class ConcurrencyContract {
         }
     }
 
+    /**
+     * Rule 6 under a race: two workspace admins leaving at once leave one.
+     *
+     * <p>If it fails: check lockOrganization, as for two admins removing each other.
+     */
     @Test
     void rule6_lastAdminSurvivesRace_workspaceAdminsLeavingTogether() throws Exception {
         // the host lets admins leave while another admin remains: both try to leave at once
@@ -124,6 +137,12 @@ public abstract class ConcurrencyContract {
         }
     }
 
+    /**
+     * Rule 6 under a race: two organization admins removing each other by email leave exactly the
+     * winner as admin.
+     *
+     * <p>If it fails: check lockOrganization and countOrganizationAdmins read under it.
+     */
     @Test
     void rule6_lastAdminSurvivesRace_organizationAdminsRemovingEachOtherByEmail() throws Exception {
         Fixture f = world(Presets.factory(), (org, i) -> org.admin(a(i)).admin(b(i)).member(m(i)));
@@ -141,6 +160,11 @@ public abstract class ConcurrencyContract {
         }
     }
 
+    /**
+     * Rule 6 under a race: two organization admins leaving at once by email leave one.
+     *
+     * <p>If it fails: check lockOrganization and countOrganizationAdmins read under it.
+     */
     @Test
     void rule6_lastAdminSurvivesRace_organizationAdminsLeavingTogetherByEmail() throws Exception {
         Fixture f = world(Presets.factory(), (org, i) -> org.admin(a(i)).admin(b(i)).member(m(i)));
@@ -157,6 +181,13 @@ public abstract class ConcurrencyContract {
         }
     }
 
+    /**
+     * Rule 6 under a race: disabling a user while it becomes an organization admin and the other
+     * admin is removed never leaves the organization without a usable admin.
+     *
+     * <p>If it fails: check lockUser and the admin counts' ordering with it (step 3 of the locking
+     * protocol): a count must wait for, or be seen by, a status change of an account it counts.
+     */
     @Test
     void rule6_usableAdminSurvivesRace_disablingAUserWhileItBecomesAnAdminAndTheOtherAdminIsRemoved() throws Exception {
         // c accepts an admin invitation to the organization whose only admin is b, an operator
@@ -194,6 +225,12 @@ public abstract class ConcurrencyContract {
         }
     }
 
+    /**
+     * Rule 6 under a race, for a custom workspace: as above, with the user becoming a workspace
+     * admin.
+     *
+     * <p>If it fails: check lockUser and countWorkspaceAdmins' ordering with it.
+     */
     @Test
     void rule6_usableAdminSurvivesRace_disablingAUserWhileItBecomesAWorkspaceAdminAndTheOtherIsRemoved() throws Exception {
         // the same three-way race in a custom workspace: o adds c as the workspace's second admin
@@ -232,6 +269,12 @@ public abstract class ConcurrencyContract {
 
     // ---- rule 9: accept versus revoke ----------------------------------------------------------------
 
+    /**
+     * Rule 6 under a race: disabling one admin while the other is removed leaves a usable admin.
+     *
+     * <p>If it fails: check that the status change locks the organizations it administers before it
+     * counts, and that the counts join the users' status.
+     */
     @Test
     void rule6_usableAdminSurvivesRace_disablingOneAdminWhileRemovingTheOther() throws Exception {
         // an instance operator disables admin a while the organization's key removes admin b: each
@@ -253,6 +296,12 @@ public abstract class ConcurrencyContract {
         }
     }
 
+    /**
+     * Rule 9 under a race: accepting and revoking one invitation at once, exactly one succeeds and
+     * the stored invitation says which.
+     *
+     * <p>If it fails: check lockOrganization and the invitation read again under it.
+     */
     @Test
     void rule9_acceptVersusRevoke_exactlyOneWins() throws Exception {
         Fixture.Builder builder = builder(MembershipRules.defaults());
@@ -284,6 +333,14 @@ public abstract class ConcurrencyContract {
 
     // ---- workspace membership follows organization membership -------------------------------------
 
+    /**
+     * Removing a user from an organization while it is added to workspaces there: the removal's
+     * cascade covers exactly the additions that committed before it, the others are user_not_found,
+     * and nothing is left behind.
+     *
+     * <p>If it fails: check that insertWorkspaceMember and deleteWorkspaceMembershipsIn are serialized
+     * by the organization's lock, and the foreign key from workspace to organization membership.
+     */
     @Test
     void organizationRemovalVersusWorkspaceAdd() throws Exception {
         Fixture f = world(Presets.factory(), (org, i) -> org.admin(a(i)).admin(b(i)).member(m(i))
@@ -320,6 +377,12 @@ public abstract class ConcurrencyContract {
 
     // ---- dry runs ------------------------------------------------------------------------------------
 
+    /**
+     * Dry runs racing with writes never throw and always decide from a committed state.
+     *
+     * <p>If it fails: check that read transactions see one consistent, committed snapshot and are
+     * never blocked into failing by writers.
+     */
     @Test
     void dryRunsRacingWithWrites_neverThrow_andDecideFromACommittedState() throws Exception {
         int members = 3;

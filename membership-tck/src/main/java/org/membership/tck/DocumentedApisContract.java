@@ -83,6 +83,11 @@ public abstract class DocumentedApisContract {
                 .build();
     }
 
+    /**
+     * P1: a company admin removes a member from a custom workspace of its own company.
+     *
+     * <p>If it fails: check the workspace and membership lookups.
+     */
     @Test
     void p1_companyAdmin_removesFromCustomWorkspaceOfOwnCompany() {
         Fixture f = paradigm(Presets.paradigmCompany());
@@ -94,6 +99,11 @@ public abstract class DocumentedApisContract {
                 f.user("bob"), f.clock().instant())), f.events());
     }
 
+    /**
+     * P1: a plain member is insufficient_authority (403).
+     *
+     * <p>If it fails: check the member's stored roles.
+     */
     @Test
     void p1_member_isForbidden() {
         Fixture f = paradigm(Presets.paradigmCompany());
@@ -102,6 +112,11 @@ public abstract class DocumentedApisContract {
         assertUnchanged(f, "research", List.of("bob", "carl", "wendy"));
     }
 
+    /**
+     * P1: a workspace admin is not enough (403): company admins or higher.
+     *
+     * <p>If it fails: check the preset (Presets.paradigmCompany) and the stored roles.
+     */
     @Test
     void p1_workspaceAdmin_isForbidden() {
         Fixture f = paradigm(Presets.paradigmCompany());
@@ -110,6 +125,11 @@ public abstract class DocumentedApisContract {
         assertUnchanged(f, "research", List.of("bob", "carl", "wendy"));
     }
 
+    /**
+     * P1: another company's workspace answers exactly like a missing one (404).
+     *
+     * <p>If it fails: check that organizationMember finds members of the asked organization only.
+     */
     @Test
     void p1_workspaceOfAnotherCompany_isNotFound_exactlyLikeAMissingWorkspace() {
         Fixture f = paradigm(Presets.paradigmCompany());
@@ -122,6 +142,11 @@ public abstract class DocumentedApisContract {
         assertUnchanged(f, "labs", List.of("gina", "gus"));
     }
 
+    /**
+     * P1: an unknown target is not found, as another company's user is.
+     *
+     * <p>If it fails: check workspaceMember for a missing user.
+     */
     @Test
     void p1_unknownUser_isNotFound_likeAUserOfAnotherCompany() {
         Fixture f = paradigm(Presets.paradigmCompany());
@@ -134,6 +159,11 @@ public abstract class DocumentedApisContract {
         assertUnchanged(f, "research", List.of("bob", "carl", "wendy"));
     }
 
+    /**
+     * P1: an instance admin succeeds too ("or higher").
+     *
+     * <p>If it fails: check the user's instance-admin flag as stored.
+     */
     @Test
     void p1_instanceAdmin_alsoSucceeds() {
         Fixture f = paradigm(Presets.paradigmCompany());
@@ -141,6 +171,11 @@ public abstract class DocumentedApisContract {
         assertEquals(List.of("carl", "wendy"), memberNames(f, "research"));
     }
 
+    /**
+     * P1: a default workspace is refused as default_workspace.
+     *
+     * <p>If it fails: check the workspace's stored kind.
+     */
     @Test
     void p1_defaultWorkspace_isNotACustomWorkspace() {
         Fixture f = paradigm(Presets.paradigmCompany());
@@ -149,6 +184,11 @@ public abstract class DocumentedApisContract {
         assertTrue(f.events().isEmpty());
     }
 
+    /**
+     * P1: an unknown actor is unauthenticated (401).
+     *
+     * <p>If it fails: check user() for a missing id.
+     */
     @Test
     void p1_unknownActor_isUnauthenticated() {
         Fixture f = paradigm(Presets.paradigmCompany());
@@ -159,6 +199,11 @@ public abstract class DocumentedApisContract {
 
     // ---- P2: Paradigm instance API, DELETE /api/v3/instance/workspaces/{id}/members/users/{user_id} ----
 
+    /**
+     * P2: an instance admin user removes in any company.
+     *
+     * <p>If it fails: check the user's instance-admin flag.
+     */
     @Test
     void p2_instanceAdminUser_removesInAnyCompany() {
         Fixture f = paradigm(Presets.paradigmInstance());
@@ -169,6 +214,11 @@ public abstract class DocumentedApisContract {
         assertEquals(2, f.events().size());
     }
 
+    /**
+     * P2: an instance key removes in any company.
+     *
+     * <p>If it fails: check the workspace and membership lookups.
+     */
     @Test
     void p2_instanceKey_removesInAnyCompany() {
         Fixture f = paradigm(Presets.paradigmInstance());
@@ -180,6 +230,11 @@ public abstract class DocumentedApisContract {
         assertEquals(ROOT_KEY.describe(), entry.actor());
     }
 
+    /**
+     * P2: an organization admin is insufficient_authority even in its own company.
+     *
+     * <p>If it fails: check the preset (Presets.paradigmInstance).
+     */
     @Test
     void p2_organizationAdmin_isForbidden_evenInOwnCompany() {
         Fixture f = paradigm(Presets.paradigmInstance());
@@ -190,6 +245,11 @@ public abstract class DocumentedApisContract {
         assertUnchanged(f, "research", List.of("bob", "carl", "wendy"));
     }
 
+    /**
+     * P2: an unknown workspace is not found.
+     *
+     * <p>If it fails: check workspace() for a missing id.
+     */
     @Test
     void p2_unknownWorkspace_isNotFound() {
         Fixture f = paradigm(Presets.paradigmInstance());
@@ -201,6 +261,11 @@ public abstract class DocumentedApisContract {
         assertUnchanged(f, "research", List.of("bob", "carl", "wendy"));
     }
 
+    /**
+     * P2: an unknown actor is unauthenticated.
+     *
+     * <p>If it fails: check user() for a missing id.
+     */
     @Test
     void p2_unknownActor_isUnauthenticated() {
         Fixture f = paradigm(Presets.paradigmInstance());
@@ -225,6 +290,11 @@ public abstract class DocumentedApisContract {
         return f;
     }
 
+    /**
+     * F: a workspace admin removes a workspace user.
+     *
+     * <p>If it fails: check the stored workspace roles.
+     */
     @Test
     void f_workspaceAdmin_removes() {
         Fixture f = flashback();
@@ -240,6 +310,11 @@ public abstract class DocumentedApisContract {
         assertEquals("left the team", entry.reason());
     }
 
+    /**
+     * F: an actor whose account is not validated is account_not_validated (400).
+     *
+     * <p>If it fails: check the user's stored status.
+     */
     @Test
     void f_unvalidatedActor_isBadRequest() {
         Fixture f = flashback();
@@ -250,6 +325,11 @@ public abstract class DocumentedApisContract {
         assertUnchanged(f, "research", List.of("bob", "dan", "walt", "wendy"));
     }
 
+    /**
+     * F: a non-admin is insufficient_authority (403).
+     *
+     * <p>If it fails: check the stored workspace roles.
+     */
     @Test
     void f_nonAdmin_isForbidden() {
         Fixture f = flashback();
@@ -260,6 +340,11 @@ public abstract class DocumentedApisContract {
         assertUnchanged(f, "research", List.of("bob", "dan", "walt", "wendy"));
     }
 
+    /**
+     * F: nobody removes itself (self_removal), even with another admin left.
+     *
+     * <p>If it fails: check the preset's self-removal rule.
+     */
     @Test
     void f_selfRemoval_isForbidden_evenWithAnotherAdminLeft() {
         Fixture f = flashback();
@@ -271,6 +356,11 @@ public abstract class DocumentedApisContract {
                 new Command.GetWorkspaceMember(f.workspace("research"), f.user("wendy")))).role());
     }
 
+    /**
+     * F: a target not in the workspace is member_not_found (404).
+     *
+     * <p>If it fails: check workspaceMember for a non-member.
+     */
     @Test
     void f_targetNotInWorkspace_isNotFound() {
         Fixture f = flashback();
@@ -280,6 +370,11 @@ public abstract class DocumentedApisContract {
         assertUnchanged(f, "research", List.of("bob", "dan", "walt", "wendy"));
     }
 
+    /**
+     * F: another organization's workspace answers exactly like a missing one.
+     *
+     * <p>If it fails: check organizationMember scoped to the asked organization.
+     */
     @Test
     void f_workspaceOfAnotherOrganization_isNotFound_exactlyLikeAMissingWorkspace() {
         Fixture f = flashback();
@@ -291,6 +386,11 @@ public abstract class DocumentedApisContract {
         assertUnchanged(f, "labs", List.of("gina", "gus"));
     }
 
+    /**
+     * F: a removal takes effect at once, and only re-adding restores access.
+     *
+     * <p>If it fails: check deleteWorkspaceMember and the next read.
+     */
     @Test
     void f_removal_isImmediate_andOnlyReAddingRestoresAccess() {
         Fixture f = flashback();
@@ -313,6 +413,11 @@ public abstract class DocumentedApisContract {
         assertTrue(names(succeeded(attempt(f, f.actor("bob"), ownList))).contains("bob"));
     }
 
+    /**
+     * F: an unknown actor is unauthenticated.
+     *
+     * <p>If it fails: check user() for a missing id.
+     */
     @Test
     void f_unknownActor_isUnauthenticated() {
         Fixture f = flashback();
@@ -342,6 +447,12 @@ public abstract class DocumentedApisContract {
                 .build();
     }
 
+    /**
+     * A: an organization admin key removes a member, and the result carries the user's and
+     * workspace's ids.
+     *
+     * <p>If it fails: check the removed row as the store returned it.
+     */
     @Test
     void a_organizationKey_removes_andTheResultCarriesUserAndWorkspaceIds() {
         Fixture f = anthropic();
@@ -354,6 +465,12 @@ public abstract class DocumentedApisContract {
         assertEquals(f.organizationKey("acme").describe(), lastAudit(f, "acme").actor());
     }
 
+    /**
+     * A: an organization admin key cannot remove an organization admin
+     * (organization_admin_protected); an instance admin can.
+     *
+     * <p>If it fails: check the target's stored organization role.
+     */
     @Test
     void a_organizationKey_removingAnOrganizationAdmin_isForbidden_onlyAnInstanceAdminMay() {
         Fixture f = anthropic();
@@ -374,6 +491,11 @@ public abstract class DocumentedApisContract {
         assertEquals(List.of("alice"), memberNames(f, "board"));
     }
 
+    /**
+     * A: get returns the member with its role.
+     *
+     * <p>If it fails: check workspaceMember.
+     */
     @Test
     void a_get_returnsTheMemberWithItsRole() {
         Fixture f = anthropic();
@@ -384,6 +506,11 @@ public abstract class DocumentedApisContract {
                 new Command.GetWorkspaceMember(f.workspace("research"), f.user("carl"))), Reason.MEMBER_NOT_FOUND, 404);
     }
 
+    /**
+     * A: listing pages 20 by default, forward with last_id and has_more.
+     *
+     * <p>If it fails: check workspaceMembers' keyset slice (ascending ids, after a key, limit).
+     */
     @Test
     void a_list_defaultLimitIs20_andPagesForwardWithLastIdAndHasMore() {
         Fixture f = anthropic();
@@ -400,6 +527,11 @@ public abstract class DocumentedApisContract {
         assertFalse(beyond.hasMore());
     }
 
+    /**
+     * A: listing pages backward with first_id and has_more.
+     *
+     * <p>If it fails: check workspaceMembers' slice before a key.
+     */
     @Test
     void a_list_pagesBackwardWithFirstIdAndHasMore() {
         Fixture f = anthropic();
@@ -413,6 +545,11 @@ public abstract class DocumentedApisContract {
         assertPage(partial, 4, 10, true);
     }
 
+    /**
+     * A: limits 1 and 1000 work.
+     *
+     * <p>If it fails: check the slice's limit.
+     */
     @Test
     void a_list_limitsOneAndOneThousand() {
         Fixture f = anthropic();
@@ -425,6 +562,11 @@ public abstract class DocumentedApisContract {
         assertPage(exact, 1, CROWD, false);
     }
 
+    /**
+     * A: a limit outside 1-1000 is invalid_input naming limit, before any store call.
+     *
+     * <p>If it fails: check PageRequest (no store is involved).
+     */
     @Test
     void a_list_limitOutsideOneToOneThousand_isInvalidInputNamingLimit() {
         for (int limit : new int[] {0, 1001, -1}) {
@@ -438,6 +580,11 @@ public abstract class DocumentedApisContract {
         assertThrows(InvalidInputException.class, () -> PageRequest.before("u01", 0));
     }
 
+    /**
+     * A: add adds a member with its role.
+     *
+     * <p>If it fails: check insertWorkspaceMember and the next read.
+     */
     @Test
     void a_add_addsAMember() {
         Fixture f = anthropic();
@@ -452,6 +599,11 @@ public abstract class DocumentedApisContract {
         assertEquals(List.of("alice", "bob", "carl"), memberNames(f, "research"));
     }
 
+    /**
+     * A: update changes the stored role.
+     *
+     * <p>If it fails: check updateWorkspaceMember.
+     */
     @Test
     void a_updateRole_changesTheStoredRole() {
         Fixture f = anthropic();
@@ -464,6 +616,11 @@ public abstract class DocumentedApisContract {
                 f.user("bob"), WorkspaceRole.DEVELOPER, WorkspaceRole.BILLING, f.clock().instant())), f.events());
     }
 
+    /**
+     * A: another organization's key gets not found, exactly as for an absent workspace.
+     *
+     * <p>If it fails: check the workspace's stored organization.
+     */
     @Test
     void a_keyOfAnotherOrganization_isNotFound_exactlyLikeAnAbsentWorkspace() {
         Fixture f = anthropic();
@@ -529,6 +686,13 @@ public abstract class DocumentedApisContract {
         return new Command.RemoveOrganizationUser(f.organization(organization), Email.of(email), "offboarding");
     }
 
+    /**
+     * X: an active member is removed with its custom-workspace memberships and its pending
+     * invitation, in one change with one audit entry and one event.
+     *
+     * <p>If it fails: check deleteWorkspaceMembershipsIn, deleteOrganizationMember,
+     * updateInvitationStatus and the audit row, all in one transaction.
+     */
     @Test
     void x_activeMember_isRemovedWithWorkspacesAndInvitation_inOneChange() {
         Fixture f = factory();
@@ -571,6 +735,11 @@ public abstract class DocumentedApisContract {
                 bobsWorkspaces, Optional.of(BOBS_INVITATION), f.clock().instant())), f.events());
     }
 
+    /**
+     * X: a lone pending invitation is revoked, nobody else touched.
+     *
+     * <p>If it fails: check pendingInvitation and updateInvitationStatus.
+     */
     @Test
     void x_onlyPendingInvitation_isRevoked() {
         Fixture f = factory();
@@ -586,6 +755,11 @@ public abstract class DocumentedApisContract {
         assertTrue(memberNames(f, "acme").contains("bob"), "nobody else is touched");
     }
 
+    /**
+     * X: neither a member nor a pending invitation is neither_member_nor_invitation (404).
+     *
+     * <p>If it fails: check userByEmail and pendingInvitation for an unknown email.
+     */
     @Test
     void x_neitherMemberNorInvitation_isNotFound() {
         Fixture f = factory();
@@ -599,6 +773,11 @@ public abstract class DocumentedApisContract {
         assertEquals(List.of("alice", "amy", "bob", "carl"), memberNames(f, "acme"));
     }
 
+    /**
+     * X: a malformed email is invalid_input naming email, before any store call.
+     *
+     * <p>If it fails: check Email (no store is involved).
+     */
     @Test
     void x_malformedEmail_isInvalidInputNamingEmail() {
         for (String malformed : new String[] {"bob", "bob@", "@example.com", "bob@example", "b ob@example.com", " "}) {
@@ -610,6 +789,11 @@ public abstract class DocumentedApisContract {
         }
     }
 
+    /**
+     * X: removing the last usable organization admin is last_admin (409).
+     *
+     * <p>If it fails: check countOrganizationAdmins.
+     */
     @Test
     void x_lastAdmin_isConflict() {
         Fixture f = factory();
@@ -624,6 +808,11 @@ public abstract class DocumentedApisContract {
         assertTrue(f.events().isEmpty());
     }
 
+    /**
+     * X: removing a member who is the last usable admin of a custom workspace is last_admin.
+     *
+     * <p>If it fails: check workspaceMembershipsIn and countWorkspaceAdmins.
+     */
     @Test
     void x_lastAdminOfAWorkspace_isConflict() {
         Fixture f = factory();
@@ -635,6 +824,11 @@ public abstract class DocumentedApisContract {
         assertTrue(f.events().isEmpty());
     }
 
+    /**
+     * X: an admin may leave while another admin remains.
+     *
+     * <p>If it fails: check the counts with both admins stored.
+     */
     @Test
     void x_adminMayLeaveWhileAnotherAdminRemains() {
         Fixture f = factory();
@@ -644,6 +838,11 @@ public abstract class DocumentedApisContract {
                 Reason.LAST_ADMIN, 409);
     }
 
+    /**
+     * X: an email in any case matches.
+     *
+     * <p>If it fails: check that userByEmail and pendingInvitation match the normalized email.
+     */
     @Test
     void x_mixedCaseEmail_matches() {
         Fixture f = factory();
@@ -657,6 +856,11 @@ public abstract class DocumentedApisContract {
         assertEquals(f.invitation("dora@example.com"), invitation.invitation().id());
     }
 
+    /**
+     * X: a plain member is insufficient_authority.
+     *
+     * <p>If it fails: check the stored organization role.
+     */
     @Test
     void x_member_isForbidden() {
         Fixture f = factory();
@@ -666,6 +870,11 @@ public abstract class DocumentedApisContract {
         assertEquals(List.of("bob@example.com", "dora@example.com"), pendingEmails(f, "acme"));
     }
 
+    /**
+     * X: another organization answers exactly like a missing one.
+     *
+     * <p>If it fails: check organization() and organizationMember scoped to the asked organization.
+     */
     @Test
     void x_otherOrganization_isNotFound_exactlyLikeAMissingOne() {
         Fixture f = factory();
@@ -678,6 +887,11 @@ public abstract class DocumentedApisContract {
         assertEquals(List.of("sam", "sol"), memberNames(f, "solo"));
     }
 
+    /**
+     * X: an unknown actor is unauthenticated.
+     *
+     * <p>If it fails: check user() for a missing id.
+     */
     @Test
     void x_unknownActor_isUnauthenticated() {
         Fixture f = factory();

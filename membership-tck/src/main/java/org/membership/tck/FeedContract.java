@@ -237,7 +237,11 @@ public abstract class FeedContract {
         assertEquals(Set.of(MembershipEvent.class.getPermittedSubclasses()), seen, "every event type was tried");
     }
 
-    /** In a read transaction the feed's write methods throw {@link IllegalStateException} and change nothing. */
+    /** In a read transaction the feed's write methods throw {@link IllegalStateException} and change nothing.
+     *
+     * <p>If it fails: check the read transaction's feed write methods (insertConsumer, updateConsumer,
+     * deleteConsumer, park, pruneFeed, appendEvents).
+     */
     @Test
     public void read_feedWriteMethods_throwIllegalState() {
         MembershipStore store = store();
@@ -278,6 +282,9 @@ public abstract class FeedContract {
     /**
      * A consumer is inserted once and then updated; inserting a stored name fails and changes nothing;
      * deleting it removes it and its parked events.
+     *
+     * <p>If it fails: check the consumer rows' key and that deleteConsumer deletes its parked events
+     * too.
      */
     @Test
     public void consumers_insertedOnce_updatedInPlace_deletedWithTheirParkedEvents() {
@@ -316,6 +323,9 @@ public abstract class FeedContract {
     /**
      * A parked event is a copy: exactly the event, attempts and error as parked, oldest position first,
      * still readable once the feed pruned the event. Parking one position again replaces it.
+     *
+     * <p>If it fails: check that park copies the event's type and payload, not a reference to the feed
+     * row.
      */
     @Test
     public void parked_keepsACopyOfTheEvent_thatPruningTheFeedLeavesAlone() {
@@ -345,6 +355,9 @@ public abstract class FeedContract {
      * {@code before}, at most {@code limit}, stopping at the first event that is not both. Positions,
      * the head and the numbering of later events are unaffected, even once every event is gone. If it
      * fails: the store deletes events a consumer has not passed, deletes out of order, or renumbers.
+     *
+     * <p>If it fails: check that pruning stops at the first event not both passed and old, and that
+     * positions never change.
      */
     @Test
     public void pruneFeed_deletesOnlyAPrefixPassedAndOld_andNeverRenumbers() {
@@ -654,6 +667,8 @@ public abstract class FeedContract {
      * A listener that throws is called again after a pause; one that recovers delivers the event once
      * more and nothing is parked; one that keeps failing has the event parked after the consumer's
      * attempts, visible with its last error, and the consumer goes on with the next events.
+     *
+     * <p>If it fails: check park and updateConsumer in the engine's acknowledgement transaction.
      */
     @Test
     public void durableConsumer_aFailingListenerIsRetried_thenTheEventIsParked_andTheConsumerGoesOn() throws Exception {
@@ -694,6 +709,9 @@ public abstract class FeedContract {
     /**
      * Two instances subscribe one consumer: one delivers while the other stands by; each event is
      * delivered once; when the first closes, the other takes over at once from the stored position.
+     *
+     * <p>If it fails: check that consumer() locks the consumer's row in a write transaction, and the
+     * stored position.
      */
     @Test
     public void durableConsumer_twoInstances_oneDeliversAtATime_theOtherTakesOverFromTheStoredPosition()
@@ -727,6 +745,9 @@ public abstract class FeedContract {
      * An instance that hangs in its listener keeps the consumer only while its lease lasts: once the
      * lease lapses another instance takes over, delivers the event under way again (at least once),
      * and the hung instance, when it wakes, stores nothing and delivers no more.
+     *
+     * <p>If it fails: check the lease stored by updateConsumer and the owner check under consumer()'s
+     * lock.
      */
     @Test
     public void durableConsumer_anInstanceThatHangs_losesTheConsumerWhenItsLeaseLapses() throws Exception {
@@ -760,6 +781,8 @@ public abstract class FeedContract {
     /**
      * A consumer delivered to every instance gives each subscribed instance its own copy of every
      * event committed after it subscribed, by any instance, and stores nothing.
+     *
+     * <p>If it fails: check changes() and head(): every instance reads the same feed.
      */
     @Test
     public void everyInstanceConsumer_eachInstanceGetsItsOwnCopyOfEveryLaterEvent() throws Exception {
@@ -789,6 +812,8 @@ public abstract class FeedContract {
      * The guarantee behind "removed on one instance, refused on the next request to any other": after
      * a change through one engine returned, {@code catchUp} on another engine's every-instance
      * subscription returns only once that subscription's listener has the change's event.
+     *
+     * <p>If it fails: check that head() numbers and returns everything committed before it was asked.
      */
     @Test
     public void catchUp_afterAChangeThroughAnotherInstanceReturned_hasDeliveredIt() throws Exception {
@@ -809,6 +834,8 @@ public abstract class FeedContract {
      * A change's position, handed to another instance, can be awaited there: a durable consumer's
      * subscription returns once it passed it, and {@code false} at the timeout for a position not yet
      * reached.
+     *
+     * <p>If it fails: check the FeedReceipt's position and awaitChanges' wake-ups.
      */
     @Test
     public void awaitPosition_ofAChangesPosition_returnsOnceTheConsumerPassedIt() throws Exception {
@@ -823,7 +850,10 @@ public abstract class FeedContract {
                 "a position nobody reached yet times out");
     }
 
-    /** One feed refuses a second subscription of a consumer of the same name while the first runs. */
+    /** One feed refuses a second subscription of a consumer of the same name while the first runs.
+     *
+     * <p>If it fails: check the engine's feed, not the store.
+     */
     @Test
     public void subscribe_aNameAlreadySubscribedOnThisFeed_isRefused() {
         Fixture f = acme(store(), "a");
@@ -838,6 +868,8 @@ public abstract class FeedContract {
      * Pruning keeps every event a stored consumer has not passed, and every event younger than the
      * retention; it deletes the rest, oldest first, and the feed's head and numbering go on. Removing
      * a consumer releases what it held.
+     *
+     * <p>If it fails: check pruneFeed's bounds and the consumers' stored positions.
      */
     @Test
     public void retention_prunesOnlyWhatEveryStoredConsumerPassed_andOnlyOnceTheRetentionElapsed() {
@@ -870,6 +902,8 @@ public abstract class FeedContract {
     /**
      * With a consumer keeping up and the engine pruning by itself, the feed stays bounded by the
      * retention however many changes there are.
+     *
+     * <p>If it fails: check that pruneFeed deletes what it is asked to, and the events' times.
      */
     @Test
     public void retention_theFeedStaysBoundedWhileConsumersKeepUp() throws Exception {
@@ -892,6 +926,9 @@ public abstract class FeedContract {
     /**
      * A consumer delivered to every instance whose position fell behind pruning is told of the gap,
      * then gets the events that are kept.
+     *
+     * <p>If it fails: check that changes() after a pruned position returns the first kept event, not
+     * an error.
      */
     @Test
     public void gap_aConsumerBehindPruning_isToldOfTheGap_thenGetsWhatIsKept() throws Exception {

@@ -55,6 +55,13 @@ public abstract class InputRulesContract extends RuleGroupContract {
 
     // ---- rule 11: refusals are values ----------------------------------------------------------
 
+    /**
+     * Rule 11: every refusal of every generated command has a stable code, a message, one of the
+     * five statuses and well-formed RFC 9457 problem details.
+     *
+     * <p>If it fails: check Reason and Refusal; a store cannot break it unless it makes the engine
+     * throw (then the message names the example).
+     */
     @Test
     public void rule11_everyRefusal_hasStableCode_message_status_andProblemDetails() {
         qt().forAll(Generators.scenarios(), Generate.oneOf(Generators.presets(), Generators.rules()))
@@ -145,32 +152,63 @@ public abstract class InputRulesContract extends RuleGroupContract {
         });
     }
 
+    /**
+     * Rule 12: hostile ids (blank, over-long, control characters, other characters) are refused
+     * naming the field, with no stack trace, before any store changes.
+     *
+     * <p>If it fails: check the id types' validation (no store is reached).
+     */
     @Test
     public void rule12_hostileIds_areRefusedNamingTheField() {
         assertRefusedNamingField(ID_FIELDS, Generate.oneOf(Generators.hostileStrings(), Generators.malformedEmails()
                 .map(e -> e.contains("@") ? e : e + "/"), Generate.constant("a".repeat(129)), Generate.constant("ümlaut")));
     }
 
+    /**
+     * Rule 12: malformed and hostile emails are refused naming email.
+     *
+     * <p>If it fails: check Email's validation.
+     */
     @Test
     public void rule12_hostileEmails_areRefusedNamingTheField() {
         assertRefusedNamingField(EMAIL_FIELDS, Generators.hostileEmails());
     }
 
+    /**
+     * Rule 12: unknown role and status names are refused naming the field.
+     *
+     * <p>If it fails: check the enums' parse.
+     */
     @Test
     public void rule12_unknownRoleNames_areRefusedNamingTheField() {
         assertRefusedNamingField(ROLE_FIELDS, Generators.hostileRoleNames());
     }
 
+    /**
+     * Rule 12: blank, over-long or control-character names are refused naming name.
+     *
+     * <p>If it fails: check the commands' text validation.
+     */
     @Test
     public void rule12_invalidNames_areRefusedNamingTheField() {
         assertRefusedNamingField(NAME_FIELDS, Generators.invalidNames());
     }
 
+    /**
+     * Rule 12: over-long or control-character reasons are refused naming reason.
+     *
+     * <p>If it fails: check the commands' text validation.
+     */
     @Test
     public void rule12_invalidReasons_areRefusedNamingTheField() {
         assertRefusedNamingField(REASON_FIELDS, Generators.invalidReasons());
     }
 
+    /**
+     * Rule 12: a missing (null) field of a value or a command is refused naming it.
+     *
+     * <p>If it fails: check the constructors' required checks.
+     */
     @Test
     public void rule12_missingFields_areRefusedNamingTheField() {
         List<Map.Entry<String, Supplier<Object>>> nulls = List.of(
@@ -191,6 +229,12 @@ public abstract class InputRulesContract extends RuleGroupContract {
         }
     }
 
+    /**
+     * Rule 12: SQL metacharacters are ordinary text, stored and read back verbatim.
+     *
+     * <p>If it fails: check that the store binds values rather than splicing them into SQL, and keeps
+     * text exactly.
+     */
     @Test
     public void rule12_sqlMetacharacters_areOrdinaryText_storedVerbatim() {
         qt().forAll(Generators.sqlMetacharacters(), Generators.sqlMetacharacters()).checkAssert((name, reason) -> {
@@ -209,6 +253,11 @@ public abstract class InputRulesContract extends RuleGroupContract {
         });
     }
 
+    /**
+     * Rule 12: Unicode text, surrogate pairs included, is stored and read back verbatim.
+     *
+     * <p>If it fails: check the store's text encoding (UTF-8 end to end) and column types.
+     */
     @Test
     public void rule12_unicodeText_isStoredVerbatim_surrogatePairsIncluded() {
         Gen<String> texts = Generate.pick(List.of("Équipe d'été", "研究チーム", "Lab \uD83D\uDE80 launch", "Ωmega ß",

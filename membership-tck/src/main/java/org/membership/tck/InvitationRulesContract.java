@@ -48,6 +48,13 @@ import org.quicktheories.generators.Generate;
 public abstract class InvitationRulesContract extends RuleGroupContract {
     // ---- rule 9: invitations versus members ----------------------------------------------------
 
+    /**
+     * Rule 9: an invitation's email matches however it is typed: inviting again in another case is
+     * already_invited, and removal by email in another case revokes it.
+     *
+     * <p>If it fails: check pendingInvitation: it must match the normalized email, in the organization
+     * asked only.
+     */
     @Test
     public void rule9_invitationEmails_matchCaseInsensitively() {
         Gen<String> address = Generators.emailAddresses().map(String::strip);
@@ -70,6 +77,12 @@ public abstract class InvitationRulesContract extends RuleGroupContract {
                 });
     }
 
+    /**
+     * Rule 9: a pending admin invitation never counts as an admin: the last real admin still cannot
+     * be removed.
+     *
+     * <p>If it fails: check that countOrganizationAdmins counts members only, never invitations.
+     */
     @Test
     public void rule9_pendingInvitations_neverCountAsAdmins() {
         qt().forAll(Generate.range(1, 3), Generators.emailAddresses().map(String::strip))
@@ -92,6 +105,13 @@ public abstract class InvitationRulesContract extends RuleGroupContract {
     /** What is wrong, if anything, with an acceptance in rule 9. */
     private enum Acceptance { VALID, SOMEONE_ELSE, NOT_VALIDATED, EXPIRED, REVOKED, ALREADY_ACCEPTED }
 
+    /**
+     * Rule 9: accepting needs the invitee's email, a validated account, an unexpired and pending
+     * invitation; each failure has its refusal and changes nothing.
+     *
+     * <p>If it fails: check the invitation's stored status and expiry, read again under the lock, and
+     * insertOrganizationMember.
+     */
     @Test
     public void rule9_accepting_needsMatchingEmail_validatedAccount_unexpired_unrevoked() {
         qt().forAll(Generate.enumValues(Acceptance.class), Generate.range(1, 21), Generate.range(0, 24 * 30),
@@ -143,6 +163,13 @@ public abstract class InvitationRulesContract extends RuleGroupContract {
                 });
     }
 
+    /**
+     * Rule 9: removal by email removes a member with its workspaces, or revokes a lone invitation,
+     * or is neither_member_nor_invitation.
+     *
+     * <p>If it fails: check userByEmail, pendingInvitation, workspaceMembershipsIn and
+     * deleteWorkspaceMembershipsIn.
+     */
     @Test
     public void rule9_removingByEmail_removesTheMember_orRevokesTheInvitation_orIsNotFound() {
         Gen<Integer> whom = Generate.range(0, 2);

@@ -116,6 +116,14 @@ public abstract class ScopeRulesContract extends RuleGroupContract {
                     w -> new Command.RemoveOrganizationUser(w.organization("other"), Fixture.email("y")),
                     w -> new Command.RemoveOrganizationUser(NO_ORGANIZATION, Fixture.email("y"))));
 
+    /**
+     * Rule 3: whatever an actor asks of another organization's workspace, user or invitation
+     * answers exactly like the same command on something that does not exist (reason, message,
+     * status), for real and as a dry run, and changes nothing.
+     *
+     * <p>If it fails: check every lookup scoped by organization (organizationMember,
+     * pendingInvitation, workspaceMembershipsIn): it must never find rows of another organization.
+     */
     @Test
     public void rule3_anotherOrganizationsThings_answerExactlyLikeMissingOnes() {
         Gen<String> actors = Generate.pick(List.of("a", "m", "wa", "key"));
@@ -134,6 +142,13 @@ public abstract class ScopeRulesContract extends RuleGroupContract {
 
     // ---- rule 4: valid actor -------------------------------------------------------------------
 
+    /**
+     * Rule 4: an unknown or disabled user, or the key of a missing organization, is unauthenticated
+     * (401); a user whose account is not validated is account_not_validated (400); either way
+     * nothing changes.
+     *
+     * <p>If it fails: check user() and organization() for the actor, and the stored status.
+     */
     @Test
     public void rule4_unknownOrDisabledActor_isUnauthenticated_unvalidatedIsRefused() {
         Gen<World.Spec> worlds = Generators.worlds().map(s -> new World.Spec(s.organizations(),

@@ -98,6 +98,12 @@ public abstract class StoreContract {
 
     // ---- atomicity -------------------------------------------------------------------------
 
+    /**
+     * A write that throws after many inserts leaves none of them, and passes the work's exception
+     * on.
+     *
+     * <p>If it fails: check write(): roll back on any exception, and rethrow it unchanged.
+     */
     @Test
     void write_workThrowsMidway_nothingIsVisible() {
         RuntimeException boom = new IllegalStateException("the work failed after several writes");
@@ -125,6 +131,11 @@ public abstract class StoreContract {
         });
     }
 
+    /**
+     * A failure after the organization-removal cascade's deletes and revoke restores every row.
+     *
+     * <p>If it fails: check that deletes and updates are rolled back too.
+     */
     @Test
     void write_failsAfterDeletes_deletedRowsComeBack() {
         world();
@@ -144,6 +155,11 @@ public abstract class StoreContract {
         });
     }
 
+    /**
+     * After a rolled-back write, the same write commits.
+     *
+     * <p>If it fails: check that a failed transaction leaves no lock, connection or state behind.
+     */
     @Test
     void write_afterAFailedWrite_nextWriteCommits() {
         assertThrows(RuntimeException.class, () -> store.write(tx -> {
@@ -160,6 +176,11 @@ public abstract class StoreContract {
 
     // ---- isolation -------------------------------------------------------------------------
 
+    /**
+     * A read during an open write never sees its rows (it may wait for it).
+     *
+     * <p>If it fails: check read(): committed states only.
+     */
     @Test
     void read_duringUncommittedWrite_neverSeesItsRows() throws Exception {
         CountDownLatch inserted = new CountDownLatch(1);
@@ -190,6 +211,11 @@ public abstract class StoreContract {
         assertEquals(Optional.empty(), store.read(tx -> tx.user(UserId.of("ann"))));
     }
 
+    /**
+     * A read after commit sees all of the write.
+     *
+     * <p>If it fails: check that write() returns only after its commit.
+     */
     @Test
     void read_afterCommit_seesEveryRowOfTheWrite() {
         world();
@@ -201,6 +227,12 @@ public abstract class StoreContract {
         });
     }
 
+    /**
+     * Write methods in a read transaction (expiring invitations among them) throw
+     * IllegalStateException and change nothing.
+     *
+     * <p>If it fails: check the read transaction's StoreWrites methods.
+     */
     @Test
     void read_writeMethods_throwIllegalState() {
         store.read(tx -> {
@@ -216,6 +248,12 @@ public abstract class StoreContract {
 
     // ---- lookups and values ----------------------------------------------------------------
 
+    /**
+     * A user is found by its email however it was typed, and only by it.
+     *
+     * <p>If it fails: check that emails are stored and compared as Email values (normalized), never
+     * re-cased.
+     */
     @Test
     void userByEmail_matchesTheNormalizedValue() {
         User ann = new User(UserId.of("ann"), Email.of("  Ann.Lee@Example.COM "), UserStatus.PENDING_VALIDATION, true);
@@ -232,6 +270,11 @@ public abstract class StoreContract {
         });
     }
 
+    /**
+     * A pending invitation is found by its email however it was typed, in its organization only.
+     *
+     * <p>If it fails: check the email comparison and the organization filter of pendingInvitation.
+     */
     @Test
     void pendingInvitation_matchesTheNormalizedEmail() {
         store.write(tx -> {
@@ -247,6 +290,11 @@ public abstract class StoreContract {
         });
     }
 
+    /**
+     * Every stored value reads back equal, instants to the nanosecond.
+     *
+     * <p>If it fails: check column types and instant conversion (epoch nanoseconds).
+     */
     @Test
     void values_roundTripExactly_toTheNanosecond() {
         world();
@@ -269,6 +317,11 @@ public abstract class StoreContract {
         });
     }
 
+    /**
+     * Missing rows are empty results and zero counts, never exceptions.
+     *
+     * <p>If it fails: check every lookup's handling of no row.
+     */
     @Test
     void lookups_ofMissingRows_areEmpty() {
         world();
@@ -296,6 +349,11 @@ public abstract class StoreContract {
     private static final List<String> AWKWARD_IDS = List.of("b", "B", "a_1", "a-1", "a.1", "a:1", "a1", "A1", "_z",
             "-z", "0", "10", "9", "Z", "z", "a");
 
+    /**
+     * Keyset slices of members follow String.compareTo, forwards and backwards.
+     *
+     * <p>If it fails: check the collation of ids (byte order) and the slice's bounds.
+     */
     @Test
     void organizationMembers_slices_areAscendingInStringOrder() {
         store.write(tx -> {
@@ -310,6 +368,11 @@ public abstract class StoreContract {
                 .map(m -> m.user().value()).toList());
     }
 
+    /**
+     * The same for a workspace's members.
+     *
+     * <p>If it fails: check the collation and bounds of workspaceMembers.
+     */
     @Test
     void workspaceMembers_slices_areAscendingInStringOrder() {
         store.write(tx -> {
@@ -326,6 +389,11 @@ public abstract class StoreContract {
                 .map(m -> m.user().value()).toList());
     }
 
+    /**
+     * The same for pending invitations.
+     *
+     * <p>If it fails: check the collation and bounds of pendingInvitations.
+     */
     @Test
     void pendingInvitations_slices_areAscendingInStringOrder() {
         store.write(tx -> {
@@ -384,6 +452,11 @@ public abstract class StoreContract {
         return list.apply(tx, after(all.get(all.size() - 4), 3));
     }
 
+    /**
+     * Listing skips expired and ended invitations, and the limit counts live ones only.
+     *
+     * <p>If it fails: check the filter on status and expiry before the limit.
+     */
     @Test
     void pendingInvitations_skipExpiredAndNonPending() {
         Instant now = T0.plus(Duration.ofDays(1));
@@ -414,6 +487,11 @@ public abstract class StoreContract {
                 OrganizationId.of("acme"), Email.of("d@example.com"))));
     }
 
+    /**
+     * Ending an invitation lets a new one for that email be pending.
+     *
+     * <p>If it fails: check the uniqueness of pending invitations per organization and email.
+     */
     @Test
     void updateInvitationStatus_endsPending_andFreesTheEmail() {
         world();
@@ -483,6 +561,12 @@ public abstract class StoreContract {
     private static final List<String> AROUND_THE_SWEEP = List.of("lapsed-at", "lapsed-just", "lapsed-long",
             "live-just", "live-long", "revoked", "accepted", "expired", "elsewhere");
 
+    /**
+     * Expiring an organization's invitations at now stores as expired exactly its pending ones with
+     * expiresAt <= now, changes nothing else in them, and returns how many.
+     *
+     * <p>If it fails: check the comparison (<= now, to the nanosecond) and the returned count.
+     */
     @Test
     void expireInvitations_endsExactlyThePendingOnesAtOrPastTheirExpiry() {
         invitationsAroundTheSweep();
@@ -503,6 +587,12 @@ public abstract class StoreContract {
         }
     }
 
+    /**
+     * Unexpired, accepted, revoked and already-expired invitations, and another organization's
+     * lapsed one, stay as they were; a second sweep finds nothing.
+     *
+     * <p>If it fails: check the sweep's filter on organization and status.
+     */
     @Test
     void expireInvitations_neverTouchesAnotherOrganization_unexpiredOrEndedInvitations() {
         invitationsAroundTheSweep();
@@ -525,6 +615,12 @@ public abstract class StoreContract {
                 "a second sweep at the same instant finds nothing left");
     }
 
+    /**
+     * After the sweep a lapsed invitation's email takes a new pending invitation, and listing no
+     * longer holds the lapsed rows.
+     *
+     * <p>If it fails: check that the sweep changes the stored status, not only what listing shows.
+     */
     @Test
     void expireInvitations_freesTheEmailAndLeavesNothingForListingToSkip() {
         invitationsAroundTheSweep();
@@ -545,6 +641,11 @@ public abstract class StoreContract {
         });
     }
 
+    /**
+     * A transaction that fails after sweeping leaves every lapsed invitation pending.
+     *
+     * <p>If it fails: check that expireInvitations writes inside the transaction.
+     */
     @Test
     void expireInvitations_isRolledBackWithItsTransaction() {
         invitationsAroundTheSweep();
@@ -567,6 +668,12 @@ public abstract class StoreContract {
                 "the rolled-back sweep left the store able to sweep again");
     }
 
+    /**
+     * Among 300 pending invitations whose ids are not in expiry order, exactly the 100 lapsed ones
+     * end.
+     *
+     * <p>If it fails: check that the sweep reaches lapsed rows by expiry, not by id order or a limit.
+     */
     @Test
     void expireInvitations_manyPendingInvitations_expiresEveryLapsedOneAndNoOther() {
         OrganizationId acme = OrganizationId.of("acme");
@@ -592,6 +699,11 @@ public abstract class StoreContract {
 
     // ---- admin counts ----------------------------------------------------------------------
 
+    /**
+     * Pending admin invitations never count as admins.
+     *
+     * <p>If it fails: check that the count reads organization members only.
+     */
     @Test
     void countOrganizationAdmins_countsAdminMembersOnly() {
         world();
@@ -613,6 +725,11 @@ public abstract class StoreContract {
         assertEquals(1, organizationAdmins(acme));
     }
 
+    /**
+     * The workspace admin count follows promotions, demotions and removals.
+     *
+     * <p>If it fails: check updateWorkspaceMember and the count's role filter.
+     */
     @Test
     void countWorkspaceAdmins_followsRoleChanges() {
         world();
@@ -634,6 +751,11 @@ public abstract class StoreContract {
         assertEquals(1, workspaceAdmins(WorkspaceId.of("design")));
     }
 
+    /**
+     * Disabled and unvalidated admins do not count; the count follows status changes both ways.
+     *
+     * <p>If it fails: check that the count joins the users' status.
+     */
     @Test
     void countOrganizationAdmins_countsOnlyAdminsWithAValidatedAccount() {
         world();
@@ -666,6 +788,11 @@ public abstract class StoreContract {
         assertEquals(1, (int) store.read(tx -> tx.countOrganizationAdmins(acme)), "a read transaction counts the same");
     }
 
+    /**
+     * The same for a custom workspace's explicit admins.
+     *
+     * <p>If it fails: check that the workspace count joins the users' status.
+     */
     @Test
     void countWorkspaceAdmins_countsOnlyAdminsWithAValidatedAccount() {
         world();
@@ -695,6 +822,11 @@ public abstract class StoreContract {
 
     // ---- memberships of one user -----------------------------------------------------------
 
+    /**
+     * The cascade removes the user's workspaces in that organization only, returned by id.
+     *
+     * <p>If it fails: check the organization filter and the order of the returned ids.
+     */
     @Test
     void deleteWorkspaceMembershipsIn_touchesOnlyThatOrganization() {
         world();
@@ -715,6 +847,11 @@ public abstract class StoreContract {
                 tx.deleteWorkspaceMembershipsIn(OrganizationId.of("acme"), UserId.of("bob"))), "nothing left to delete");
     }
 
+    /**
+     * A user's memberships come back complete and ordered.
+     *
+     * <p>If it fails: check the order of organizationMembershipsOf and workspaceMembershipsOf.
+     */
     @Test
     void membershipsOfAUser_areListedById() {
         world();
@@ -732,6 +869,11 @@ public abstract class StoreContract {
 
     // ---- audit trail -----------------------------------------------------------------------
 
+    /**
+     * Audit sequence numbers increase; organization and instance trails stay apart.
+     *
+     * <p>If it fails: check the sequence the store assigns and the trail's organization key.
+     */
     @Test
     void appendAudit_sequencesIncrease_andTrailsAreSeparate() {
         store.write(tx -> {
@@ -768,6 +910,11 @@ public abstract class StoreContract {
         });
     }
 
+    /**
+     * Audit keys page as numbers, not as text.
+     *
+     * <p>If it fails: check that the slice compares sequences numerically.
+     */
     @Test
     void auditTrail_keysCompareAsNumbers() {
         store.write(tx -> {
@@ -793,6 +940,11 @@ public abstract class StoreContract {
         });
     }
 
+    /**
+     * Untyped audit text (cascade lines, empty lines, backslashes, non-ASCII) round-trips exactly.
+     *
+     * <p>If it fails: check how the store encodes the cascade and the detail.
+     */
     @Test
     void appendAudit_keepsCascadeAndTextExactly() {
         List<String> cascade = List.of("removed from workspace:research", "", "line with \\ backslash",
@@ -856,6 +1008,12 @@ public abstract class StoreContract {
         return details;
     }
 
+    /**
+     * One audit detail of every kind reads back equal, with the text it renders.
+     *
+     * <p>If it fails: check how the store keeps the typed detail (JDBI: the detail column, schema
+     * version 4).
+     */
     @Test
     void appendAudit_keepsEveryKindOfDetailExactly_andItsText() {
         assertEquals(Set.of(AuditDetail.class.getPermittedSubclasses()),
@@ -885,6 +1043,11 @@ public abstract class StoreContract {
 
     // ---- locking ---------------------------------------------------------------------------
 
+    /**
+     * Two writers that lock one organization never interleave: the second counts the first's admin.
+     *
+     * <p>If it fails: check lockOrganization and read-after-lock visibility (the locking protocol).
+     */
     @Test
     void lockOrganization_serializesTwoWriters_theSecondSeesTheFirst() throws Exception {
         store.write(tx -> {
@@ -909,6 +1072,11 @@ public abstract class StoreContract {
         assertEquals(3, organizationAdmins(OrganizationId.of("acme")));
     }
 
+    /**
+     * Count-then-delete under the lock leaves exactly one of two admins, five times.
+     *
+     * <p>If it fails: check lockOrganization, as above.
+     */
     @Test
     void lockOrganization_twoAdminsRemovingEachOther_leavesOne() throws Exception {
         for (int trial = 0; trial < 5; trial++) {
@@ -942,6 +1110,12 @@ public abstract class StoreContract {
         }
     }
 
+    /**
+     * Locking a user (or an unknown id) changes nothing stored, and does not throw in a read
+     * transaction, where a dry run of a status change calls it.
+     *
+     * <p>If it fails: check lockUser in both kinds of transaction.
+     */
     @Test
     void lockUser_changesNothingStored_andMayDoNothingInAReadTransaction() {
         world();
@@ -969,6 +1143,13 @@ public abstract class StoreContract {
         return seen;
     }
 
+    /**
+     * An admin count that starts after another writer locked an admin and then disabled it counts
+     * that admin as disabled.
+     *
+     * <p>If it fails: check that counts wait for (or see) a lockUser holder's change (the locking
+     * protocol's lockUser).
+     */
     @Test
     void lockUser_anAdminCountAfterTheLock_countsTheStatusTheHolderLeft() throws Exception {
         twoAdmins("acme", "x", "y");
@@ -990,6 +1171,13 @@ public abstract class StoreContract {
         assertEquals(1, seen.get(1), "a count that reached x after x was locked counted x as the locker left it: disabled");
     }
 
+    /**
+     * A writer that locks an admin after another writer counted it (then removed the other admin)
+     * sees that removal.
+     *
+     * <p>If it fails: check that lockUser waits for a count that took its lock first, and reads after
+     * it see that commit.
+     */
     @Test
     void lockUser_afterAnAdminCountThatCountedTheUser_seesWhatThatTransactionChanged() throws Exception {
         twoAdmins("acme", "x", "y");

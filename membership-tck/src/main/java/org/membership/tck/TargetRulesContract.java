@@ -42,6 +42,12 @@ import org.quicktheories.generators.Generate;
 public abstract class TargetRulesContract extends RuleGroupContract {
     // ---- rule 7: custom workspaces only ----------------------------------------------------------
 
+    /**
+     * Rule 7: a default workspace's membership cannot be added to, changed or removed on its own:
+     * default_workspace, nothing changes.
+     *
+     * <p>If it fails: check the workspace's stored kind.
+     */
     @Test
     public void rule7_defaultWorkspaceMembership_cannotChangeOnItsOwn() {
         Gen<Integer> kinds = Generate.range(0, 2);
@@ -72,6 +78,11 @@ public abstract class TargetRulesContract extends RuleGroupContract {
 
     // ---- rule 8: target must be a member; removal is final -------------------------------------
 
+    /**
+     * Rule 8: changing a user who is not a member of the workspace is member_not_found (404).
+     *
+     * <p>If it fails: check workspaceMember for a non-member.
+     */
     @Test
     public void rule8_targetNotInWorkspace_isNotFound() {
         qt().forAll(Generators.worlds(), Generate.range(0, 3), Generators.workspaceRoles(), Generate.booleans())
@@ -103,6 +114,13 @@ public abstract class TargetRulesContract extends RuleGroupContract {
                 });
     }
 
+    /**
+     * Rule 8: a removal is final (the same call again is member_not_found), and re-adding restores
+     * the member.
+     *
+     * <p>If it fails: check deleteWorkspaceMember: it must delete the row, in the transaction that
+     * asks.
+     */
     @Test
     public void rule8_removalIsFinal_andReAddingRestores() {
         Gen<String> actors = Generate.pick(List.of("oa", "wa", "key", "instance key"));
