@@ -28,9 +28,9 @@ import org.membership.core.spi.StoreReads;
 
 /**
  * Plans the reads: a workspace's members, the caller's own authority there, an organization's
- * invitations, a user's memberships, an audit trail. Reads take no lock. Each command's policies below, in order, are the precedence of
- * its refusals; a list read reads its page only once every policy passed, and a dry run never does.
- * Stateless; thread-safe.
+ * invitations, a user's memberships, an audit trail. Reads take no lock. Each command's policies
+ * below, in order, are the precedence of its refusals; a list read reads its page only once every
+ * policy passed, and a dry run never does. Stateless; thread-safe.
  */
 final class ReadPlanner {
     private static final Refusal USER_NOT_FOUND = Refusal.of(Reason.USER_NOT_FOUND);
