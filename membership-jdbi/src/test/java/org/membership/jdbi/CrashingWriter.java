@@ -44,6 +44,7 @@ import org.membership.core.MembershipEngine;
 import org.membership.core.spi.ConsumerRecord;
 import org.membership.core.spi.MembershipStore;
 import org.membership.core.spi.StoreTransaction;
+import org.membership.tck.ForwardingStore;
 
 /**
  * The child process of {@link CrashContract}: opens a SQLite file or a PostgreSQL database that
@@ -264,21 +265,20 @@ final class CrashingWriter {
      * {@code updateConsumer} stores a greater position than the one it read) holds, if asked, after
      * its writes and before its commit. Thread-safe.
      */
-    private static final class HoldingStore implements MembershipStore {
-        private final MembershipStore delegate;
+    private static final class HoldingStore extends ForwardingStore {
         private final Hold hold;
         private final Journal journal;
         private final AtomicLong acks = new AtomicLong();
 
         HoldingStore(MembershipStore delegate, Hold hold, Journal journal) {
-            this.delegate = delegate;
+            super(delegate);
             this.hold = hold;
             this.journal = journal;
         }
 
         @Override
         public <T> T write(Function<StoreTransaction, T> work) {
-            return delegate.write(tx -> {
+            return super.write(tx -> {
                 long[] read = {-1};
                 long[] stored = {-1};
                 StoreTransaction watched = (StoreTransaction) Proxy.newProxyInstance(
@@ -305,26 +305,6 @@ final class CrashingWriter {
                 }
                 return result;
             });
-        }
-
-        @Override
-        public <T> T read(Function<StoreTransaction, T> work) {
-            return delegate.read(work);
-        }
-
-        @Override
-        public List<FeedEvent> changes(FeedPosition after, int limit) {
-            return delegate.changes(after, limit);
-        }
-
-        @Override
-        public FeedPosition head() {
-            return delegate.head();
-        }
-
-        @Override
-        public void awaitChanges(FeedPosition after, Duration timeout) throws InterruptedException {
-            delegate.awaitChanges(after, timeout);
         }
     }
 

@@ -2,13 +2,8 @@ package org.membership.tck;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.time.Duration;
-import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
-import org.membership.api.FeedEvent;
-import org.membership.api.FeedPosition;
 import org.membership.core.spi.MembershipStore;
 import org.membership.core.spi.StoreTransaction;
 import org.membership.core.spi.StoreWrites;
@@ -22,16 +17,15 @@ import org.membership.core.spi.StoreWrites;
  *
  * <p>Thread-safe.
  */
-final class DawdlingStore implements MembershipStore {
+final class DawdlingStore extends ForwardingStore {
     private static final long PAUSE_NANOS = 1_000_000;
 
-    private final MembershipStore delegate;
     private volatile boolean dawdling;
     /** Extra pause of the transactions this thread runs inside {@link #slowly}. */
     private final ThreadLocal<Long> extraNanos = ThreadLocal.withInitial(() -> 0L);
 
     DawdlingStore(MembershipStore delegate) {
-        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        super(delegate);
     }
 
     /** Starts pausing before each transaction's first write; building a world beforehand stays fast. */
@@ -55,32 +49,12 @@ final class DawdlingStore implements MembershipStore {
 
     @Override
     public <T> T write(Function<StoreTransaction, T> work) {
-        return delegate.write(tx -> work.apply(dawdle(tx)));
+        return super.write(tx -> work.apply(dawdle(tx)));
     }
 
     @Override
     public <T> T read(Function<StoreTransaction, T> work) {
-        return delegate.read(tx -> work.apply(dawdle(tx)));
-    }
-
-    @Override
-    public List<FeedEvent> changes(FeedPosition after, int limit) {
-        return delegate.changes(after, limit);
-    }
-
-    @Override
-    public FeedPosition head() {
-        return delegate.head();
-    }
-
-    @Override
-    public boolean exclusiveWrites() {
-        return delegate.exclusiveWrites();
-    }
-
-    @Override
-    public void awaitChanges(FeedPosition after, Duration timeout) throws InterruptedException {
-        delegate.awaitChanges(after, timeout);
+        return super.read(tx -> work.apply(dawdle(tx)));
     }
 
     private StoreTransaction dawdle(StoreTransaction tx) {

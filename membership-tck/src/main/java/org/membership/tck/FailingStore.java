@@ -1,6 +1,5 @@
 package org.membership.tck;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +10,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.membership.api.AuditEntry;
 import org.membership.api.Email;
-import org.membership.api.FeedEvent;
 import org.membership.api.FeedPosition;
 import org.membership.api.Invitation;
 import org.membership.api.InvitationId;
@@ -53,7 +51,7 @@ import org.membership.core.spi.StoreTransaction;
  *
  * <p>Thread-safe: arming applies to the next write transaction to start, on whichever thread.
  */
-public final class FailingStore implements MembershipStore {
+public final class FailingStore extends ForwardingStore {
     /** Where, relative to the chosen write call, the failure is thrown. */
     public enum When {
         /** Before the write reaches the wrapped store: the writes before it must be undone. */
@@ -73,7 +71,6 @@ public final class FailingStore implements MembershipStore {
 
     private record Trap(int position, When when) {}
 
-    private final MembershipStore delegate;
     private final AtomicReference<Trap> armed = new AtomicReference<>();
     private final AtomicInteger openWrites = new AtomicInteger();
     private final AtomicInteger injected = new AtomicInteger();
@@ -84,7 +81,7 @@ public final class FailingStore implements MembershipStore {
      * @throws NullPointerException if delegate is null
      */
     public FailingStore(MembershipStore delegate) {
-        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        super(delegate);
     }
 
     /**
@@ -134,7 +131,7 @@ public final class FailingStore implements MembershipStore {
         Counting[] last = new Counting[1];
         T result;
         try {
-            result = delegate.write(tx -> {
+            result = delegate().write(tx -> {
                 last[0] = new Counting(tx, trap);
                 return work.apply(last[0]);
             });
@@ -154,31 +151,6 @@ public final class FailingStore implements MembershipStore {
             }
         }
         return result;
-    }
-
-    @Override
-    public <T> T read(Function<StoreTransaction, T> work) {
-        return delegate.read(work);
-    }
-
-    @Override
-    public List<FeedEvent> changes(FeedPosition after, int limit) {
-        return delegate.changes(after, limit);
-    }
-
-    @Override
-    public FeedPosition head() {
-        return delegate.head();
-    }
-
-    @Override
-    public boolean exclusiveWrites() {
-        return delegate.exclusiveWrites();
-    }
-
-    @Override
-    public void awaitChanges(FeedPosition after, Duration timeout) throws InterruptedException {
-        delegate.awaitChanges(after, timeout);
     }
 
     /** Counts the write calls of one transaction attempt and springs the trap. */

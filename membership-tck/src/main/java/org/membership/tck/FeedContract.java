@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -407,7 +408,15 @@ public abstract class FeedContract {
                     return null;
                 });
             }
-            List<Boolean> claimed = race(() -> claim(store, name, "one"), () -> claim(store, name, "two"));
+            List<Boolean> claimed;
+            try {
+                claimed = race(() -> claim(store, name, "one"), () -> claim(store, name, "two"));
+            } catch (ExecutionException e) {
+                // A correct store makes the second claimant wait and find the consumer claimed; one that
+                // let both read it unclaimed fails the slower one's write (a duplicate row, a lost update).
+                throw new AssertionError("trial " + trial + ": a claimant failed instead of finding the consumer claimed"
+                        + " (did both transactions read it unclaimed?)", e.getCause());
+            }
             assertEquals(1, claimed.stream().filter(c -> c).count(), "trial " + trial + ": " + claimed);
             String owner = claimed.get(0) ? "one" : "two";
             assertEquals(Optional.of(owner), store.read(tx -> tx.consumer(name)).orElseThrow().owner(), "trial " + trial);
