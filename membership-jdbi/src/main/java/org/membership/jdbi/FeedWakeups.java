@@ -1,7 +1,6 @@
 package org.membership.jdbi;
 
 import java.time.Duration;
-import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.membership.api.FeedPosition;
 import org.slf4j.Logger;
@@ -17,14 +16,18 @@ final class FeedWakeups implements AutoCloseable {
     /** How often to look at the head, at least, while notifications are known to arrive. */
     static final Duration POLL_WHILE_LISTENING = Duration.ofSeconds(1);
 
-    /** Starts receiving other processes' notifications of new heads, on a thread of its own. */
+    /**
+     * Starts receiving other processes' notifications of changes, on a thread of its own. A
+     * notification is a hint to look at the head, not a head: a channel is the database's, so a store
+     * of another schema with the same table prefix notifies on it too.
+     */
     @FunctionalInterface
     interface Listening {
         /**
-         * @param heads called with each notified head
+         * @param nudge called for each notification
          * @return what stops it, and says whether it is receiving now
          */
-        Listener start(LongConsumer heads);
+        Listener start(Runnable nudge);
     }
 
     /** A running notification listener. */
@@ -64,6 +67,11 @@ final class FeedWakeups implements AutoCloseable {
         }
     }
 
+    /** Another process may have committed a change: waiters wake and read the head. */
+    private synchronized void nudged() {
+        notifyAll();
+    }
+
     /**
      * Waits until the feed's head is past {@code after}, or the timeout.
      *
@@ -100,7 +108,7 @@ final class FeedWakeups implements AutoCloseable {
         }
         if (listener == null) {
             try {
-                listener = listening.start(this::heard);
+                listener = listening.start(this::nudged);
             } catch (RuntimeException e) {
                 LOG.warn("cannot listen for changes of other processes; polling instead", e);
                 return pollNanos;

@@ -3,7 +3,6 @@ package org.membership.jdbi;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.function.LongConsumer;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -12,7 +11,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Hears PostgreSQL's notifications of new feed heads ({@code NOTIFY} from the sequencer, see
  * {@code V3__change_feed.sql}) on a dedicated connection and a daemon thread, reconnecting after a
- * failure. Thread-safe.
+ * failure. A notification only nudges the followers to read their head: its channel is the
+ * database's, shared by every schema whose stores have the same table prefix, so the head it carries
+ * may be another schema's. Thread-safe.
  */
 final class PostgresListener implements FeedWakeups.Listener, Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresListener.class);
@@ -27,23 +28,23 @@ final class PostgresListener implements FeedWakeups.Listener, Runnable {
 
     private final String channel;
     private final Connections connections;
-    private final LongConsumer heads;
+    private final Runnable nudge;
     private final Thread thread;
     private volatile boolean receiving;
     private volatile boolean closed;
 
-    private PostgresListener(String channel, Connections connections, LongConsumer heads) {
+    private PostgresListener(String channel, Connections connections, Runnable nudge) {
         this.channel = channel;
         this.connections = connections;
-        this.heads = heads;
+        this.nudge = nudge;
         this.thread = new Thread(this, "membership-feed-listener");
         this.thread.setDaemon(true);
     }
 
     /** @return how a store with this table prefix listens for its feed's notifications */
     static FeedWakeups.Listening channel(String prefix, Connections connections) {
-        return heads -> {
-            PostgresListener listener = new PostgresListener(prefix + "membership_feed", connections, heads);
+        return nudge -> {
+            PostgresListener listener = new PostgresListener(prefix + "membership_feed", connections, nudge);
             listener.thread.start();
             return listener;
         };
@@ -61,10 +62,8 @@ final class PostgresListener implements FeedWakeups.Listener, Runnable {
                 receiving = true;
                 while (!closed) {
                     PGNotification[] received = notifications.getNotifications(WAIT_MS);
-                    if (received != null) {
-                        for (PGNotification notification : received) {
-                            heads.accept(Long.parseLong(notification.getParameter()));
-                        }
+                    if (received != null && received.length > 0) {
+                        nudge.run(); // one head read answers them all
                     }
                 }
             } catch (SQLException | RuntimeException e) {

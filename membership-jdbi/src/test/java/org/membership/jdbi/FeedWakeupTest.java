@@ -72,6 +72,39 @@ final class FeedWakeupTest {
         }
     }
 
+    /**
+     * A notification's channel is the database's: stores of another schema with the same table prefix
+     * notify on it too. Their heads must not count as this feed's: a follower that took one for its own
+     * would return from every wait at once, with nothing to read, until its own feed caught up.
+     */
+    @Test
+    void postgresql_anotherSchemasNotifications_doNotCountAsThisFeedsHead() throws Exception {
+        database = PostgresDatabase.require();
+        String url = database.freshSchema();
+        try (JdbiStore neighbour = JdbiStore.postgresql(database.freshSchema());
+             JdbiStore writer = JdbiStore.postgresql(url);
+             JdbiStore follower = JdbiStore.postgresql(url, JdbiStore.Options.defaults().feedPollInterval(NEVER_POLLS))) {
+            follower.awaitChanges(FeedPosition.START, Duration.ofMillis(200)); // starts the listener
+            Future<FeedPosition> woken = pool.submit(() -> {
+                follower.awaitChanges(FeedPosition.START, NEVER_POLLS);
+                return follower.head();
+            });
+            Thread.sleep(50);
+            for (int change = 0; change < 3; change++) {
+                neighbour.write(tx -> tx.appendEvents(List.of(REMOVED))); // the neighbour's head goes to 3
+            }
+            writer.write(tx -> tx.appendEvents(List.of(REMOVED)));
+            assertEquals(FeedPosition.of(1), woken.get(HANG_GUARD.toSeconds(), TimeUnit.SECONDS),
+                    "it woke for its own change, having read its own head");
+            long waiting = System.nanoTime();
+            follower.awaitChanges(FeedPosition.of(1), Duration.ofMillis(300));
+            long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - waiting);
+            assertTrue(waited >= 290, () -> "with nothing new in its own feed it returned after " + waited
+                    + " ms of a 300 ms wait: it took the neighbour's head 3 for its own");
+            assertEquals(FeedPosition.of(1), follower.head());
+        }
+    }
+
     @Test
     void postgresql_withNotificationsOff_aFollowerPollsTheHead_andSeesAChangeAnotherStoreCommitted() throws Exception {
         database = PostgresDatabase.require();
