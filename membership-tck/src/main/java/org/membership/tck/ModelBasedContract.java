@@ -65,6 +65,8 @@ import org.membership.core.spi.MembershipStore;
  *       invitation whose expiry has come stays stored as pending until its organization's next
  *       invitation is sent, and is stored as expired from then on;</li>
  *   <li>every user's stored account status equals the model's;</li>
+ *   <li>every workspace and organization the model ever knew, read from the store by id, equals the
+ *       model's: renames are stored, and nothing of a deleted workspace or organization is left;</li>
  *   <li>the invariants hold: every organization has a usable admin (an admin whose account is
  *       validated); every custom workspace that has ever had a usable admin still has one (a new
  *       custom workspace starts empty, see below); every
@@ -154,7 +156,7 @@ public abstract class ModelBasedContract {
         System.out.println(getClass().getSimpleName() + ": " + steps + " steps in "
                 + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms ("
                 + Duration.ofNanos(threads.getCurrentThreadCpuTime() - cpuStarted).toMillis()
-                + " ms of CPU); outcomes " + tally);
+                + " ms of CPU); outcomes (and successes by operation) " + tally);
     }
 
     /**
@@ -205,6 +207,8 @@ public abstract class ModelBasedContract {
         private final List<String> history = new ArrayList<>();
         private final MembershipStore store;
         private final Set<WorkspaceId> hadAdmin = new HashSet<>();
+        private final Set<WorkspaceId> everWorkspaces = new HashSet<>();
+        private final Set<OrganizationId> everOrganizations = new HashSet<>();
         private final List<String> userNames = List.of("root", "ann", "bob", "cat", "dan", "eve", "fay", "gus", "ghost");
 
         private final Map<String, Integer> tally;
@@ -333,7 +337,13 @@ public abstract class ModelBasedContract {
 
         private OrganizationId anyOrganization() {
             List<OrganizationId> orgs = new ArrayList<>(model.organizations.keySet());
-            return chance(5) ? OrganizationId.of("no-such-org") : pick(orgs);
+            return orgs.isEmpty() || chance(5) ? OrganizationId.of("no-such-org") : pick(orgs);
+        }
+
+        /** A member of the organization most of the time, so that role changes and removals hit. */
+        private UserId organizationMemberOr(OrganizationId org) {
+            TreeMap<UserId, OrganizationMember> members = model.organizationMembers.get(org);
+            return members != null && !members.isEmpty() && chance(75) ? pick(List.copyOf(members.keySet())) : anyUser();
         }
 
         private WorkspaceId anyWorkspace(boolean customMostly) {
@@ -341,7 +351,7 @@ public abstract class ModelBasedContract {
                 return WorkspaceId.of("no-such-ws");
             }
             List<Workspace> pool = customMostly && chance(85) ? customWorkspaces() : List.copyOf(model.workspaces.values());
-            return pick(pool).id();
+            return pool.isEmpty() ? WorkspaceId.of("no-such-ws") : pick(pool).id();
         }
 
         private UserId anyUser() {
@@ -399,6 +409,10 @@ public abstract class ModelBasedContract {
         }
 
         private void randomStep() {
+            if (chance(22)) {
+                organizationManagementStep();
+                return;
+            }
             int roll = random.nextInt(100);
             if (roll < 18) {
                 WorkspaceId ws = anyWorkspace(true);
@@ -485,6 +499,63 @@ public abstract class ModelBasedContract {
             }
         }
 
+        /** One of the commands that manage organizations directly (issue 11), aimed where they hit often. */
+        private void organizationManagementStep() {
+            int roll = random.nextInt(100);
+            OrganizationId org = anyOrganization();
+            if (roll < 14) {
+                UserId target = chance(70) ? anyUser() : organizationMemberOr(org);
+                step(chance(40) ? ROOT_KEY : actorFor(Optional.of(org), Optional.empty(), Optional.of(target)),
+                        new Command.AddOrganizationMember(org, target, chance(30) ? OrganizationRole.ADMIN : OrganizationRole.MEMBER));
+            } else if (roll < 30) {
+                UserId target = chance(50) ? anyAdmin() : organizationMemberOr(org);
+                step(actorFor(Optional.of(org), Optional.empty(), Optional.of(target)),
+                        new Command.ChangeOrganizationRole(org, target, chance(50) ? OrganizationRole.ADMIN : OrganizationRole.MEMBER));
+            } else if (roll < 44) {
+                UserId target = organizationMemberOr(org);
+                step(actorFor(Optional.of(org), Optional.empty(), Optional.of(target)),
+                        new Command.RemoveOrganizationMember(org, target, reason()));
+            } else if (roll < 54) {
+                UserId leaving = organizationMemberOr(org);
+                step(chance(10) ? Actor.organizationKey(org, "key") : Actor.user(leaving),
+                        new Command.LeaveOrganization(org, reason()));
+            } else if (roll < 59) {
+                step(actorFor(Optional.of(org), Optional.empty(), Optional.empty()),
+                        new Command.GetOrganizationMember(org, organizationMemberOr(org)));
+            } else if (roll < 64) {
+                Optional<OrganizationRole> role = chance(50) ? Optional.empty()
+                        : Optional.of(chance(50) ? OrganizationRole.ADMIN : OrganizationRole.MEMBER);
+                step(actorFor(Optional.of(org), Optional.empty(), Optional.empty()),
+                        new Command.ListOrganizationMembers(org, role, PageRequest.first(PageRequest.MAX_LIMIT)));
+            } else if (roll < 68) {
+                InvitationId id = anyInvitation();
+                Optional<OrganizationId> of = Optional.ofNullable(model.invitations.get(id)).map(Invitation::organization);
+                step(actorFor(of, Optional.empty(), Optional.empty()), new Command.GetInvitation(id));
+            } else if (roll < 73) {
+                UserId target = anyUser();
+                step(actorFor(Optional.of(org), Optional.empty(), Optional.of(target)), new Command.GetUser(target));
+            } else if (roll < 78) {
+                String name = chance(10) ? "nobody" : pick(userNames);
+                step(actorFor(Optional.of(org), Optional.empty(), Optional.of(UserId.of(name))),
+                        new Command.FindUserByEmail(emailOf(name)));
+            } else if (roll < 86) {
+                UserId target = anyUser();
+                // often another user's email in other case (user_exists), or the user's own (no change)
+                Email email = chance(50) ? emailOf(pick(userNames)) : Email.of(target.value() + ".new" + random.nextInt(3) + "@example.com");
+                step(chance(75) ? ROOT_KEY : actor(pick(userNames)), new Command.ChangeUserEmail(target, email));
+            } else if (roll < 92) {
+                WorkspaceId ws = anyWorkspace(false);
+                step(actorFor(organizationOf(ws), Optional.of(ws), Optional.empty()),
+                        new Command.RenameWorkspace(ws, chance(30) ? "research" : "renamed " + history.size()));
+            } else if (roll < 97) {
+                WorkspaceId ws = anyWorkspace(true);
+                step(actorFor(organizationOf(ws), Optional.of(ws), Optional.empty()), new Command.DeleteWorkspace(ws, reason()));
+            } else {
+                step(chance(60) ? ROOT_KEY : actorFor(Optional.of(org), Optional.empty(), Optional.empty()),
+                        new Command.DeleteOrganization(org, reason()));
+            }
+        }
+
         /** @return an admin of some organization or custom workspace, whatever its account status; or anyone */
         private UserId anyAdmin() {
             List<UserId> admins = new ArrayList<>();
@@ -539,6 +610,9 @@ public abstract class ModelBasedContract {
             ReferenceModel.Prediction predicted = model.apply(actor, command);
             history.set(index, history.get(index) + " -> " + describe(outcome));
             tally.merge(outcome.refusal().map(r -> r.reason().code()).orElse("success"), 1, Integer::sum);
+            if (outcome.succeeded()) {
+                tally.merge("success:" + command.operation().name().toLowerCase(Locale.ROOT), 1, Integer::sum);
+            }
             if (!decision.refusal().equals(outcome.refusal())) {
                 throw failure("the dry run said " + decision + " but the call returned " + describe(outcome), null);
             }
@@ -626,6 +700,8 @@ public abstract class ModelBasedContract {
                 WorkspaceId defaultWs = model.organizations.get(org).defaultWorkspace();
                 compare("members of organization " + org, model.membersOf(defaultWs),
                         readAll(p -> new Command.ListWorkspaceMembers(defaultWs, p), m -> m.user().value()));
+                compare("members of organization " + org + " with their accounts", model.organizationUsers(org, Optional.empty()),
+                        readAll(p -> new Command.ListOrganizationMembers(org, p), u -> u.user().id().value()));
                 List<Invitation> pending = readAll(p -> new Command.ListInvitations(org, p), i -> i.id().value());
                 compare("pending invitations of organization " + org, model.pendingInvitations(org), pending);
                 compare("audit trail of organization " + org, model.audit.getOrDefault(Optional.of(org), List.of()),
@@ -676,6 +752,19 @@ public abstract class ModelBasedContract {
                     }
                 }
             }
+            // every workspace and organization the model ever knew, read by id: renames stored, deletions complete
+            everWorkspaces.addAll(model.workspaces.keySet());
+            everOrganizations.addAll(model.organizations.keySet());
+            compare("stored workspaces", new TreeMap<>(model.workspaces), store.read(tx -> {
+                TreeMap<WorkspaceId, Workspace> stored = new TreeMap<>();
+                everWorkspaces.forEach(id -> tx.workspace(id).ifPresent(w -> stored.put(id, w)));
+                return stored;
+            }));
+            compare("stored organizations", new TreeMap<>(model.organizations), store.read(tx -> {
+                TreeMap<OrganizationId, org.membership.api.Organization> stored = new TreeMap<>();
+                everOrganizations.forEach(id -> tx.organization(id).ifPresent(o -> stored.put(id, o)));
+                return stored;
+            }));
             compare("stored users", new TreeMap<>(model.users), store.read(tx -> {
                 TreeMap<UserId, User> stored = new TreeMap<>();
                 Set<UserId> asked = new HashSet<>(model.users.keySet());
