@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.membership.api.Actor;
@@ -76,6 +77,9 @@ public final class StatementCount {
                 outcome.getClass().getSimpleName());
     }
 
+    private static final Set<String> NO_STATEMENT = Set.of("lockOrganization", "lockUser",
+            "readsHoldUnderLocks", "afterCommit");
+
     /** A store that records every transaction boundary and every call the engine makes on a transaction. */
     private static final class Counting implements MembershipStore {
         final MembershipStore store;
@@ -124,8 +128,9 @@ public final class StatementCount {
         private StoreTransaction recording(StoreTransaction tx) {
             return (StoreTransaction) Proxy.newProxyInstance(StoreTransaction.class.getClassLoader(),
                     new Class<?>[] {StoreTransaction.class}, (proxy, method, args) -> {
-                        // On SQLite lockOrganization and lockUser run nothing: BEGIN IMMEDIATE already holds the lock.
-                        if (!method.getName().equals("lockOrganization") && !method.getName().equals("lockUser")) {
+                        // On SQLite lockOrganization and lockUser run nothing: BEGIN IMMEDIATE already holds the lock;
+                        // readsHoldUnderLocks and afterCommit run no SQL.
+                        if (!NO_STATEMENT.contains(method.getName())) {
                             calls.add(method.getName());
                         }
                         try {

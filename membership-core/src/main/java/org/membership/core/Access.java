@@ -13,6 +13,7 @@ import org.membership.api.Refusal;
 import org.membership.api.Workspace;
 import org.membership.api.WorkspaceId;
 import org.membership.core.spi.StoreReads;
+import org.membership.core.spi.WorkspaceStanding;
 
 /**
  * The gates commands on a workspace or an organization pass through first. Each gate runs, in this
@@ -20,7 +21,8 @@ import org.membership.core.spi.StoreReads;
  * <ol>
  *   <li>rule 1: an operation that needs instance authority refuses everyone else before anything is read;</li>
  *   <li>rule 3: the workspace or organization exists and is in the caller's scope, else not found;</li>
- *   <li>for a change: the organization's lock, then rule 3 again under it (the caller may have left);</li>
+ *   <li>for a change: the organization's lock, then rule 3 again under it (the caller may have left), unless
+ *       the transaction has held its locks since it began ({@link org.membership.core.spi.StoreLocks#readsHoldUnderLocks});</li>
  *   <li>rule 1: the caller's level reaches the operation's minimum.</li>
  * </ol>
  * A caller leaving on its own ({@link Exemption#LEAVING}) skips both authority steps, never scope.
@@ -64,22 +66,36 @@ final class Access {
         if (refusal.isPresent()) {
             return Gate.refused(refusal.get());
         }
-        Optional<Workspace> found = tx.workspace(id);
+        // A user's standing there was read with its account (Planner.authenticate): workspace and roles in one read.
+        Optional<WorkspaceStanding> standing = caller.standingIn(id);
+        Optional<Workspace> found = standing.isPresent() ? standing.get().workspace() : tx.workspace(id);
         if (found.isEmpty()) {
             return Gate.refused(WORKSPACE_NOT_FOUND);
         }
         Workspace workspace = found.get();
-        AuthorityLevel inOrganization = Authority.inOrganization(tx, caller, workspace.organization());
+        AuthorityLevel inOrganization = standing.isPresent()
+                ? Authority.inOrganization(caller, standing.get().organizationMember())
+                : Authority.inOrganization(tx, caller, workspace.organization());
         refusal = Policies.inScope(inOrganization, WORKSPACE_NOT_FOUND);
         if (refusal.isEmpty() && locking == Locking.LOCKED) {
             r.locks().lockOrganization(workspace.organization());
-            inOrganization = Authority.inOrganization(tx, caller, workspace.organization());
-            refusal = Policies.inScope(inOrganization, WORKSPACE_NOT_FOUND);
+            if (!r.locks().readsHoldUnderLocks()) {
+                // Read again under the lock: the caller may have left, or its roles changed, meanwhile.
+                if (standing.isPresent()) {
+                    standing = Optional.of(tx.standing(caller.user().orElseThrow().id(), id));
+                    inOrganization = Authority.inOrganization(caller, standing.get().organizationMember());
+                } else {
+                    inOrganization = Authority.inOrganization(tx, caller, workspace.organization());
+                }
+                refusal = Policies.inScope(inOrganization, WORKSPACE_NOT_FOUND);
+            }
         }
         if (refusal.isPresent()) {
             return Gate.refused(refusal.get());
         }
-        AuthorityLevel level = Authority.inWorkspace(tx, caller, workspace, inOrganization);
+        AuthorityLevel level = standing.isPresent()
+                ? Authority.inWorkspace(caller, workspace, inOrganization, standing.get().workspaceMember())
+                : Authority.inWorkspace(tx, caller, workspace, inOrganization);
         refusal = checked ? Policies.sufficientAuthority(level, required) : Optional.empty();
         return refusal.isPresent() ? Gate.refused(refusal.get()) : Gate.passed(new ToWorkspace(workspace, level));
     }
@@ -102,8 +118,10 @@ final class Access {
         refusal = Policies.inScope(level, ORGANIZATION_NOT_FOUND);
         if (refusal.isEmpty() && locking == Locking.LOCKED) {
             r.locks().lockOrganization(id);
-            level = Authority.inOrganization(tx, caller, id);
-            refusal = Policies.inScope(level, ORGANIZATION_NOT_FOUND);
+            if (!r.locks().readsHoldUnderLocks()) {
+                level = Authority.inOrganization(tx, caller, id);
+                refusal = Policies.inScope(level, ORGANIZATION_NOT_FOUND);
+            }
         }
         if (refusal.isEmpty() && checked) {
             refusal = Policies.sufficientAuthority(level, required);

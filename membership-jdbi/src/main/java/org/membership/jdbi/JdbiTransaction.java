@@ -41,6 +41,7 @@ import org.membership.core.spi.ConsumerRecord;
 import org.membership.core.spi.FeedReceipt;
 import org.membership.core.spi.Slice;
 import org.membership.core.spi.StoreTransaction;
+import org.membership.core.spi.WorkspaceStanding;
 
 /**
  * One transaction of a {@link JdbiStore} on one handle: every method is one statement. Used by one
@@ -261,6 +262,16 @@ final class JdbiTransaction implements StoreTransaction {
         }
     }
 
+    /**
+     * A read transaction of the store's own reads one snapshot (SQLite's deferred transaction, PostgreSQL's
+     * repeatable read); on SQLite a write transaction the store began holds the file's write lock from its
+     * {@code BEGIN IMMEDIATE}. A host's transaction promises neither.
+     */
+    @Override
+    public boolean readsHoldUnderLocks() {
+        return !joined && (!writable || dialect == Dialect.SQLITE);
+    }
+
     @Override
     public void lockUser(UserId user) {
         if (sql.lockUser != null && writable) {
@@ -273,6 +284,33 @@ final class JdbiTransaction implements StoreTransaction {
     @Override
     public Optional<User> user(UserId id) {
         return one(sql.user, USER, id.value());
+    }
+
+    /**
+     * One statement where the default makes four: the account, the workspace and the user's two
+     * memberships there; for an unknown user (no row: it has no memberships) the workspace alone.
+     */
+    @Override
+    public WorkspaceStanding standing(UserId user, WorkspaceId workspace) {
+        Optional<WorkspaceStanding> found = run(() -> query(sql.standing, workspace.value(), user.value()).map((rs, ctx) -> {
+            User account = new User(UserId.of(rs.getString(1)), Email.of(rs.getString(2)), UserStatus.valueOf(rs.getString(3)),
+                    rs.getBoolean(4));
+            if (rs.getString(5) == null) {
+                return new WorkspaceStanding(Optional.of(account), Optional.empty(), Optional.empty(), Optional.empty());
+            }
+            WorkspaceId id = WorkspaceId.of(rs.getString(5));
+            OrganizationId organization = OrganizationId.of(rs.getString(6));
+            Workspace ws = new Workspace(id, organization, rs.getString(7), WorkspaceKind.valueOf(rs.getString(8)),
+                    instant(rs, 9));
+            Optional<OrganizationMember> inOrganization = rs.getString(10) == null ? Optional.empty()
+                    : Optional.of(new OrganizationMember(organization, account.id(),
+                            OrganizationRole.valueOf(rs.getString(10)), instant(rs, 11)));
+            Optional<WorkspaceMember> inWorkspace = rs.getString(12) == null ? Optional.empty()
+                    : Optional.of(new WorkspaceMember(id, account.id(), WorkspaceRole.valueOf(rs.getString(12)), instant(rs, 13)));
+            return new WorkspaceStanding(Optional.of(account), Optional.of(ws), inOrganization, inWorkspace);
+        }).findOne());
+        return found.orElseGet(() -> new WorkspaceStanding(Optional.empty(), workspace(workspace), Optional.empty(),
+                Optional.empty()));
     }
 
     @Override
