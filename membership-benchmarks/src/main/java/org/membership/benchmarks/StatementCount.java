@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -94,6 +95,19 @@ public final class StatementCount {
             calls.add("BEGIN IMMEDIATE");
             T result = store.write(tx -> work.apply(recording(tx)));
             calls.add("COMMIT");
+            return result;
+        }
+
+        @Override
+        public <T> Optional<T> writeIfUncontended(Function<StoreTransaction, T> work) {
+            int mark = calls.size();
+            calls.add("BEGIN IMMEDIATE");
+            Optional<T> result = store.writeIfUncontended(tx -> work.apply(recording(tx)));
+            if (result.isEmpty()) {
+                calls.subList(mark, calls.size()).clear(); // it ran nothing
+            } else {
+                calls.add("COMMIT");
+            }
             return result;
         }
 

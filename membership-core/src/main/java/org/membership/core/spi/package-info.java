@@ -42,7 +42,10 @@
  *       write transaction itself is the lock ({@link org.membership.core.spi.MembershipStore#exclusiveWrites},
  *       as SQLite's {@code BEGIN IMMEDIATE} takes the whole file), the engine first runs the command's
  *       decision in a read transaction up to its first lock: a refusal found there is the one the write
- *       would find on that snapshot, and is answered without any write transaction at all.</li>
+ *       would find on that snapshot, and is answered without any write transaction at all. It needs no
+ *       such read when the write can begin without waiting for another writer ({@link
+ *       org.membership.core.spi.MembershipStore#writeIfUncontended}): the write then answers those
+ *       refusals itself, having waited for no one.</li>
  *   <li><i>Organization, then what the decision rests on.</i> A change locks the organization it
  *       changes before it reads anything its decision rests on (counts, the target's membership, the
  *       invitation again), and reads those under the lock.</li>
