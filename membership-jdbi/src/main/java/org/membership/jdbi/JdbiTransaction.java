@@ -78,6 +78,10 @@ final class JdbiTransaction implements StoreTransaction {
                 rs.getString(7));
     };
 
+    /* One-column results, mapped directly: mapTo(Long.class) would look its column mapper up on every call. */
+    private static final RowMapper<Long> FIRST_LONG = (rs, ctx) -> rs.getLong(1);
+    private static final RowMapper<Integer> FIRST_INT = (rs, ctx) -> rs.getInt(1);
+
     /** A feed event as stored: a row of feed_events (its position per dialect), read back as a {@link FeedEvent}. */
     static final RowMapper<FeedEvent> FEED_EVENT = (rs, ctx) -> new FeedEvent(rs.getLong(1),
             FeedPosition.of(rs.getLong(2)), event(rs.getString(3), rs.getString(4)));
@@ -226,7 +230,7 @@ final class JdbiTransaction implements StoreTransaction {
     }
 
     private int count(String statement, Object... args) {
-        return run(() -> query(statement, args).mapTo(Integer.class).one());
+        return run(() -> query(statement, args).map(FIRST_INT).one());
     }
 
     private <T> List<T> slice(Statements.Sliced statement, Slice slice, boolean numericKey, RowMapper<T> mapper,
@@ -256,7 +260,7 @@ final class JdbiTransaction implements StoreTransaction {
     @Override
     public void lockOrganization(OrganizationId organization) {
         if (sql.lockOrganization != null && writable) {
-            run(() -> query(sql.lockOrganization, organization.value()).mapTo(Integer.class).findOne());
+            run(() -> query(sql.lockOrganization, organization.value()).map(FIRST_INT).findOne());
         } else {
             run(() -> null);
         }
@@ -275,7 +279,7 @@ final class JdbiTransaction implements StoreTransaction {
     @Override
     public void lockUser(UserId user) {
         if (sql.lockUser != null && writable) {
-            run(() -> query(sql.lockUser, user.value()).mapTo(Integer.class).findOne());
+            run(() -> query(sql.lockUser, user.value()).map(FIRST_INT).findOne());
         } else {
             run(() -> null);
         }
@@ -476,13 +480,13 @@ final class JdbiTransaction implements StoreTransaction {
     @Override
     public AuditEntry appendAudit(AuditEntry entry) {
         if (entry.organization().isEmpty() && sql.lockInstanceTrail != null && writable) {
-            run(() -> handle.createQuery(sql.lockInstanceTrail).mapTo(Integer.class).one());
+            run(() -> handle.createQuery(sql.lockInstanceTrail).map(FIRST_INT).one());
         }
         long sequence = write(() -> query(sql.appendAudit,
                 entry.organization().map(OrganizationId::value).orElse(INSTANCE_TRAIL), nanos(entry.at()),
                 entry.actor(), entry.action().name(), entry.target(), entry.reason(), Cascade.encode(entry.cascade()),
                 AuditJson.write(entry.detail()))
-                .mapTo(Long.class).one());
+                .map(FIRST_LONG).one());
         return entry.withSequence(sequence);
     }
 
@@ -497,7 +501,7 @@ final class JdbiTransaction implements StoreTransaction {
             Optional<OrganizationId> scope = event.scope();
             lastEventId = write(() -> query(sql.appendEvent, scope.isPresent() ? "organization" : "user",
                     scope.map(OrganizationId::value).orElseGet(() -> subject(event)), EventJson.type(event),
-                    EventJson.payload(event), nanos(event.at())).mapTo(Long.class).one());
+                    EventJson.payload(event), nanos(event.at())).map(FIRST_LONG).one());
         }
         if (receipt == null) {
             receipt = new Receipt();
