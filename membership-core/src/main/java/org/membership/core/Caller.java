@@ -48,7 +48,8 @@ record Caller(Actor actor, Optional<User> user, Optional<OrganizationId> keyOrga
 
     /** @return the standing read at authentication, if it was read for this workspace */
     Optional<WorkspaceStanding> standingIn(WorkspaceId workspace) {
-        return standing.filter(s -> s.workspace().equals(workspace)).map(StandingIn::read);
+        return standing.isPresent() && standing.get().workspace().equals(workspace)
+                ? Optional.of(standing.get().read()) : Optional.empty();
     }
 
     boolean is(UserId id) {

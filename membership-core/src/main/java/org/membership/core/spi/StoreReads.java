@@ -126,8 +126,11 @@ public interface StoreReads {
     default WorkspaceStanding standing(UserId user, WorkspaceId workspace) {
         Optional<User> account = user(user);
         Optional<Workspace> found = workspace(workspace);
-        return new WorkspaceStanding(account, found,
-                found.flatMap(w -> organizationMember(w.organization(), user)),
-                found.flatMap(w -> workspaceMember(w.id(), user)));
+        if (found.isEmpty()) {
+            return new WorkspaceStanding(account, found, Optional.empty(), Optional.empty());
+        }
+        Workspace w = found.get();
+        return new WorkspaceStanding(account, found, organizationMember(w.organization(), user),
+                workspaceMember(w.id(), user));
     }
 }

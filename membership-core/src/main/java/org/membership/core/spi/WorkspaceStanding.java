@@ -32,11 +32,13 @@ public record WorkspaceStanding(Optional<User> user, Optional<Workspace> workspa
         Objects.requireNonNull(workspace, "workspace");
         Objects.requireNonNull(organizationMember, "organizationMember");
         Objects.requireNonNull(workspaceMember, "workspaceMember");
-        if (organizationMember.isPresent() && !workspace.map(w -> w.organization().equals(organizationMember.get().organization()))
-                .orElse(false)) {
+        // Plain conditions, no lambdas: the engine builds one of these per standing it reads.
+        if (organizationMember.isPresent() && (workspace.isEmpty()
+                || !workspace.get().organization().equals(organizationMember.get().organization()))) {
             throw new IllegalArgumentException("organizationMember must be of the workspace's organization");
         }
-        if (workspaceMember.isPresent() && !workspace.map(w -> w.id().equals(workspaceMember.get().workspace())).orElse(false)) {
+        if (workspaceMember.isPresent() && (workspace.isEmpty()
+                || !workspace.get().id().equals(workspaceMember.get().workspace()))) {
             throw new IllegalArgumentException("workspaceMember must be of the workspace");
         }
     }
