@@ -45,8 +45,9 @@ import org.membership.api.WorkspaceRole;
  * {@code withEvent} every change also appends its event to the change feed's outbox, as the library
  * does in the same transaction: one row of the library's own {@code feed_events} table, with its
  * columns and its payload (the library's world has the table). That is the floor the library is
- * compared with since the change feed; without it, a labelled reference. (On PostgreSQL the library
- * also numbers its events after the commit, which the floor does not do: the floor is the cheaper.)
+ * compared with since the change feed; without it, a labelled reference. On PostgreSQL it also
+ * numbers the committed event with the library's sequencer right after the commit, as the library's
+ * outbox protocol does (positions in commit order), in one round trip.
  *
  * <p>Not thread-safe: one instance per connection, used by one thread at a time.
  */
@@ -113,6 +114,10 @@ final class HandWrittenJdbc implements AutoCloseable {
     /** The library's own outbox row (its table, its columns, its payload), so that the floor writes what the change feed writes. */
     private static final String EVENT = "INSERT INTO feed_events (aggregatetype, aggregateid, type, payload, happened_at)"
             + " VALUES ('organization', ?, ?, ?, ?)";
+    /** PostgreSQL: the same row, its id returned for the numbering after commit. */
+    private static final String EVENT_RETURNING = EVENT + " RETURNING id";
+    /** PostgreSQL: the library's sequencer, which numbers committed events in commit order (its outbox protocol). */
+    private static final String NUMBER = "SELECT feed_sequence(?)";
     /** The dry run in one statement: both standings and, for an admin target, the count; one snapshot. */
     private static final String DECISION = "SELECT w.organization_id, w.kind, a.status, a.instance_admin, aom.role, awm.role,"
             + " twm.role, tom.role, t.instance_admin, t.status,"
@@ -160,6 +165,8 @@ final class HandWrittenJdbc implements AutoCloseable {
     private final Preparation preparation;
     private final boolean withEvent;
     private final Map<String, PreparedStatement> prepared = new HashMap<>();
+    /** PostgreSQL: the id of the event the open transaction appended, numbered once it commits; 0 if none. */
+    private long lastEvent;
 
     /**
      * @param connection in auto-commit mode (SQLite) or any mode (PostgreSQL: it is switched off);
@@ -220,12 +227,30 @@ final class HandWrittenJdbc implements AutoCloseable {
     private void commit() throws SQLException {
         if (database == Database.SQLITE) {
             run(COMMIT);
-        } else {
-            connection.commit();
+            return;
+        }
+        connection.commit();
+        if (lastEvent != 0) {
+            // As the library: number the committed event in a transaction of its own, one round trip in
+            // auto-commit mode (switching it on and off between transactions sends nothing).
+            connection.setAutoCommit(true);
+            try {
+                PreparedStatement ps = statement(NUMBER);
+                ps.setLong(1, lastEvent);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                } finally {
+                    done(ps);
+                }
+            } finally {
+                lastEvent = 0;
+                connection.setAutoCommit(false);
+            }
         }
     }
 
     private int rollback() {
+        lastEvent = 0;
         try {
             if (database == Database.SQLITE) {
                 run(ROLLBACK);
@@ -351,7 +376,7 @@ final class HandWrittenJdbc implements AutoCloseable {
             return;
         }
         String instant = Instant.ofEpochSecond(Math.floorDiv(at, 1_000_000_000L), Math.floorMod(at, 1_000_000_000L)).toString();
-        PreparedStatement ps = statement(EVENT);
+        PreparedStatement ps = statement(database == Database.POSTGRESQL ? EVENT_RETURNING : EVENT);
         ps.setString(1, organization);
         ps.setString(2, added ? "WorkspaceMemberAdded" : "WorkspaceMemberRemoved");
         ps.setString(3, added
@@ -360,8 +385,17 @@ final class HandWrittenJdbc implements AutoCloseable {
                 : "{\"organization\":\"" + organization + "\",\"workspace\":\"" + workspace + "\",\"user\":\"" + user
                         + "\",\"at\":\"" + instant + "\"}");
         ps.setLong(4, at);
-        ps.executeUpdate();
-        done(ps);
+        if (database == Database.POSTGRESQL) {
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                lastEvent = rs.getLong(1);
+            } finally {
+                done(ps);
+            }
+        } else {
+            ps.executeUpdate();
+            done(ps);
+        }
     }
 
     // ---- the operations --------------------------------------------------------------------------
