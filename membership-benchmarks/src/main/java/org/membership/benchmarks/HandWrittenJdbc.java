@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,9 +42,12 @@ import org.membership.api.WorkspaceRole;
  * <p>{@link Preparation#ONCE} prepares every statement once, when first used, and keeps it for the
  * connection's life: the floor. {@link Preparation#PER_CALL} prepares and closes every statement on
  * every call, as the README's earlier baseline did: a labelled reference, not the floor. With
- * {@code withEvent} every change also inserts one row into an outbox table of its own
- * ({@code floor_events}), the shape of the write the change feed adds to each change; compare it
- * with the library once the library writes its own.
+ * {@code withEvent} every change also appends its event to the change feed's outbox, as the library
+ * does in the same transaction: one row of the library's own {@code feed_events} table, with its
+ * columns and its payload (the library's world has the table). That is the floor the library is
+ * compared with since the change feed; without it, a labelled reference. On PostgreSQL it also
+ * numbers the committed event with the library's sequencer right after the commit, as the library's
+ * outbox protocol does (positions in commit order), in one round trip.
  *
  * <p>Not thread-safe: one instance per connection, used by one thread at a time.
  */
@@ -109,14 +111,13 @@ final class HandWrittenJdbc implements AutoCloseable {
             + " WHERE om.organization_id = ? AND om.user_id = ?";
     private static final String INSERT = "INSERT INTO workspace_members"
             + " (workspace_id, user_id, organization_id, role, joined_at) VALUES (?, ?, ?, ?, ?)";
-    private static final String EVENT = "INSERT INTO floor_events (organization_id, happened_at, type, payload)"
-            + " VALUES (?, ?, ?, ?)";
-    private static final String SQLITE_EVENTS = "CREATE TABLE IF NOT EXISTS floor_events ("
-            + " position INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, organization_id TEXT NOT NULL,"
-            + " happened_at INTEGER NOT NULL, type TEXT NOT NULL, payload TEXT NOT NULL)";
-    private static final String POSTGRESQL_EVENTS = "CREATE TABLE IF NOT EXISTS floor_events ("
-            + " position BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, organization_id TEXT NOT NULL,"
-            + " happened_at BIGINT NOT NULL, type TEXT NOT NULL, payload TEXT NOT NULL)";
+    /** The library's own outbox row (its table, its columns, its payload), so that the floor writes what the change feed writes. */
+    private static final String EVENT = "INSERT INTO feed_events (aggregatetype, aggregateid, type, payload, happened_at)"
+            + " VALUES ('organization', ?, ?, ?, ?)";
+    /** PostgreSQL: the same row, its id returned for the numbering after commit. */
+    private static final String EVENT_RETURNING = EVENT + " RETURNING id";
+    /** PostgreSQL: the library's sequencer, which numbers committed events in commit order (its outbox protocol). */
+    private static final String NUMBER = "SELECT feed_sequence(?)";
     /** The dry run in one statement: both standings and, for an admin target, the count; one snapshot. */
     private static final String DECISION = "SELECT w.organization_id, w.kind, a.status, a.instance_admin, aom.role, awm.role,"
             + " twm.role, tom.role, t.instance_admin, t.status,"
@@ -164,6 +165,8 @@ final class HandWrittenJdbc implements AutoCloseable {
     private final Preparation preparation;
     private final boolean withEvent;
     private final Map<String, PreparedStatement> prepared = new HashMap<>();
+    /** PostgreSQL: the id of the event the open transaction appended, numbered once it commits; 0 if none. */
+    private long lastEvent;
 
     /**
      * @param connection in auto-commit mode (SQLite) or any mode (PostgreSQL: it is switched off);
@@ -176,11 +179,6 @@ final class HandWrittenJdbc implements AutoCloseable {
         this.database = database;
         this.preparation = preparation;
         this.withEvent = withEvent;
-        if (withEvent) {
-            try (Statement s = connection.createStatement()) {
-                s.execute(database == Database.SQLITE ? SQLITE_EVENTS : POSTGRESQL_EVENTS);
-            }
-        }
         connection.setAutoCommit(database == Database.SQLITE);
     }
 
@@ -229,12 +227,30 @@ final class HandWrittenJdbc implements AutoCloseable {
     private void commit() throws SQLException {
         if (database == Database.SQLITE) {
             run(COMMIT);
-        } else {
-            connection.commit();
+            return;
+        }
+        connection.commit();
+        if (lastEvent != 0) {
+            // As the library: number the committed event in a transaction of its own, one round trip in
+            // auto-commit mode (switching it on and off between transactions sends nothing).
+            connection.setAutoCommit(true);
+            try {
+                PreparedStatement ps = statement(NUMBER);
+                ps.setLong(1, lastEvent);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                } finally {
+                    done(ps);
+                }
+            } finally {
+                lastEvent = 0;
+                connection.setAutoCommit(false);
+            }
         }
     }
 
     private int rollback() {
+        lastEvent = 0;
         try {
             if (database == Database.SQLITE) {
                 run(ROLLBACK);
@@ -354,18 +370,32 @@ final class HandWrittenJdbc implements AutoCloseable {
                 + "\",\"role\":\"user\"}";
     }
 
-    private void event(String organization, long at, String type, String workspace, String user) throws SQLException {
+    /** The outbox row of a removal ({@code WorkspaceMemberRemoved}) or re-add ({@code WorkspaceMemberAdded}), as the library writes it. */
+    private void event(String organization, long at, String workspace, String user, boolean added) throws SQLException {
         if (!withEvent) {
             return;
         }
-        PreparedStatement ps = statement(EVENT);
+        String instant = Instant.ofEpochSecond(Math.floorDiv(at, 1_000_000_000L), Math.floorMod(at, 1_000_000_000L)).toString();
+        PreparedStatement ps = statement(database == Database.POSTGRESQL ? EVENT_RETURNING : EVENT);
         ps.setString(1, organization);
-        ps.setLong(2, at);
-        ps.setString(3, type);
-        ps.setString(4, "{\"organization\":\"" + organization + "\",\"workspace\":\"" + workspace + "\",\"user\":\""
-                + user + "\",\"at\":" + at + "}");
-        ps.executeUpdate();
-        done(ps);
+        ps.setString(2, added ? "WorkspaceMemberAdded" : "WorkspaceMemberRemoved");
+        ps.setString(3, added
+                ? "{\"organization\":\"" + organization + "\",\"member\":{\"workspace\":\"" + workspace + "\",\"user\":\""
+                        + user + "\",\"role\":\"user\",\"since\":\"" + instant + "\"},\"at\":\"" + instant + "\"}"
+                : "{\"organization\":\"" + organization + "\",\"workspace\":\"" + workspace + "\",\"user\":\"" + user
+                        + "\",\"at\":\"" + instant + "\"}");
+        ps.setLong(4, at);
+        if (database == Database.POSTGRESQL) {
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                lastEvent = rs.getLong(1);
+            } finally {
+                done(ps);
+            }
+        } else {
+            ps.executeUpdate();
+            done(ps);
+        }
     }
 
     // ---- the operations --------------------------------------------------------------------------
@@ -406,7 +436,7 @@ final class HandWrittenJdbc implements AutoCloseable {
             long at = now();
             audit(standing.organization(), at, actor, "REMOVE_WORKSPACE_MEMBER",
                     "user:" + user + " in workspace:" + workspace, reason, null, removedDetail(workspace, user));
-            event(standing.organization(), at, "workspace_member_removed", workspace, user);
+            event(standing.organization(), at, workspace, user, false);
             commit();
             return OK;
         } catch (SQLException | RuntimeException e) {
@@ -456,7 +486,7 @@ final class HandWrittenJdbc implements AutoCloseable {
             done(ps);
             audit(standing.organization(), at, actor, "ADD_WORKSPACE_MEMBER",
                     "user:" + user + " in workspace:" + workspace, "", "role user", addedDetail(workspace, user));
-            event(standing.organization(), at, "workspace_member_added", workspace, user);
+            event(standing.organization(), at, workspace, user, true);
             commit();
             return OK;
         } catch (SQLException | RuntimeException e) {

@@ -136,7 +136,7 @@ public final class PostgresThroughput {
         if (side.equals("floor")) {
             for (int i = 0; i < writers; i++) {
                 floors.add(new HandWrittenJdbc(schema.connect(), HandWrittenJdbc.Database.POSTGRESQL,
-                        HandWrittenJdbc.Preparation.ONCE, false));
+                        HandWrittenJdbc.Preparation.ONCE, true));
             }
         }
         AtomicBoolean stop = new AtomicBoolean();

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.membership.api.Actor;
@@ -76,6 +78,9 @@ public final class StatementCount {
                 outcome.getClass().getSimpleName());
     }
 
+    private static final Set<String> NO_STATEMENT = Set.of("lockOrganization", "lockUser",
+            "readsHoldUnderLocks", "afterCommit");
+
     /** A store that records every transaction boundary and every call the engine makes on a transaction. */
     private static final class Counting implements MembershipStore {
         final MembershipStore store;
@@ -90,6 +95,19 @@ public final class StatementCount {
             calls.add("BEGIN IMMEDIATE");
             T result = store.write(tx -> work.apply(recording(tx)));
             calls.add("COMMIT");
+            return result;
+        }
+
+        @Override
+        public <T> Optional<T> writeIfUncontended(Function<StoreTransaction, T> work) {
+            int mark = calls.size();
+            calls.add("BEGIN IMMEDIATE");
+            Optional<T> result = store.writeIfUncontended(tx -> work.apply(recording(tx)));
+            if (result.isEmpty()) {
+                calls.subList(mark, calls.size()).clear(); // it ran nothing
+            } else {
+                calls.add("COMMIT");
+            }
             return result;
         }
 
@@ -124,8 +142,9 @@ public final class StatementCount {
         private StoreTransaction recording(StoreTransaction tx) {
             return (StoreTransaction) Proxy.newProxyInstance(StoreTransaction.class.getClassLoader(),
                     new Class<?>[] {StoreTransaction.class}, (proxy, method, args) -> {
-                        // On SQLite lockOrganization and lockUser run nothing: BEGIN IMMEDIATE already holds the lock.
-                        if (!method.getName().equals("lockOrganization") && !method.getName().equals("lockUser")) {
+                        // On SQLite lockOrganization and lockUser run nothing: BEGIN IMMEDIATE already holds the lock;
+                        // readsHoldUnderLocks and afterCommit run no SQL.
+                        if (!NO_STATEMENT.contains(method.getName())) {
                             calls.add(method.getName());
                         }
                         try {

@@ -13,6 +13,7 @@ import org.membership.api.Refusal;
 import org.membership.api.Workspace;
 import org.membership.api.WorkspaceId;
 import org.membership.core.spi.StoreReads;
+import org.membership.core.spi.WorkspaceStanding;
 
 /**
  * The gates commands on a workspace or an organization pass through first. Each gate runs, in this
@@ -21,7 +22,8 @@ import org.membership.core.spi.StoreReads;
  *   <li>rule 1: an operation that needs instance authority refuses everyone else before anything is read;</li>
  *   <li>rule 3: the workspace or organization exists and is in the caller's scope, else not found;</li>
  *   <li>for a change: the organization's lock, then rule 3 again under it (the caller may have left, the
- *       workspace or the organization may have been deleted);</li>
+ *       workspace or the organization may have been deleted), unless the transaction has held its locks
+ *       since it began ({@link org.membership.core.spi.StoreLocks#readsHoldUnderLocks});</li>
  *   <li>rule 1: the caller's level reaches the operation's minimum.</li>
  * </ol>
  * A caller leaving on its own ({@link Exemption#LEAVING}) skips both authority steps, never scope.
@@ -65,28 +67,44 @@ final class Access {
         if (refusal.isPresent()) {
             return Gate.refused(refusal.get());
         }
-        Optional<Workspace> found = tx.workspace(id);
+        // A user's standing there was read with its account (Planner.authenticate): workspace and roles in one read.
+        Optional<WorkspaceStanding> standing = caller.standingIn(id);
+        Optional<Workspace> found = standing.isPresent() ? standing.get().workspace() : tx.workspace(id);
         if (found.isEmpty()) {
             return Gate.refused(WORKSPACE_NOT_FOUND);
         }
         Workspace workspace = found.get();
-        AuthorityLevel inOrganization = Authority.inOrganization(tx, caller, workspace.organization());
+        AuthorityLevel inOrganization = standing.isPresent()
+                ? Authority.inOrganization(caller, standing.get().organizationMember())
+                : Authority.inOrganization(tx, caller, workspace.organization());
         refusal = Policies.inScope(inOrganization, WORKSPACE_NOT_FOUND);
         if (refusal.isEmpty() && locking == Locking.LOCKED) {
             r.locks().lockOrganization(workspace.organization());
-            // Under the lock the workspace may be gone: deleted, alone or with its organization.
-            found = tx.workspace(id);
-            if (found.isEmpty()) {
-                return Gate.refused(WORKSPACE_NOT_FOUND);
+            if (!r.locks().readsHoldUnderLocks()) {
+                // Read again under the lock: the caller may have left, its roles changed, or the workspace
+                // gone (deleted, alone or with its organization) meanwhile.
+                if (standing.isPresent()) {
+                    standing = Optional.of(tx.standing(caller.user().orElseThrow().id(), id));
+                    found = standing.get().workspace();
+                } else {
+                    found = tx.workspace(id);
+                }
+                if (found.isEmpty()) {
+                    return Gate.refused(WORKSPACE_NOT_FOUND);
+                }
+                workspace = found.get();
+                inOrganization = standing.isPresent()
+                        ? Authority.inOrganization(caller, standing.get().organizationMember())
+                        : Authority.inOrganization(tx, caller, workspace.organization());
+                refusal = Policies.inScope(inOrganization, WORKSPACE_NOT_FOUND);
             }
-            workspace = found.get();
-            inOrganization = Authority.inOrganization(tx, caller, workspace.organization());
-            refusal = Policies.inScope(inOrganization, WORKSPACE_NOT_FOUND);
         }
         if (refusal.isPresent()) {
             return Gate.refused(refusal.get());
         }
-        AuthorityLevel level = Authority.inWorkspace(tx, caller, workspace, inOrganization);
+        AuthorityLevel level = standing.isPresent()
+                ? Authority.inWorkspace(caller, workspace, inOrganization, standing.get().workspaceMember())
+                : Authority.inWorkspace(tx, caller, workspace, inOrganization);
         refusal = checked ? Policies.sufficientAuthority(level, required) : Optional.empty();
         return refusal.isPresent() ? Gate.refused(refusal.get()) : Gate.passed(new ToWorkspace(workspace, level));
     }
@@ -109,13 +127,15 @@ final class Access {
         refusal = Policies.inScope(level, ORGANIZATION_NOT_FOUND);
         if (refusal.isEmpty() && locking == Locking.LOCKED) {
             r.locks().lockOrganization(id);
-            level = Authority.inOrganization(tx, caller, id);
-            refusal = Policies.inScope(level, ORGANIZATION_NOT_FOUND);
-            // Under the lock the organization may be gone. A user's membership, read again above, goes
-            // with it in the same change; a key's or an instance admin's level reads no row, so read it.
-            if (refusal.isEmpty() && !Authority.readsMembership(caller)) {
-                found = tx.organization(id);
-                refusal = Policies.exists(found, ORGANIZATION_NOT_FOUND);
+            if (!r.locks().readsHoldUnderLocks()) {
+                level = Authority.inOrganization(tx, caller, id);
+                refusal = Policies.inScope(level, ORGANIZATION_NOT_FOUND);
+                // Under the lock the organization may be gone. A user's membership, read again above, goes
+                // with it in the same change; a key's or an instance admin's level reads no row, so read it.
+                if (refusal.isEmpty() && !Authority.readsMembership(caller)) {
+                    found = tx.organization(id);
+                    refusal = Policies.exists(found, ORGANIZATION_NOT_FOUND);
+                }
             }
         }
         if (refusal.isEmpty() && checked) {

@@ -1,5 +1,6 @@
 package org.membership.core;
 
+import java.util.Optional;
 import org.membership.api.AuthorityLevel;
 import org.membership.api.OrganizationId;
 import org.membership.api.OrganizationMember;
@@ -10,6 +11,7 @@ import org.membership.api.WorkspaceKind;
 import org.membership.api.WorkspaceMember;
 import org.membership.api.WorkspaceRole;
 import org.membership.core.spi.StoreReads;
+import org.membership.core.spi.WorkspaceStanding;
 
 /** Works out authority levels from the few rows they depend on. Stateless; thread-safe. */
 final class Authority {
@@ -35,6 +37,32 @@ final class Authority {
         return !caller.instance() && caller.keyOrganization().isEmpty();
     }
 
+    /**
+     * The caller's level in an organization from its membership there, read beforehand ({@link
+     * org.membership.core.spi.StoreReads#standing}); as {@link #inOrganization(StoreReads, Caller, OrganizationId)}.
+     */
+    static AuthorityLevel inOrganization(Caller caller, Optional<OrganizationMember> member) {
+        if (caller.instance()) {
+            return AuthorityLevel.INSTANCE_ADMIN;
+        }
+        return member.map(Authority::of).orElse(AuthorityLevel.NONE);
+    }
+
+    /**
+     * The caller's level in a workspace from its explicit membership, read beforehand; as {@link
+     * #inWorkspace(StoreReads, Caller, Workspace, AuthorityLevel)}.
+     */
+    static AuthorityLevel inWorkspace(Caller caller, Workspace workspace, AuthorityLevel inOrganization,
+                                      Optional<WorkspaceMember> member) {
+        if (inOrganization == AuthorityLevel.NONE || inOrganization.atLeast(AuthorityLevel.ORGANIZATION_ADMIN)) {
+            return inOrganization;
+        }
+        if (workspace.kind() == WorkspaceKind.DEFAULT) {
+            return AuthorityLevel.MEMBER;
+        }
+        return member.map(m -> of(m.role())).orElse(AuthorityLevel.NONE);
+    }
+
     /** The caller's level in a workspace, given its level in the workspace's organization. */
     static AuthorityLevel inWorkspace(StoreReads tx, Caller caller, Workspace workspace, AuthorityLevel inOrganization) {
         if (inOrganization == AuthorityLevel.NONE || inOrganization.atLeast(AuthorityLevel.ORGANIZATION_ADMIN)) {
@@ -52,13 +80,12 @@ final class Authority {
         return caller.user().orElseThrow(() -> new IllegalStateException("a caller with no key is a user"));
     }
 
-    /** A target member's level in a workspace: the highest its account, organization role and workspace role give. */
-    static AuthorityLevel ofMember(StoreReads tx, OrganizationId organization, WorkspaceMember member) {
-        if (tx.user(member.user()).map(User::instanceAdmin).orElse(false)) {
+    /** A target member's level in a workspace, from its standing there: the highest its account, organization role and workspace role give. */
+    static AuthorityLevel ofMember(WorkspaceStanding standing, WorkspaceMember member) {
+        if (standing.user().map(User::instanceAdmin).orElse(false)) {
             return AuthorityLevel.INSTANCE_ADMIN;
         }
-        AuthorityLevel inOrganization = tx.organizationMember(organization, member.user())
-                .map(Authority::of).orElse(AuthorityLevel.NONE);
+        AuthorityLevel inOrganization = standing.organizationMember().map(Authority::of).orElse(AuthorityLevel.NONE);
         AuthorityLevel inWorkspace = of(member.role());
         return inOrganization.compareTo(inWorkspace) > 0 ? inOrganization : inWorkspace;
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import org.membership.api.Actor;
 import org.membership.api.ChangeFeed;
 import org.membership.api.Command;
@@ -20,6 +21,7 @@ import org.membership.api.Outcome;
 import org.membership.api.Refusal;
 import org.membership.core.spi.FeedReceipt;
 import org.membership.core.spi.MembershipStore;
+import org.membership.core.spi.StoreTransaction;
 
 /**
  * The library's {@link Membership}: decides every command under the host's {@link MembershipRules}
@@ -91,14 +93,7 @@ public final class MembershipEngine implements Membership {
                 return new Outcome.Refused<>(refusalOf(plan, command));
             });
         }
-        if (store.exclusiveWrites() && Planner.screens(actor)) {
-            // Refusals that need no lock are answered from a read, never queued behind other writers (Planner: rule 3 in time).
-            Optional<Refusal> early = store.read(tx -> planner.screen(tx, actor, command, now));
-            if (early.isPresent()) {
-                return new Outcome.Refused<>(early.get());
-            }
-        }
-        Committed<R> committed = store.write(tx -> {
+        Function<StoreTransaction, Committed<R>> work = tx -> {
             Plan<R> plan = planner.plan(tx, actor, command, now);
             if (!(plan instanceof Plan.Approved<R> approved)) {
                 return new Committed<R>(new Outcome.Refused<>(refusalOf(plan, command)), null, null);
@@ -115,7 +110,24 @@ public final class MembershipEngine implements Membership {
                 feed.maybePrune();
             });
             return new Committed<>(null, result, receipt);
-        });
+        };
+        Committed<R> committed;
+        if (store.exclusiveWrites() && Planner.screens(actor)) {
+            // Refusals that need no lock are never queued behind other writers (Planner: rule 3 in time): a write
+            // that began without waiting answers them itself; otherwise they are answered from a read first.
+            Optional<Committed<R>> unqueued = store.writeIfUncontended(work);
+            if (unqueued.isPresent()) {
+                committed = unqueued.get();
+            } else {
+                Optional<Refusal> early = store.read(tx -> planner.screen(tx, actor, command, now));
+                if (early.isPresent()) {
+                    return new Outcome.Refused<>(early.get());
+                }
+                committed = store.write(work);
+            }
+        } else {
+            committed = store.write(work);
+        }
         if (committed.refused != null) {
             return committed.refused;
         }

@@ -8,9 +8,11 @@ import org.membership.api.MembershipRules;
 import org.membership.api.Reason;
 import org.membership.api.Refusal;
 import org.membership.api.User;
+import org.membership.api.WorkspaceId;
 import org.membership.core.spi.StoreLocks;
 import org.membership.core.spi.StoreReads;
 import org.membership.core.spi.StoreTransaction;
+import org.membership.core.spi.WorkspaceStanding;
 
 /**
  * Decides each command: authenticates the actor, then hands the command to the planner of its
@@ -56,25 +58,56 @@ final class Planner {
     }
 
     private <R> Plan<R> plan(StoreReads tx, StoreLocks locks, Actor actor, Command<R> command, Instant now) {
-        Gate<Caller> caller = authenticate(tx, actor);
+        Gate<Caller> caller = authenticate(tx, actor, workspaceOf(command));
         if (caller.refusal().isPresent()) {
             return Plan.refuse(caller.refusal().get());
         }
         return dispatch(new Request(tx, locks, caller.found(), now, rules), command);
     }
 
-    /** Rule 4, before anything else: a user must be known, not disabled and validated; a key's organization must exist. */
-    private static Gate<Caller> authenticate(StoreReads tx, Actor actor) {
+    /**
+     * Rule 4, before anything else: a user must be known, not disabled and validated; a key's organization must exist.
+     * A user acting on a workspace is read with its standing there, in one read ({@link StoreReads#standing}),
+     * which the workspace's gate then decides with ({@link Access#workspace}).
+     */
+    private static Gate<Caller> authenticate(StoreReads tx, Actor actor, Optional<WorkspaceId> workspace) {
         if (actor instanceof Actor.UserActor u) {
-            Optional<User> user = tx.user(u.id());
+            Optional<WorkspaceStanding> standing = workspace.map(w -> tx.standing(u.id(), w));
+            Optional<User> user = standing.isPresent() ? standing.get().user() : tx.user(u.id());
             Optional<Refusal> refusal = Policies.validActor(user);
-            return refusal.isPresent() ? Gate.refused(refusal.get()) : Gate.passed(Caller.ofUser(actor, user.get()));
+            if (refusal.isPresent()) {
+                return Gate.refused(refusal.get());
+            }
+            return Gate.passed(standing.isPresent() ? Caller.ofUser(actor, user.get(), workspace.get(), standing.get())
+                    : Caller.ofUser(actor, user.get()));
         }
         if (actor instanceof Actor.OrganizationKey key) {
             return tx.organization(key.organization()).isPresent()
                     ? Gate.passed(Caller.ofOrganizationKey(actor, key.organization())) : Gate.refused(UNAUTHENTICATED);
         }
         return Gate.passed(Caller.ofInstanceKey(actor));
+    }
+
+    /**
+     * @return the workspace a command acts on, for the operations of {@link org.membership.api.Operation.Scope#WORKSPACE}
+     *         scope; empty for the others. Exhaustive like {@link #dispatch}: a new operation says here whether it names one.
+     */
+    private static Optional<WorkspaceId> workspaceOf(Command<?> command) {
+        return switch (command.operation()) {
+            case ADD_WORKSPACE_MEMBER -> Optional.of(((Command.AddWorkspaceMember) command).workspace());
+            case CHANGE_WORKSPACE_ROLE -> Optional.of(((Command.ChangeWorkspaceRole) command).workspace());
+            case REMOVE_WORKSPACE_MEMBER -> Optional.of(((Command.RemoveWorkspaceMember) command).workspace());
+            case GET_WORKSPACE_MEMBER -> Optional.of(((Command.GetWorkspaceMember) command).workspace());
+            case LIST_WORKSPACE_MEMBERS -> Optional.of(((Command.ListWorkspaceMembers) command).workspace());
+            case GET_WORKSPACE_AUTHORITY -> Optional.of(((Command.GetWorkspaceAuthority) command).workspace());
+            case RENAME_WORKSPACE -> Optional.of(((Command.RenameWorkspace) command).workspace());
+            case DELETE_WORKSPACE -> Optional.of(((Command.DeleteWorkspace) command).workspace());
+            case REMOVE_ORGANIZATION_USER, CREATE_ORGANIZATION, CREATE_WORKSPACE, INVITE_TO_ORGANIZATION, ACCEPT_INVITATION,
+                    REVOKE_INVITATION, REGISTER_USER, CHANGE_USER_STATUS, LIST_INVITATIONS, LIST_MEMBERSHIPS,
+                    LIST_AUDIT_TRAIL, ADD_ORGANIZATION_MEMBER, CHANGE_ORGANIZATION_ROLE, REMOVE_ORGANIZATION_MEMBER,
+                    LEAVE_ORGANIZATION, GET_ORGANIZATION_MEMBER, LIST_ORGANIZATION_MEMBERS, GET_INVITATION, GET_USER,
+                    FIND_USER_BY_EMAIL, CHANGE_USER_EMAIL, DELETE_ORGANIZATION -> Optional.empty();
+        };
     }
 
     /**

@@ -13,6 +13,7 @@ import org.membership.api.Reason;
 import org.membership.api.Refusal;
 import org.membership.api.SelfRemoval;
 import org.membership.api.UserId;
+import org.membership.api.UserStatus;
 import org.membership.api.Workspace;
 import org.membership.api.WorkspaceId;
 import org.membership.api.WorkspaceMember;
@@ -20,6 +21,7 @@ import org.membership.api.WorkspaceRole;
 import org.membership.core.Access.Exemption;
 import org.membership.core.Access.Locking;
 import org.membership.core.spi.StoreReads;
+import org.membership.core.spi.WorkspaceStanding;
 
 /**
  * Plans the changes to a custom workspace's members: adding one, changing a role, removing one. Each
@@ -44,7 +46,7 @@ final class WorkspaceMemberPlanner {
             Policy.check("nobody removes higher authority, nor a protected organization admin (rule 2)",
                     f -> f.self ? Optional.empty() : f.mayActOnTarget()),
             Policy.check("the workspace keeps a usable admin (rule 6)",
-                    f -> LastAdmin.keepsWorkspaceAdmin(f.reads(), f.member())));
+                    f -> LastAdmin.keepsWorkspaceAdmin(f.reads(), f.member(), f.usable())));
 
     /** Changing a custom-workspace member's role (A). */
     private static final List<Policy<MemberChange>> CHANGE_ROLE = List.of(
@@ -60,7 +62,7 @@ final class WorkspaceMemberPlanner {
             Policy.check("nobody grants a role above its own level (rule 1)",
                     f -> Policies.grantWithinAuthority(f.level(), Authority.of(f.role.orElseThrow()))),
             Policy.check("an unchanged role changes nothing; a changed one leaves the workspace a usable admin (rule 6)",
-                    f -> f.unchanged() ? Optional.empty() : LastAdmin.keepsWorkspaceAdmin(f.reads(), f.member())));
+                    f -> f.unchanged() ? Optional.empty() : LastAdmin.keepsWorkspaceAdmin(f.reads(), f.member(), f.usable())));
 
     /** Adding a member of the organization to a custom workspace (A). */
     private static final List<Policy<MemberChange>> ADD = List.of(
@@ -135,6 +137,8 @@ final class WorkspaceMemberPlanner {
         /** The role the command gives; empty for a removal. */
         final Optional<WorkspaceRole> role;
         final Once<Gate<Access.ToWorkspace>> access;
+        /** The user's account and memberships, in one read once the workspace is locked. */
+        final Once<WorkspaceStanding> standing;
         /** The user's explicit membership of the workspace. */
         final Once<Optional<WorkspaceMember>> target;
         /** The user's membership of the workspace's organization. */
@@ -146,8 +150,9 @@ final class WorkspaceMemberPlanner {
             this.self = r.caller().is(user);
             this.role = role;
             this.access = Once.of(() -> Access.workspace(r, workspaceId, operation, Locking.LOCKED, exemption));
-            this.target = Once.of(() -> r.reads().workspaceMember(workspaceId, user));
-            this.inOrganization = Once.of(() -> r.reads().organizationMember(workspace().organization(), user));
+            this.standing = Once.of(() -> r.reads().standing(user, workspaceId));
+            this.target = Once.of(() -> standing.get().workspaceMember());
+            this.inOrganization = Once.of(() -> standing.get().organizationMember());
         }
 
         StoreReads reads() {
@@ -181,8 +186,12 @@ final class WorkspaceMemberPlanner {
         }
 
         Optional<Refusal> mayActOnTarget() {
-            return Policies.mayActOn(rules().organizationAdminRemoval(), level(),
-                    Authority.ofMember(reads(), workspace().organization(), member()));
+            return Policies.mayActOn(rules().organizationAdminRemoval(), level(), Authority.ofMember(standing.get(), member()));
+        }
+
+        /** @return whether the member's account is validated: only such an admin counts for rule 6 */
+        boolean usable() {
+            return standing.get().user().map(u -> u.status() == UserStatus.VALIDATED).orElse(false);
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.NavigableSet;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -113,6 +114,21 @@ public final class InMemoryStore implements MembershipStore {
     @Override
     public <T> T write(Function<StoreTransaction, T> work) {
         lock.writeLock().lock();
+        return locked(work);
+    }
+
+    /** {@inheritDoc} Here: when no other transaction holds the store's lock. */
+    @Override
+    public <T> Optional<T> writeIfUncontended(Function<StoreTransaction, T> work) {
+        Objects.requireNonNull(work, "work");
+        if (!lock.writeLock().tryLock()) {
+            return Optional.empty();
+        }
+        return Optional.of(locked(work));
+    }
+
+    /** Runs a write transaction, the write lock already held (and released here). */
+    private <T> T locked(Function<StoreTransaction, T> work) {
         Tx tx = new Tx(true);
         long head;
         T result;
@@ -373,6 +389,12 @@ public final class InMemoryStore implements MembershipStore {
         @Override
         public void lockUser(UserId user) {
             checkOpen();
+        }
+
+        /** A write holds the store's write lock from its start, a read its read lock: nothing read can change. */
+        @Override
+        public boolean readsHoldUnderLocks() {
+            return true;
         }
 
         @Override

@@ -28,6 +28,7 @@ import org.membership.core.spi.StoreTransaction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteDataSource;
 
 /**
@@ -480,6 +481,22 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
         return transaction(true, "write", null, work);
     }
 
+    /**
+     * {@inheritDoc} On SQLite: when no other writer of this store holds the write lock and the file's
+     * write lock is free, which {@code BEGIN IMMEDIATE} finds out without waiting (a busy timeout of 0 for
+     * that statement alone); a lost race after that is retried as {@link #write} does. On PostgreSQL, and
+     * inside a host's transaction, it runs nothing: there the planner checks scope before any lock.
+     */
+    @Override
+    public <T> Optional<T> writeIfUncontended(Function<StoreTransaction, T> work) {
+        Objects.requireNonNull(work, "work");
+        if (localWriters == null || host != null && detached.get() == null && host.current().isPresent()) {
+            return Optional.empty();
+        }
+        T result = transaction(true, "write", null, work, true);
+        return result == null ? Optional.empty() : Optional.of(result);
+    }
+
     @Override
     public <T> T read(Function<StoreTransaction, T> work) {
         Objects.requireNonNull(work, "work");
@@ -604,6 +621,15 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
     /** Runs {@code raw} (on the handle) or {@code work} (on a transaction) in one transaction, retried on lost races. */
     private <T> T transaction(boolean writable, String what, Function<Handle, T> raw,
                               Function<StoreTransaction, T> work) {
+        return transaction(writable, what, raw, work, false);
+    }
+
+    /**
+     * @param unqueued whether the first attempt must begin without waiting for another writer (SQLite):
+     *                 if it would have to, nothing runs and the result is null
+     */
+    private <T> T transaction(boolean writable, String what, Function<Handle, T> raw,
+                              Function<StoreTransaction, T> work, boolean unqueued) {
         if (work != null && host != null && detached.get() == null) {
             Optional<Connection> hosts = host.current();
             if (hosts.isPresent()) {
@@ -614,7 +640,9 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
             long started = System.nanoTime();
             Done<T> done;
             try {
-                done = attempt(writable, what, raw, work);
+                done = attempt(writable, what, raw, work, unqueued && attempt == 1);
+            } catch (Contended contended) {
+                return null;
             } catch (Retry retry) {
                 if (attempt >= maxAttempts) {
                     throw new UnableToPersistException("could not " + what + ": the transaction lost a race with"
@@ -634,15 +662,30 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
     /** What an attempt that committed returns: the work's result and its transaction (null for raw work). */
     private record Done<T>(T result, JdbiTransaction tx) {}
 
-    private <T> Done<T> attempt(boolean writable, String what, Function<Handle, T> raw, Function<StoreTransaction, T> work) {
+    /** An attempt told not to wait found another writer holding the write lock: it ran nothing. */
+    private static final class Contended extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        static final Contended INSTANCE = new Contended();
+
+        private Contended() {
+            super("another writer holds the write lock", null, false, false);
+        }
+    }
+
+    private <T> Done<T> attempt(boolean writable, String what, Function<Handle, T> raw, Function<StoreTransaction, T> work,
+                                boolean unqueued) {
         if (writable && localWriters != null) {
-            localWriters.lock();
+            if (!unqueued) {
+                localWriters.lock();
+            } else if (!localWriters.tryLock()) {
+                throw Contended.INSTANCE;
+            }
         }
         try (Handle handle = open(what)) {
             Connection connection = handle.getConnection();
             boolean autoCommit = autoCommit(connection, what);
             try {
-                return inTransaction(handle, writable, what, raw, work);
+                return inTransaction(handle, writable, what, raw, work, unqueued);
             } finally {
                 if (!autoCommit) {
                     restoreAutoCommit(connection);
@@ -656,13 +699,27 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
     }
 
     private <T> Done<T> inTransaction(Handle handle, boolean writable, String what, Function<Handle, T> raw,
-                                      Function<StoreTransaction, T> work) {
+                                      Function<StoreTransaction, T> work, boolean unqueued) {
+        SQLiteConnection file = unqueued ? sqlite(handle) : null;
+        int busyTimeout = file != null ? file.getBusyTimeout() : 0;
         try {
+            if (file != null) {
+                file.setBusyTimeout(0);
+            }
             handle.execute(writable ? dialect.beginWrite : dialect.beginRead);
         } catch (JdbiException e) {
             // The BEGIN may have run although it reported a failure: never pool a connection left in a transaction.
             rollbackUnsure(handle, e);
+            if (file != null && dialect.isRetryable(e)) {
+                throw Contended.INSTANCE; // another process's writer holds the file
+            }
             throw failure(what, e);
+        } catch (SQLException e) {
+            throw new UnableToPersistException("could not " + what + ": the connection failed", e);
+        } finally {
+            if (file != null) {
+                restoreBusyTimeout(file, busyTimeout);
+            }
         }
         JdbiTransaction tx = work == null ? null : new JdbiTransaction(handle, sql, dialect, writable, false);
         T result;
@@ -859,6 +916,23 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
             return new Retry(e);
         }
         return new UnableToPersistException("could not " + what + "; nothing of it was stored", e);
+    }
+
+    /** @return the SQLite connection under the pool's proxy; if it cannot be reached, {@link Contended}: nothing can run unqueued */
+    private static SQLiteConnection sqlite(Handle handle) {
+        try {
+            return handle.getConnection().unwrap(SQLiteConnection.class);
+        } catch (SQLException e) {
+            throw Contended.INSTANCE;
+        }
+    }
+
+    private static void restoreBusyTimeout(SQLiteConnection connection, int millis) {
+        try {
+            connection.setBusyTimeout(millis);
+        } catch (SQLException e) {
+            throw new UnableToPersistException("could not restore the connection's busy timeout", e);
+        }
     }
 
     private static boolean autoCommit(Connection connection, String what) {

@@ -43,6 +43,7 @@ import org.membership.core.spi.DeletedOrganization;
 import org.membership.core.spi.FeedReceipt;
 import org.membership.core.spi.Slice;
 import org.membership.core.spi.StoreTransaction;
+import org.membership.core.spi.WorkspaceStanding;
 
 /**
  * One transaction of a {@link JdbiStore} on one handle: every method is one statement. Used by one
@@ -78,6 +79,10 @@ final class JdbiTransaction implements StoreTransaction {
                 detail != null ? detail(detail) : LegacyAudit.parse(action, rs.getString(6), Cascade.decode(rs.getString(8))),
                 rs.getString(7));
     };
+
+    /* One-column results, mapped directly: mapTo(Long.class) would look its column mapper up on every call. */
+    private static final RowMapper<Long> FIRST_LONG = (rs, ctx) -> rs.getLong(1);
+    private static final RowMapper<Integer> FIRST_INT = (rs, ctx) -> rs.getInt(1);
 
     /** A feed event as stored: a row of feed_events (its position per dialect), read back as a {@link FeedEvent}. */
     static final RowMapper<FeedEvent> FEED_EVENT = (rs, ctx) -> new FeedEvent(rs.getLong(1),
@@ -227,7 +232,7 @@ final class JdbiTransaction implements StoreTransaction {
     }
 
     private int count(String statement, Object... args) {
-        return run(() -> query(statement, args).mapTo(Integer.class).one());
+        return run(() -> query(statement, args).map(FIRST_INT).one());
     }
 
     private <T> List<T> slice(Statements.Sliced statement, Slice slice, boolean numericKey, RowMapper<T> mapper,
@@ -257,16 +262,26 @@ final class JdbiTransaction implements StoreTransaction {
     @Override
     public void lockOrganization(OrganizationId organization) {
         if (sql.lockOrganization != null && writable) {
-            run(() -> query(sql.lockOrganization, organization.value()).mapTo(Integer.class).findOne());
+            run(() -> query(sql.lockOrganization, organization.value()).map(FIRST_INT).findOne());
         } else {
             run(() -> null);
         }
     }
 
+    /**
+     * A read transaction of the store's own reads one snapshot (SQLite's deferred transaction, PostgreSQL's
+     * repeatable read); on SQLite a write transaction the store began holds the file's write lock from its
+     * {@code BEGIN IMMEDIATE}. A host's transaction promises neither.
+     */
+    @Override
+    public boolean readsHoldUnderLocks() {
+        return !joined && (!writable || dialect == Dialect.SQLITE);
+    }
+
     @Override
     public void lockUser(UserId user) {
         if (sql.lockUser != null && writable) {
-            run(() -> query(sql.lockUser, user.value()).mapTo(Integer.class).findOne());
+            run(() -> query(sql.lockUser, user.value()).map(FIRST_INT).findOne());
         } else {
             run(() -> null);
         }
@@ -275,6 +290,33 @@ final class JdbiTransaction implements StoreTransaction {
     @Override
     public Optional<User> user(UserId id) {
         return one(sql.user, USER, id.value());
+    }
+
+    /**
+     * One statement where the default makes four: the account, the workspace and the user's two
+     * memberships there; for an unknown user (no row: it has no memberships) the workspace alone.
+     */
+    @Override
+    public WorkspaceStanding standing(UserId user, WorkspaceId workspace) {
+        Optional<WorkspaceStanding> found = run(() -> query(sql.standing, workspace.value(), user.value()).map((rs, ctx) -> {
+            User account = new User(UserId.of(rs.getString(1)), Email.of(rs.getString(2)), UserStatus.valueOf(rs.getString(3)),
+                    rs.getBoolean(4));
+            if (rs.getString(5) == null) {
+                return new WorkspaceStanding(Optional.of(account), Optional.empty(), Optional.empty(), Optional.empty());
+            }
+            WorkspaceId id = WorkspaceId.of(rs.getString(5));
+            OrganizationId organization = OrganizationId.of(rs.getString(6));
+            Workspace ws = new Workspace(id, organization, rs.getString(7), WorkspaceKind.valueOf(rs.getString(8)),
+                    instant(rs, 9));
+            Optional<OrganizationMember> inOrganization = rs.getString(10) == null ? Optional.empty()
+                    : Optional.of(new OrganizationMember(organization, account.id(),
+                            OrganizationRole.valueOf(rs.getString(10)), instant(rs, 11)));
+            Optional<WorkspaceMember> inWorkspace = rs.getString(12) == null ? Optional.empty()
+                    : Optional.of(new WorkspaceMember(id, account.id(), WorkspaceRole.valueOf(rs.getString(12)), instant(rs, 13)));
+            return new WorkspaceStanding(Optional.of(account), Optional.of(ws), inOrganization, inWorkspace);
+        }).findOne());
+        return found.orElseGet(() -> new WorkspaceStanding(Optional.empty(), workspace(workspace), Optional.empty(),
+                Optional.empty()));
     }
 
     @Override
@@ -440,13 +482,13 @@ final class JdbiTransaction implements StoreTransaction {
     @Override
     public AuditEntry appendAudit(AuditEntry entry) {
         if (entry.organization().isEmpty() && sql.lockInstanceTrail != null && writable) {
-            run(() -> handle.createQuery(sql.lockInstanceTrail).mapTo(Integer.class).one());
+            run(() -> handle.createQuery(sql.lockInstanceTrail).map(FIRST_INT).one());
         }
         long sequence = write(() -> query(sql.appendAudit,
                 entry.organization().map(OrganizationId::value).orElse(INSTANCE_TRAIL), nanos(entry.at()),
                 entry.actor(), entry.action().name(), entry.target(), entry.reason(), Cascade.encode(entry.cascade()),
                 AuditJson.write(entry.detail()))
-                .mapTo(Long.class).one());
+                .map(FIRST_LONG).one());
         return entry.withSequence(sequence);
     }
 
@@ -461,7 +503,7 @@ final class JdbiTransaction implements StoreTransaction {
             Optional<OrganizationId> scope = event.scope();
             lastEventId = write(() -> query(sql.appendEvent, scope.isPresent() ? "organization" : "user",
                     scope.map(OrganizationId::value).orElseGet(() -> subject(event)), EventJson.type(event),
-                    EventJson.payload(event), nanos(event.at())).mapTo(Long.class).one());
+                    EventJson.payload(event), nanos(event.at())).map(FIRST_LONG).one());
         }
         if (receipt == null) {
             receipt = new Receipt();

@@ -43,6 +43,8 @@ final class Statements {
     final String invitation;
     final String organizationMember;
     final String workspaceMember;
+    /** A user's standing in a workspace (StoreReads.standing): the four primary-key lookups above in one statement; no row for an unknown user. */
+    final String standing;
     // users_email
     final String userByEmail;
     // organization_members_role, workspace_members_role, then each admin's account by the users primary key
@@ -133,6 +135,14 @@ final class Statements {
         this.invitation = t(INVITATION + " WHERE id = ?");
         this.organizationMember = t(ORGANIZATION_MEMBER + " WHERE organization_id = ? AND user_id = ?");
         this.workspaceMember = t(WORKSPACE_MEMBER + " WHERE workspace_id = ? AND user_id = ?");
+        // Every join by primary key; an unknown user yields no row (then the workspace is read alone).
+        this.standing = t("SELECT u.id, u.email, u.status, u.instance_admin, w.id, w.organization_id, w.name, w.kind,"
+                + " w.created_at, om.role, om.joined_at, wm.role, wm.joined_at"
+                + " FROM ${p}users u"
+                + " LEFT JOIN ${p}workspaces w ON w.id = ?"
+                + " LEFT JOIN ${p}organization_members om ON om.organization_id = w.organization_id AND om.user_id = u.id"
+                + " LEFT JOIN ${p}workspace_members wm ON wm.workspace_id = w.id AND wm.user_id = u.id"
+                + " WHERE u.id = ?");
         this.userByEmail = t(USER + " WHERE email = ?");
         String organizationAdmins = "${p}organization_members m JOIN ${p}users u ON u.id = m.user_id"
                 + " WHERE m.organization_id = ? AND m.role = 'ADMIN' AND u.status = 'VALIDATED'";

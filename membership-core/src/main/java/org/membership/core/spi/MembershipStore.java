@@ -2,6 +2,7 @@ package org.membership.core.spi;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import org.membership.api.FeedEvent;
 import org.membership.api.FeedPosition;
@@ -56,6 +57,23 @@ public interface MembershipStore {
      */
     default boolean exclusiveWrites() {
         return true;
+    }
+
+    /**
+     * Runs {@code work} as {@link #write} does, but only if its write transaction can begin without
+     * waiting for another writer; otherwise runs nothing and returns empty. Where writes are exclusive,
+     * the engine tries this first: a transaction that began without waiting answers the refusals met
+     * before the first lock as promptly as the read transaction it would otherwise decide them in
+     * (scope before any lock, in the <a href="package-summary.html#locking">locking protocol</a>), so it
+     * needs none. Empty by default: a store that cannot tell runs nothing here, and the engine reads first.
+     *
+     * @param work the reads and writes; must not return null
+     * @param <T> what {@code work} returns
+     * @return what {@code work} returned, after commit; empty if the transaction would have had to wait
+     * @throws org.membership.api.UnableToPersistException if the transaction began but could not commit; nothing was written
+     */
+    default <T> Optional<T> writeIfUncontended(Function<StoreTransaction, T> work) {
+        return Optional.empty();
     }
 
     /**

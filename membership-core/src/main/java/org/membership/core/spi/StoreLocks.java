@@ -17,4 +17,17 @@ public interface StoreLocks {
 
     /** Locks the user's account until the transaction ends, ordering it with every admin count that counts the user: see the locking protocol. */
     void lockUser(UserId user);
+
+    /**
+     * Whether what this transaction reads before a lock is what it would read under it: a read
+     * transaction that reads one snapshot, or a write transaction that has excluded every other writer
+     * since it began (a store with {@link MembershipStore#exclusiveWrites}, in a transaction it began
+     * itself). The engine then reads nothing again after a lock (see the locking protocol). A store that
+     * cannot promise it answers false, the default.
+     *
+     * @return whether reads before this transaction's locks stay what they were under them
+     */
+    default boolean readsHoldUnderLocks() {
+        return false;
+    }
 }

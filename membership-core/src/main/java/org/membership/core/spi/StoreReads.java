@@ -121,4 +121,30 @@ public interface StoreReads {
      * @return a slice of the organization's members with their accounts, by user id
      */
     List<OrganizationUser> organizationUsers(OrganizationId organization, Optional<OrganizationRole> role, Slice slice);
+
+    // ---- merged reads: several of the reads above, in one ----------------------------------
+
+    /**
+     * Reads a user's standing in a workspace: what {@link #user}, {@link #workspace} and, for the
+     * workspace's organization, {@link #organizationMember} and {@link #workspaceMember} answer, at
+     * the same point of the transaction. The default makes those reads one by one; a store that can
+     * answer them in one read (one joined query) overrides it, and must answer exactly what they do.
+     * The engine reads an actor's standing where it authenticates it for a workspace's command, and
+     * again under the organization's lock unless the transaction held it from its start ({@link
+     * StoreLocks#readsHoldUnderLocks}); a target's, once it holds the lock.
+     *
+     * @param user the user
+     * @param workspace the workspace
+     * @return the user's account, the workspace, and the user's two memberships there (empty where the workspace is)
+     */
+    default WorkspaceStanding standing(UserId user, WorkspaceId workspace) {
+        Optional<User> account = user(user);
+        Optional<Workspace> found = workspace(workspace);
+        if (found.isEmpty()) {
+            return new WorkspaceStanding(account, found, Optional.empty(), Optional.empty());
+        }
+        Workspace w = found.get();
+        return new WorkspaceStanding(account, found, organizationMember(w.organization(), user),
+                workspaceMember(w.id(), user));
+    }
 }

@@ -34,12 +34,18 @@
  *   <li><i>Scope before any lock</i> (rule 3 in time). A caller outside an organization must not wait
  *       for that organization's writers, or how long a refusal takes would tell it which ids exist.
  *       So every command checks scope on what it read before its first lock and refuses there, then
- *       checks again once the lock is held (the caller may have left the organization meanwhile).
+ *       checks again once the lock is held (the caller may have left the organization meanwhile),
+ *       unless the transaction promises that nothing it read can have changed by then ({@link
+ *       org.membership.core.spi.StoreLocks#readsHoldUnderLocks}: a read of one snapshot, or a write
+ *       that has excluded every other writer since it began).
  *       Where a write transaction takes no lock until the first lock call, that is enough. Where the
  *       write transaction itself is the lock ({@link org.membership.core.spi.MembershipStore#exclusiveWrites},
  *       as SQLite's {@code BEGIN IMMEDIATE} takes the whole file), the engine first runs the command's
  *       decision in a read transaction up to its first lock: a refusal found there is the one the write
- *       would find on that snapshot, and is answered without any write transaction at all.</li>
+ *       would find on that snapshot, and is answered without any write transaction at all. It needs no
+ *       such read when the write can begin without waiting for another writer ({@link
+ *       org.membership.core.spi.MembershipStore#writeIfUncontended}): the write then answers those
+ *       refusals itself, having waited for no one.</li>
  *   <li><i>Organization, then what the decision rests on.</i> A change locks the organization it
  *       changes before it reads anything its decision rests on (counts, the target's membership, the
  *       invitation again), and reads those under the lock.</li>
