@@ -365,20 +365,6 @@ public final class InMemoryStore implements MembershipStore {
             return old;
         }
 
-        private <T extends Comparable<T>> void index(Map<UserId, TreeSet<T>> map, UserId user, T value, boolean add) {
-            TreeSet<T> set = map.computeIfAbsent(user, u -> new TreeSet<>());
-            boolean changed = add ? set.add(value) : set.remove(value);
-            if (changed) {
-                undo.push(() -> {
-                    if (add) {
-                        set.remove(value);
-                    } else {
-                        set.add(value);
-                    }
-                });
-            }
-        }
-
         // ---- locking and reads -----------------------------------------------------------
 
         @Override
@@ -608,14 +594,14 @@ public final class InMemoryStore implements MembershipStore {
                 throw new IllegalStateException(member.user() + " is already a member of " + member.organization());
             }
             putMember(roster, member.user().value(), member);
-            index(organizationsOfUser, member.user(), member.organization(), true);
+            indexOf(organizationsOfUser, member.user(), member.organization(), true);
         }
 
         @Override
         public void deleteOrganizationMember(OrganizationId organization, UserId user) {
             checkWritable();
             if (removeMember(existing(organizationMembers, organization), user.value()) != null) {
-                index(organizationsOfUser, user, organization, false);
+                indexOf(organizationsOfUser, user, organization, false);
             }
         }
 
@@ -631,7 +617,7 @@ public final class InMemoryStore implements MembershipStore {
                 throw new IllegalStateException(member.user() + " is already a member of " + member.workspace());
             }
             putMember(roster, member.user().value(), member);
-            index(workspacesOfUser, member.user(), member.workspace(), true);
+            indexOf(workspacesOfUser, member.user(), member.workspace(), true);
         }
 
         @Override
@@ -648,7 +634,7 @@ public final class InMemoryStore implements MembershipStore {
         public void deleteWorkspaceMember(WorkspaceId workspace, UserId user) {
             checkWritable();
             if (removeMember(existing(workspaceMembers, workspace), user.value()) != null) {
-                index(workspacesOfUser, user, workspace, false);
+                indexOf(workspacesOfUser, user, workspace, false);
             }
         }
 
