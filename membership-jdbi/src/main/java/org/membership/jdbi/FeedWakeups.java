@@ -43,6 +43,9 @@ final class FeedWakeups implements AutoCloseable {
     private final Listening listening;
     /** Guarded by this. */
     private long known;
+    /** Guarded by this: notifications received, and how many of them the latest head read began after. */
+    private long nudges;
+    private long readAfter;
     private Listener listener;
     private boolean closed;
 
@@ -67,8 +70,13 @@ final class FeedWakeups implements AutoCloseable {
         }
     }
 
-    /** Another process may have committed a change: waiters wake and read the head. */
+    /**
+     * Another process may have committed a change: the next waiter reads the head, now or, if none
+     * waits, as soon as one starts (a notification that arrived between a follower's read and its wait
+     * is not lost).
+     */
     private synchronized void nudged() {
+        nudges++;
         notifyAll();
     }
 
@@ -81,6 +89,7 @@ final class FeedWakeups implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         long poll = startListening();
         while (true) {
+            long reading;
             synchronized (this) {
                 if (known > after.value()) {
                     return;
@@ -89,15 +98,22 @@ final class FeedWakeups implements AutoCloseable {
                 if (left <= 0 || closed) {
                     return;
                 }
-                wait(Math.max(1, Math.min(left, poll) / 1_000_000));
-                if (known > after.value()) {
-                    return;
+                if (nudges == readAfter) { // no notification since the latest head read began: wait for one
+                    wait(Math.max(1, Math.min(left, poll) / 1_000_000));
+                    if (known > after.value()) {
+                        return;
+                    }
                 }
+                reading = nudges;
             }
             if (deadline - System.nanoTime() <= 0) {
                 return;
             }
-            heard(head.get().value());
+            long read = head.get().value(); // sees every change notified up to `reading`: a notification follows its commit
+            synchronized (this) {
+                readAfter = Math.max(readAfter, reading);
+                heard(read);
+            }
         }
     }
 

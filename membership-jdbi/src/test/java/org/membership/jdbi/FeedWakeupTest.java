@@ -11,6 +11,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,6 +73,49 @@ final class FeedWakeupTest {
             }
             assertEquals(5, follower.changes(FeedPosition.START, 10).size());
         }
+    }
+
+    /**
+     * A notification that arrives while no follower waits (between a follower's read of the feed and
+     * its next wait) is not lost: the next wait reads the head at once instead of sleeping a poll
+     * interval. And a notification with nothing new for this feed costs a head read, not a spin.
+     */
+    @Test
+    void aNotificationBeforeTheWait_isNotLost_andOneWithNothingNewCostsOneHeadRead() throws Exception {
+        Runnable[] nudge = new Runnable[1];
+        FeedWakeups wakeups = new FeedWakeups(NEVER_POLLS, notified -> {
+            nudge[0] = notified;
+            return new FeedWakeups.Listener() {
+                @Override
+                public boolean receiving() {
+                    return true;
+                }
+
+                @Override
+                public void close() {}
+            };
+        });
+        AtomicLong head = new AtomicLong();
+        AtomicInteger reads = new AtomicInteger();
+        Supplier<FeedPosition> reader = () -> {
+            reads.incrementAndGet();
+            return FeedPosition.of(head.get());
+        };
+        wakeups.await(FeedPosition.START, Duration.ofMillis(1), reader); // starts the listener
+        head.set(1);
+        nudge[0].run(); // another process committed, and its notification came before this follower waits
+        Future<Boolean> woken = pool.submit(() -> {
+            wakeups.await(FeedPosition.START, NEVER_POLLS, reader);
+            return true;
+        });
+        assertTrue(woken.get(HANG_GUARD.toSeconds(), TimeUnit.SECONDS), "the notification before the wait was lost");
+
+        reads.set(0);
+        nudge[0].run(); // a neighbour's change: nothing new here
+        wakeups.await(FeedPosition.of(1), Duration.ofMillis(200), reader);
+        // The notification's read, and at most one more as the wait runs out (the wait is in whole milliseconds).
+        assertTrue(reads.get() <= 2, () -> "a notification with nothing new made " + reads.get() + " head reads in 200 ms");
+        wakeups.close();
     }
 
     /**
