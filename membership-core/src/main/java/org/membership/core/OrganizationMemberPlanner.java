@@ -129,8 +129,10 @@ final class OrganizationMemberPlanner {
     static Plan<OrganizationUserRemoval.MemberRemoved> remove(Request r, Command.RemoveOrganizationMember c) {
         boolean self = r.caller().is(c.user());
         boolean leaving = self && r.rules().selfRemoval() == SelfRemoval.ALLOWED_WHILE_ANOTHER_ADMIN_REMAINS;
-        MemberFacts facts = new MemberFacts(r, c.organization(), c.user(), Optional.empty(), c.operation(),
-                leaving ? Exemption.LEAVING : Exemption.NONE);
+        // Removing oneself, where the host lets members leave, is leaving: the minimum to remove others
+        // does not apply, the host's minimum to leave does.
+        MemberFacts facts = new MemberFacts(r, c.organization(), c.user(), Optional.empty(),
+                leaving ? Operation.LEAVE_ORGANIZATION : c.operation(), Exemption.NONE);
         return Plan.decide(REMOVE, facts, f -> removal(f, c.reason()));
     }
 

@@ -149,8 +149,9 @@ final class OrganizationPlanner {
             this.request = r;
             this.self = r.caller().user().map(u -> u.email().equals(c.email())).orElse(false);
             boolean leaving = self && r.rules().selfRemoval() == SelfRemoval.ALLOWED_WHILE_ANOTHER_ADMIN_REMAINS;
-            this.access = Once.of(() -> Access.organization(r, c.organization(), c.operation(), Locking.LOCKED,
-                    leaving ? Exemption.LEAVING : Exemption.NONE));
+            // Removing oneself, where the host lets members leave, is leaving: the host's minimum to leave applies.
+            this.access = Once.of(() -> Access.organization(r, c.organization(),
+                    leaving ? Operation.LEAVE_ORGANIZATION : c.operation(), Locking.LOCKED, Exemption.NONE));
             this.user = Once.of(() -> r.reads().userByEmail(c.email()));
             this.member = Once.of(() -> user.get().flatMap(u -> r.reads().organizationMember(c.organization(), u.id())));
             this.invitation = Once.of(() -> r.reads().pendingInvitation(c.organization(), c.email())

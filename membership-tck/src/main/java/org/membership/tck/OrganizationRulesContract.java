@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.membership.api.Actor;
 import org.membership.api.AuditDetail;
 import org.membership.api.AuditEntry;
+import org.membership.api.AuthorityLevel;
 import org.membership.api.Command;
 import org.membership.api.Email;
 import org.membership.api.Invitation;
@@ -25,6 +26,7 @@ import org.membership.api.InvitationId;
 import org.membership.api.InvitationStatus;
 import org.membership.api.MembershipEvent;
 import org.membership.api.MembershipRules;
+import org.membership.api.Operation;
 import org.membership.api.OrganizationAdminRemoval;
 import org.membership.api.OrganizationDeletion;
 import org.membership.api.OrganizationId;
@@ -151,7 +153,8 @@ public abstract class OrganizationRulesContract extends RuleGroupContract {
      * Rules 5 and 6 for leaving: under {@code FORBIDDEN} nobody leaves (self_removal); under
      * {@code ALLOWED_WHILE_ANOTHER_ADMIN_REMAINS} a member leaves with its cascade unless it is the last
      * usable admin of the organization or of a custom workspace it belongs to (last_admin); a key has
-     * no membership to leave. Removing oneself by id answers exactly as leaving.
+     * no membership to leave. Removing oneself by id answers exactly as leaving, the host's minimum
+     * authority to leave included (not the minimum to remove others).
      *
      * <p>If it fails: check countOrganizationAdmins and countWorkspaceAdmins, and
      * workspaceMembershipsIn for the member's custom workspaces.
@@ -159,8 +162,10 @@ public abstract class OrganizationRulesContract extends RuleGroupContract {
     @Test
     public void rule5_rule6_leaving_followsTheSelfRemovalRule_andKeepsAUsableAdminEverywhere() {
         qt().forAll(Generate.enumValues(SelfRemoval.class), Generate.pick(List.of("a", "b", "m", "w", "key")),
-                Generate.booleans()).checkAssert((selfRemoval, who, byId) -> {
-            MembershipRules rules = MembershipRules.defaults().toBuilder().selfRemoval(selfRemoval).build();
+                Generate.booleans(), Generate.pick(List.of(AuthorityLevel.NONE, AuthorityLevel.MEMBER,
+                        AuthorityLevel.ORGANIZATION_ADMIN, AuthorityLevel.INSTANCE_ADMIN))).checkAssert((selfRemoval, who, byId, toLeave) -> {
+            MembershipRules rules = MembershipRules.defaults().toBuilder().selfRemoval(selfRemoval)
+                    .requireAuthority(Operation.LEAVE_ORGANIZATION, toLeave).build();
             // a is acme's only admin; m is research's only admin; w is a plain member of research
             World w = World.build(spec(List.of(org("acme", List.of("a"), List.of("b", "m", "w"),
                     List.of(ws("research", seat("m", ADMIN), seat("w", USER))), List.of())),
@@ -172,11 +177,15 @@ public abstract class OrganizationRulesContract extends RuleGroupContract {
             World.State before = w.snapshot();
             Outcome<?> outcome = w.membership().execute(actor, command);
             // removing oneself by id is exempt from the authority to remove others only where leaving is allowed
+            // a is an organization admin, the others members; what leaving needs is checked before whether one may
+            boolean mayLeave = (who.equals("a") ? AuthorityLevel.ORGANIZATION_ADMIN : AuthorityLevel.MEMBER).atLeast(toLeave);
+            boolean leaving = !byId || selfRemoval != SelfRemoval.FORBIDDEN;
             Optional<Reason> expected = who.equals("key") ? Optional.of(Reason.INSUFFICIENT_AUTHORITY)
+                    : leaving && !mayLeave ? Optional.of(Reason.INSUFFICIENT_AUTHORITY)
                     : selfRemoval == SelfRemoval.FORBIDDEN && byId && !who.equals("a") ? Optional.of(Reason.INSUFFICIENT_AUTHORITY)
                     : selfRemoval == SelfRemoval.FORBIDDEN ? Optional.of(Reason.SELF_REMOVAL)
                     : who.equals("a") || who.equals("m") ? Optional.of(Reason.LAST_ADMIN) : Optional.empty();
-            assertEquals(expected, outcome.refusal().map(Refusal::reason), () -> who + " " + command);
+            assertEquals(expected, outcome.refusal().map(Refusal::reason), () -> who + " " + command + " needing " + toLeave);
             if (expected.isPresent()) {
                 assertEquals(before, w.snapshot(), "a refusal changes nothing");
             } else {

@@ -65,7 +65,8 @@ final class ReferenceModel {
      * no self-removal (5), no outranking (2), then, under BY_INSTANCE_ADMINS_ONLY, nobody below an
      * instance admin touches an organization admin's memberships (2, again not for oneself), last
      * admin (6). A user leaving under ALLOWED_WHILE_ANOTHER_ADMIN_REMAINS skips the authority
-     * checks but not the last-admin one. Rule 6 counts usable admins only, those whose account is
+     * checks but not the last-admin one; leaving an organization (also by removing oneself from it)
+     * needs LEAVE_ORGANIZATION's minimum instead of the minimum to remove others. Rule 6 counts usable admins only, those whose account is
      * validated: removing or demoting an admin who cannot act is never refused by it; disabling a
      * user (or setting it back to pending) is refused where the user is the last usable admin of an
      * organization or custom workspace; an organization's first admin must be validated.
@@ -738,7 +739,7 @@ final class ReferenceModel {
     private Prediction removeOrganizationUser(Who who, Command.RemoveOrganizationUser c) {
         boolean self = who.user() != null && who.user().email().equals(c.email());
         boolean leaving = self && rules.selfRemoval() == SelfRemoval.ALLOWED_WHILE_ANOTHER_ADMIN_REMAINS;
-        Reason r = organizationGate(who, c.organization(), c.operation(), leaving);
+        Reason r = organizationGate(who, c.organization(), leaving ? Operation.LEAVE_ORGANIZATION : c.operation(), false);
         if (r != null) {
             return Prediction.refused(r);
         }
@@ -894,7 +895,7 @@ final class ReferenceModel {
     private Prediction removeOrganizationMember(Who who, Command.RemoveOrganizationMember c) {
         boolean self = who.isUser(c.user());
         boolean leaving = self && rules.selfRemoval() == SelfRemoval.ALLOWED_WHILE_ANOTHER_ADMIN_REMAINS;
-        Reason r = organizationGate(who, c.organization(), c.operation(), leaving);
+        Reason r = organizationGate(who, c.organization(), leaving ? Operation.LEAVE_ORGANIZATION : c.operation(), false);
         if (r != null) {
             return Prediction.refused(r);
         }
