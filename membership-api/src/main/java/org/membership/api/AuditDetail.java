@@ -284,9 +284,11 @@ public sealed interface AuditDetail {
     }
 
     /**
-     * A member was removed from an organization by email, with its cascade, all in one change.
+     * A member was removed from an organization, with its cascade, all in one change: by email
+     * ({@link Operation#REMOVE_ORGANIZATION_USER}), by id ({@link Operation#REMOVE_ORGANIZATION_MEMBER}) or
+     * by leaving ({@link Operation#LEAVE_ORGANIZATION}); the entry's action says which.
      *
-     * @param email the email it was removed by
+     * @param email the email it was removed by; removed by id or leaving, the member's email at the time
      * @param user the removed member
      * @param workspaces the custom workspaces it was removed from, in workspace id order
      * @param revokedInvitation a pending invitation for the email revoked with it
@@ -312,6 +314,171 @@ public sealed interface AuditDetail {
             workspaces.forEach(w -> lines.add("removed from workspace:" + w.value()));
             revokedInvitation.ifPresent(i -> lines.add("revoked invitation:" + i.value()));
             return List.copyOf(lines);
+        }
+    }
+
+    /**
+     * A user was added to an organization directly (no invitation).
+     *
+     * @param user the new member
+     * @param role the role it was given
+     * @param revokedInvitation a pending invitation for the user's email, revoked in the same change
+     */
+    record AddedToOrganization(UserId user, OrganizationRole role, Optional<InvitationId> revokedInvitation)
+            implements AuditDetail {
+        /** @throws NullPointerException if an argument is null */
+        public AddedToOrganization {
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(role, "role");
+            Objects.requireNonNull(revokedInvitation, "revokedInvitation");
+        }
+
+        @Override
+        public String target() {
+            return "user:" + user.value();
+        }
+
+        @Override
+        public List<String> cascade() {
+            List<String> lines = new ArrayList<>(List.of("role " + name(role)));
+            revokedInvitation.ifPresent(i -> lines.add("revoked invitation:" + i.value()));
+            return List.copyOf(lines);
+        }
+    }
+
+    /**
+     * A member's organization role changed.
+     *
+     * @param user the member
+     * @param from the role before
+     * @param to the role after
+     */
+    record OrganizationRoleChanged(UserId user, OrganizationRole from, OrganizationRole to) implements AuditDetail {
+        /** @throws NullPointerException if an argument is null */
+        public OrganizationRoleChanged {
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(to, "to");
+        }
+
+        @Override
+        public String target() {
+            return "user:" + user.value();
+        }
+
+        @Override
+        public List<String> cascade() {
+            return List.of("organization role " + name(from) + " -> " + name(to));
+        }
+    }
+
+    /**
+     * A user's email changed.
+     *
+     * @param user the user
+     * @param from the email before
+     * @param to the email after
+     */
+    record UserEmailChanged(UserId user, Email from, Email to) implements AuditDetail {
+        /** @throws NullPointerException if an argument is null */
+        public UserEmailChanged {
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(to, "to");
+        }
+
+        @Override
+        public String target() {
+            return "user:" + user.value();
+        }
+
+        @Override
+        public List<String> cascade() {
+            return List.of("email " + from.value() + " -> " + to.value());
+        }
+    }
+
+    /**
+     * A workspace was renamed.
+     *
+     * @param workspace the workspace
+     * @param from the name before
+     * @param to the name after
+     */
+    record WorkspaceRenamed(WorkspaceId workspace, String from, String to) implements AuditDetail {
+        /** @throws NullPointerException if an argument is null */
+        public WorkspaceRenamed {
+            Objects.requireNonNull(workspace, "workspace");
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(to, "to");
+        }
+
+        @Override
+        public String target() {
+            return "workspace:" + workspace.value();
+        }
+
+        @Override
+        public List<String> cascade() {
+            return List.of("renamed from " + from + " to " + to);
+        }
+    }
+
+    /**
+     * A custom workspace was deleted, with every membership of it.
+     *
+     * @param workspace the deleted workspace
+     * @param members the users whose memberships were deleted with it, in user id order
+     */
+    record WorkspaceDeleted(WorkspaceId workspace, List<UserId> members) implements AuditDetail {
+        /** @throws NullPointerException if an argument, or a member, is null */
+        public WorkspaceDeleted {
+            Objects.requireNonNull(workspace, "workspace");
+            members = List.copyOf(members);
+        }
+
+        @Override
+        public String target() {
+            return "workspace:" + workspace.value();
+        }
+
+        @Override
+        public List<String> cascade() {
+            List<String> lines = new ArrayList<>();
+            members.forEach(m -> lines.add("removed user:" + m.value()));
+            return List.copyOf(lines);
+        }
+    }
+
+    /**
+     * An organization was deleted with everything in it, recorded in the instance-level trail (the
+     * organization's own trail outlives it in the store, but nobody can ask for it any more). The
+     * cascade is counted, not listed: the deletion never loads a roster.
+     *
+     * @param organization the deleted organization
+     * @param name its name
+     * @param workspaces how many workspaces went with it, its default workspace included
+     * @param members how many organization memberships
+     * @param workspaceMemberships how many custom-workspace memberships
+     * @param invitations how many invitations, whatever their status
+     */
+    record OrganizationDeleted(OrganizationId organization, String name, int workspaces, int members,
+                               int workspaceMemberships, int invitations) implements AuditDetail {
+        /** @throws NullPointerException if an argument is null */
+        public OrganizationDeleted {
+            Objects.requireNonNull(organization, "organization");
+            Objects.requireNonNull(name, "name");
+        }
+
+        @Override
+        public String target() {
+            return "organization:" + organization.value();
+        }
+
+        @Override
+        public List<String> cascade() {
+            return List.of("named " + name, "deleted " + workspaces + " workspaces", "removed " + members + " members",
+                    "removed " + workspaceMemberships + " workspace memberships", "deleted " + invitations + " invitations");
         }
     }
 

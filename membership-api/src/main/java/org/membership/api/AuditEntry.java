@@ -14,7 +14,8 @@ import java.util.Optional;
  * @param at when the change happened
  * @param actor who asked, as {@link Actor#describe()} spells it
  * @param action the operation carried out
- * @param organization the organization the change belongs to; empty for instance-level changes (users)
+ * @param organization the organization the change belongs to; empty for instance-level changes (accounts, and
+ *        deleting an organization, which its own trail would not outlive)
  * @param detail what the change did, typed
  * @param reason the reason the caller gave, possibly empty
  */

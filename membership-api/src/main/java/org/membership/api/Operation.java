@@ -48,7 +48,37 @@ public enum Operation {
     /** List everything a user belongs to. */
     LIST_MEMBERSHIPS(Kind.READ, Scope.INSTANCE, INSTANCE_ADMIN),
     /** Read an organization's audit trail (or the instance-level one), one page at a time. */
-    LIST_AUDIT_TRAIL(Kind.READ, Scope.ORGANIZATION, ORGANIZATION_ADMIN);
+    LIST_AUDIT_TRAIL(Kind.READ, Scope.ORGANIZATION, ORGANIZATION_ADMIN),
+    /**
+     * Add an existing user to an organization directly, with a role (provisioning: no invitation). The
+     * host's own provisioning (its instance key) by default: it makes someone a member without their
+     * consent, which an invitation asks for.
+     */
+    ADD_ORGANIZATION_MEMBER(Kind.CHANGE, Scope.ORGANIZATION, INSTANCE_ADMIN),
+    /** Change a member's organization role: promote to admin or demote to member. */
+    CHANGE_ORGANIZATION_ROLE(Kind.CHANGE, Scope.ORGANIZATION, ORGANIZATION_ADMIN),
+    /** Remove a member from an organization by user id, with its cascade. */
+    REMOVE_ORGANIZATION_MEMBER(Kind.CHANGE, Scope.ORGANIZATION, ORGANIZATION_ADMIN),
+    /** Leave an organization: the actor removes itself, as far as the host's self-removal rule allows. */
+    LEAVE_ORGANIZATION(Kind.CHANGE, Scope.ORGANIZATION, NONE),
+    /** Read one organization member, with its account. */
+    GET_ORGANIZATION_MEMBER(Kind.READ, Scope.ORGANIZATION, MEMBER),
+    /** List an organization's members with their roles and accounts, one page at a time. */
+    LIST_ORGANIZATION_MEMBERS(Kind.READ, Scope.ORGANIZATION, MEMBER),
+    /** Read one invitation, whatever its status. */
+    GET_INVITATION(Kind.READ, Scope.ORGANIZATION, ORGANIZATION_ADMIN),
+    /** Read a user's account by id: the authority measured is the actor's in the organizations the two share. */
+    GET_USER(Kind.READ, Scope.ORGANIZATION, ORGANIZATION_ADMIN),
+    /** Find a user's account by email, in any case: measured as {@link #GET_USER} is. */
+    FIND_USER_BY_EMAIL(Kind.READ, Scope.ORGANIZATION, ORGANIZATION_ADMIN),
+    /** Change a user's email (the host has verified the new address). */
+    CHANGE_USER_EMAIL(Kind.CHANGE, Scope.INSTANCE, INSTANCE_ADMIN),
+    /** Rename a workspace. */
+    RENAME_WORKSPACE(Kind.CHANGE, Scope.WORKSPACE, WORKSPACE_ADMIN),
+    /** Delete a custom workspace with all its memberships. */
+    DELETE_WORKSPACE(Kind.CHANGE, Scope.WORKSPACE, ORGANIZATION_ADMIN),
+    /** Delete an organization with every workspace, membership and invitation it has. */
+    DELETE_ORGANIZATION(Kind.CHANGE, Scope.ORGANIZATION, INSTANCE_ADMIN);
 
     /** What an operation acts in, and so where the actor's authority is measured. */
     public enum Scope {

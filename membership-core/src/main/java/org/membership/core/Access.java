@@ -20,7 +20,8 @@ import org.membership.core.spi.StoreReads;
  * <ol>
  *   <li>rule 1: an operation that needs instance authority refuses everyone else before anything is read;</li>
  *   <li>rule 3: the workspace or organization exists and is in the caller's scope, else not found;</li>
- *   <li>for a change: the organization's lock, then rule 3 again under it (the caller may have left);</li>
+ *   <li>for a change: the organization's lock, then rule 3 again under it (the caller may have left, the
+ *       workspace or the organization may have been deleted);</li>
  *   <li>rule 1: the caller's level reaches the operation's minimum.</li>
  * </ol>
  * A caller leaving on its own ({@link Exemption#LEAVING}) skips both authority steps, never scope.
@@ -73,6 +74,12 @@ final class Access {
         refusal = Policies.inScope(inOrganization, WORKSPACE_NOT_FOUND);
         if (refusal.isEmpty() && locking == Locking.LOCKED) {
             r.locks().lockOrganization(workspace.organization());
+            // Under the lock the workspace may be gone: deleted, alone or with its organization.
+            found = tx.workspace(id);
+            if (found.isEmpty()) {
+                return Gate.refused(WORKSPACE_NOT_FOUND);
+            }
+            workspace = found.get();
             inOrganization = Authority.inOrganization(tx, caller, workspace.organization());
             refusal = Policies.inScope(inOrganization, WORKSPACE_NOT_FOUND);
         }
@@ -104,6 +111,12 @@ final class Access {
             r.locks().lockOrganization(id);
             level = Authority.inOrganization(tx, caller, id);
             refusal = Policies.inScope(level, ORGANIZATION_NOT_FOUND);
+            // Under the lock the organization may be gone. A user's membership, read again above, goes
+            // with it in the same change; a key's or an instance admin's level reads no row, so read it.
+            if (refusal.isEmpty() && !Authority.readsMembership(caller)) {
+                found = tx.organization(id);
+                refusal = Policies.exists(found, ORGANIZATION_NOT_FOUND);
+            }
         }
         if (refusal.isEmpty() && checked) {
             refusal = Policies.sufficientAuthority(level, required);

@@ -27,6 +27,14 @@ final class Authority {
                 .map(Authority::of).orElse(AuthorityLevel.NONE);
     }
 
+    /**
+     * @return whether {@link #inOrganization} reads the caller's membership row: for a user who is no
+     *         instance admin; a key's or an instance admin's level comes from the caller alone
+     */
+    static boolean readsMembership(Caller caller) {
+        return !caller.instance() && caller.keyOrganization().isEmpty();
+    }
+
     /** The caller's level in a workspace, given its level in the workspace's organization. */
     static AuthorityLevel inWorkspace(StoreReads tx, Caller caller, Workspace workspace, AuthorityLevel inOrganization) {
         if (inOrganization == AuthorityLevel.NONE || inOrganization.atLeast(AuthorityLevel.ORGANIZATION_ADMIN)) {

@@ -48,6 +48,8 @@ final class InvitationPlanner {
                     f -> Policies.when(f.seen.get().map(i -> !i.email().equals(f.callerUser().email())).orElse(true),
                             INVITATION_NOT_FOUND)),
             Policy.lock("the invitation's organization; the invitation is read again under the lock", f -> f.underLock.get()),
+            Policy.check("the invitation is still there under the lock: its organization was not deleted meanwhile (rule 3)",
+                    f -> Policies.exists(f.underLock.get(), INVITATION_NOT_FOUND)),
             Policy.check("the caller's authority in the organization reaches the minimum (rule 1)",
                     f -> Policies.sufficientAuthority(f.levelUnderLock.get(), f.required())),
             Policy.check("the invitation is still pending and unexpired (rule 9)",
@@ -65,6 +67,8 @@ final class InvitationPlanner {
                     f -> Policies.inScope(Authority.inOrganization(f.request.reads(), f.request.caller(), f.organization()),
                             INVITATION_NOT_FOUND)),
             Policy.lock("the invitation's organization; the invitation is read again under the lock", f -> f.underLock.get()),
+            Policy.check("the invitation is still there under the lock: its organization was not deleted meanwhile (rule 3)",
+                    f -> Policies.exists(f.underLock.get(), INVITATION_NOT_FOUND)),
             Policy.check("still in the caller's scope under the lock (rule 3)",
                     f -> Policies.inScope(f.levelUnderLock.get(), INVITATION_NOT_FOUND)),
             Policy.check("the caller's authority in the organization reaches the minimum (rule 1)",
@@ -178,8 +182,8 @@ final class InvitationPlanner {
         private final Operation operation;
         /** The invitation as read before the lock. */
         final Once<Optional<Invitation>> seen;
-        /** The invitation as read under the organization's lock: reading it takes the lock. */
-        final Once<Invitation> underLock;
+        /** The invitation as read under the organization's lock (gone if the organization was deleted): reading it takes the lock. */
+        final Once<Optional<Invitation>> underLock;
         /** The caller's authority in the organization, read under its lock. */
         final Once<AuthorityLevel> levelUnderLock;
 
@@ -205,15 +209,14 @@ final class InvitationPlanner {
             return request.caller().user().orElseThrow(() -> new IllegalStateException("no policy found a user"));
         }
 
-        private Invitation lockAndRead() {
+        private Optional<Invitation> lockAndRead() {
             request.locks().lockOrganization(organization());
-            return request.reads().invitation(id).orElseThrow(
-                    () -> new IllegalStateException("an invitation is never deleted, so it is still there under the lock"));
+            return request.reads().invitation(id);
         }
 
-        /** @return the invitation as read under the lock */
+        /** @return the invitation as read under the lock, once a policy found it there */
         Invitation invitation() {
-            return underLock.get();
+            return underLock.get().orElseThrow(() -> new IllegalStateException("no policy found the invitation under the lock"));
         }
     }
 }

@@ -102,6 +102,19 @@ final class Planner {
             case LIST_INVITATIONS -> ReadPlanner.invitations(r, (Command.ListInvitations) command);
             case LIST_MEMBERSHIPS -> ReadPlanner.memberships(r, (Command.ListMemberships) command);
             case LIST_AUDIT_TRAIL -> ReadPlanner.auditTrail(r, (Command.ListAuditTrail) command);
+            case ADD_ORGANIZATION_MEMBER -> OrganizationMemberPlanner.add(r, (Command.AddOrganizationMember) command);
+            case CHANGE_ORGANIZATION_ROLE -> OrganizationMemberPlanner.changeRole(r, (Command.ChangeOrganizationRole) command);
+            case REMOVE_ORGANIZATION_MEMBER -> OrganizationMemberPlanner.remove(r, (Command.RemoveOrganizationMember) command);
+            case LEAVE_ORGANIZATION -> OrganizationMemberPlanner.leave(r, (Command.LeaveOrganization) command);
+            case GET_ORGANIZATION_MEMBER -> DirectoryPlanner.organizationMember(r, (Command.GetOrganizationMember) command);
+            case LIST_ORGANIZATION_MEMBERS -> DirectoryPlanner.organizationMembers(r, (Command.ListOrganizationMembers) command);
+            case GET_INVITATION -> DirectoryPlanner.invitation(r, (Command.GetInvitation) command);
+            case GET_USER -> DirectoryPlanner.user(r, (Command.GetUser) command);
+            case FIND_USER_BY_EMAIL -> DirectoryPlanner.userByEmail(r, (Command.FindUserByEmail) command);
+            case CHANGE_USER_EMAIL -> AccountEmailPlanner.changeEmail(r, (Command.ChangeUserEmail) command);
+            case RENAME_WORKSPACE -> StructurePlanner.rename(r, (Command.RenameWorkspace) command);
+            case DELETE_WORKSPACE -> StructurePlanner.deleteWorkspace(r, (Command.DeleteWorkspace) command);
+            case DELETE_ORGANIZATION -> StructurePlanner.deleteOrganization(r, (Command.DeleteOrganization) command);
         };
         return (Plan<R>) plan;
     }

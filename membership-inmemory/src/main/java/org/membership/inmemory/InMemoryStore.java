@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -31,6 +32,7 @@ import org.membership.api.Organization;
 import org.membership.api.OrganizationId;
 import org.membership.api.OrganizationMember;
 import org.membership.api.OrganizationRole;
+import org.membership.api.OrganizationUser;
 import org.membership.api.ParkedEvent;
 import org.membership.api.User;
 import org.membership.api.UserId;
@@ -40,6 +42,7 @@ import org.membership.api.WorkspaceId;
 import org.membership.api.WorkspaceMember;
 import org.membership.api.WorkspaceRole;
 import org.membership.core.spi.ConsumerRecord;
+import org.membership.core.spi.DeletedOrganization;
 import org.membership.core.spi.FeedReceipt;
 import org.membership.core.spi.MembershipStore;
 import org.membership.core.spi.Slice;
@@ -90,6 +93,9 @@ public final class InMemoryStore implements MembershipStore {
     private final Map<OrganizationId, Map<Email, InvitationId>> pendingByEmail = new HashMap<>();
     /** Pending invitations of each organization by expiry, so expiring them visits only the lapsed ones. */
     private final Map<OrganizationId, TreeMap<Expiry, InvitationId>> pendingByExpiry = new HashMap<>();
+    /** Every workspace and every invitation (whatever its status) of each organization, so that deleting one visits only its own rows. */
+    private final Map<OrganizationId, TreeSet<WorkspaceId>> workspacesOfOrganization = new HashMap<>();
+    private final Map<OrganizationId, TreeSet<InvitationId>> invitationsOfOrganization = new HashMap<>();
     private final Map<Optional<OrganizationId>, TreeMap<Long, AuditEntry>> audit = new HashMap<>();
     private long lastSequence;
     /** The change feed by position; an event's id is its position. */
@@ -183,7 +189,8 @@ public final class InMemoryStore implements MembershipStore {
         private final Map<String, M> byUser = new HashMap<>();
         final TreeMap<String, M> ordered = new TreeMap<>();
         private final Predicate<M> isAdmin;
-        final Set<String> admins = new HashSet<>();
+        /** Sorted, so that a keyset page of admins walks only admins. */
+        final TreeSet<String> admins = new TreeSet<>();
 
         Roster(Predicate<M> isAdmin) {
             this.isAdmin = isAdmin;
@@ -567,6 +574,7 @@ public final class InMemoryStore implements MembershipStore {
             existing(organizations, workspace.organization());
             put(workspaces, workspace.id(), workspace);
             put(workspaceMembers, workspace.id(), new Roster<>(m -> m.role() == WorkspaceRole.ADMIN));
+            indexOf(workspacesOfOrganization, workspace.organization(), workspace.id(), true);
         }
 
         @Override
@@ -643,6 +651,7 @@ public final class InMemoryStore implements MembershipStore {
                 throw new IllegalStateException("a pending invitation for that email already exists");
             }
             put(invitations, invitation.id(), invitation);
+            indexOf(invitationsOfOrganization, invitation.organization(), invitation.id(), true);
             if (invitation.storedStatus() == InvitationStatus.PENDING) {
                 track(invitation, true);
             }
@@ -788,6 +797,154 @@ public final class InMemoryStore implements MembershipStore {
             }
             prefix.forEach(position -> remove(feed, position));
             return prefix.size();
+        }
+
+        // ---- managing organizations directly ----------------------------------------------
+
+        @Override
+        public List<OrganizationUser> organizationUsers(OrganizationId organization, Optional<OrganizationRole> role,
+                                                        Slice slice) {
+            checkOpen();
+            Roster<OrganizationMember> roster = organizationMembers.get(organization);
+            if (roster == null) {
+                return List.of();
+            }
+            List<OrganizationMember> members;
+            if (role.isEmpty()) {
+                members = slice(roster.ordered, slice);
+            } else if (role.get() == OrganizationRole.ADMIN) {
+                // the admins' own sorted index: a page walks admins only
+                TreeMap<String, OrganizationMember> admins = new TreeMap<>();
+                NavigableSet<String> from = slice.before().isPresent() ? roster.admins.headSet(slice.before().get(), false)
+                        .descendingSet() : slice.after().isPresent() ? roster.admins.tailSet(slice.after().get(), false)
+                        : roster.admins;
+                for (String user : from) {
+                    if (admins.size() == slice.limit()) {
+                        break;
+                    }
+                    admins.put(user, roster.get(user));
+                }
+                members = new ArrayList<>(admins.values());
+            } else {
+                // members are the many, admins the few: skipping the admins costs little
+                members = new ArrayList<>();
+                NavigableMap<String, OrganizationMember> from = slice.before().isPresent()
+                        ? roster.ordered.headMap(slice.before().get(), false).descendingMap()
+                        : slice.after().isPresent() ? roster.ordered.tailMap(slice.after().get(), false) : roster.ordered;
+                for (OrganizationMember m : from.values()) {
+                    if (members.size() == slice.limit()) {
+                        break;
+                    }
+                    if (m.role() == role.get()) {
+                        members.add(m);
+                    }
+                }
+                if (slice.before().isPresent()) {
+                    Collections.reverse(members);
+                }
+            }
+            List<OrganizationUser> out = new ArrayList<>(members.size());
+            for (OrganizationMember m : members) {
+                out.add(new OrganizationUser(m, users.get(m.user())));
+            }
+            return out;
+        }
+
+        @Override
+        public void updateOrganizationRole(OrganizationId organization, UserId user, OrganizationRole role) {
+            checkWritable();
+            Roster<OrganizationMember> roster = existing(organizationMembers, organization);
+            OrganizationMember old = roster.get(user.value());
+            if (old == null) {
+                throw new IllegalStateException(user + " is not a member of " + organization);
+            }
+            putMember(roster, user.value(), new OrganizationMember(organization, user, role, old.since()));
+        }
+
+        @Override
+        public void updateUserEmail(UserId user, Email email) {
+            checkWritable();
+            User old = existing(users, user);
+            UserId holder = userIdsByEmail.get(email);
+            if (holder != null && !holder.equals(user)) {
+                throw new IllegalStateException("another user has the email " + email);
+            }
+            remove(userIdsByEmail, old.email());
+            put(userIdsByEmail, email, user);
+            put(users, user, new User(user, email, old.status(), old.instanceAdmin()));
+        }
+
+        @Override
+        public void updateWorkspaceName(WorkspaceId workspace, String name) {
+            checkWritable();
+            Workspace old = existing(workspaces, workspace);
+            put(workspaces, workspace, new Workspace(workspace, old.organization(), name, old.kind(), old.createdAt()));
+        }
+
+        @Override
+        public List<UserId> deleteWorkspace(WorkspaceId workspace) {
+            checkWritable();
+            Workspace old = existing(workspaces, workspace);
+            Roster<WorkspaceMember> roster = existing(workspaceMembers, workspace);
+            List<UserId> removed = new ArrayList<>();
+            for (String user : List.copyOf(roster.ordered.keySet())) {
+                deleteWorkspaceMember(workspace, UserId.of(user));
+                removed.add(UserId.of(user));
+            }
+            remove(workspaceMembers, workspace);
+            remove(workspaces, workspace);
+            indexOf(workspacesOfOrganization, old.organization(), workspace, false);
+            return removed;
+        }
+
+        @Override
+        public DeletedOrganization deleteOrganization(OrganizationId organization) {
+            checkWritable();
+            existing(organizations, organization);
+            int workspaceCount = 0;
+            int workspaceMemberCount = 0;
+            for (WorkspaceId ws : List.copyOf(indexed(workspacesOfOrganization, organization))) {
+                workspaceMemberCount += deleteWorkspace(ws).size();
+                workspaceCount++;
+            }
+            Roster<OrganizationMember> roster = existing(organizationMembers, organization);
+            int memberCount = 0;
+            for (String user : List.copyOf(roster.ordered.keySet())) {
+                deleteOrganizationMember(organization, UserId.of(user));
+                memberCount++;
+            }
+            int invitationCount = 0;
+            for (InvitationId id : List.copyOf(indexed(invitationsOfOrganization, organization))) {
+                Invitation invitation = existing(invitations, id);
+                if (invitation.storedStatus() == InvitationStatus.PENDING) {
+                    track(invitation, false);
+                }
+                remove(invitations, id);
+                indexOf(invitationsOfOrganization, organization, id, false);
+                invitationCount++;
+            }
+            remove(organizationMembers, organization);
+            remove(organizations, organization);
+            return new DeletedOrganization(workspaceCount, memberCount, workspaceMemberCount, invitationCount);
+        }
+
+        private <K, T extends Comparable<T>> Set<T> indexed(Map<K, TreeSet<T>> index, K key) {
+            TreeSet<T> set = index.get(key);
+            return set == null ? Set.of() : set;
+        }
+
+        private <K, T extends Comparable<T>> void indexOf(Map<K, TreeSet<T>> index, K key, T value, boolean add) {
+            TreeSet<T> set = index.computeIfAbsent(key, k -> new TreeSet<>());
+            boolean changed = add ? set.add(value) : set.remove(value);
+            if (changed) {
+                undo.push(() -> {
+                    if (add) {
+                        set.remove(value);
+                    } else {
+                        set.add(value);
+                    }
+                });
+            }
         }
 
         private <K, V> V existing(Map<K, V> map, K key) {

@@ -143,6 +143,76 @@ final class AuditJson {
                 n -> new AuditDetail.Untyped(text(n, "target"), strings(n, "cascade"))));
     }
 
+    // ---- managing organizations directly -------------------------------------------------------
+
+    static {
+        add(new Codec<>(AuditDetail.AddedToOrganization.class,
+                (d, o) -> {
+                    o.put("user", d.user().value());
+                    o.put("role", name(d.role()));
+                    d.revokedInvitation().ifPresentOrElse(i -> o.put("revokedInvitation", i.value()),
+                            () -> o.putNull("revokedInvitation"));
+                },
+                n -> {
+                    JsonNode revoked = n.get("revokedInvitation");
+                    return new AuditDetail.AddedToOrganization(UserId.of(text(n, "user")),
+                            value(OrganizationRole.class, n, "role"), revoked == null || revoked.isNull()
+                                    ? Optional.empty() : Optional.of(InvitationId.of(revoked.stringValue())));
+                }));
+        add(new Codec<>(AuditDetail.OrganizationRoleChanged.class,
+                (d, o) -> {
+                    o.put("user", d.user().value());
+                    o.put("from", name(d.from()));
+                    o.put("to", name(d.to()));
+                },
+                n -> new AuditDetail.OrganizationRoleChanged(UserId.of(text(n, "user")),
+                        value(OrganizationRole.class, n, "from"), value(OrganizationRole.class, n, "to"))));
+        add(new Codec<>(AuditDetail.UserEmailChanged.class,
+                (d, o) -> {
+                    o.put("user", d.user().value());
+                    o.put("from", d.from().value());
+                    o.put("to", d.to().value());
+                },
+                n -> new AuditDetail.UserEmailChanged(UserId.of(text(n, "user")), Email.of(text(n, "from")),
+                        Email.of(text(n, "to")))));
+        add(new Codec<>(AuditDetail.WorkspaceRenamed.class,
+                (d, o) -> {
+                    o.put("workspace", d.workspace().value());
+                    o.put("from", d.from());
+                    o.put("to", d.to());
+                },
+                n -> new AuditDetail.WorkspaceRenamed(WorkspaceId.of(text(n, "workspace")), text(n, "from"),
+                        text(n, "to"))));
+        add(new Codec<>(AuditDetail.WorkspaceDeleted.class,
+                (d, o) -> {
+                    o.put("workspace", d.workspace().value());
+                    ArrayNode members = o.putArray("members");
+                    d.members().forEach(m -> members.add(m.value()));
+                },
+                n -> new AuditDetail.WorkspaceDeleted(WorkspaceId.of(text(n, "workspace")),
+                        strings(n, "members").stream().map(UserId::of).toList())));
+        add(new Codec<>(AuditDetail.OrganizationDeleted.class,
+                (d, o) -> {
+                    o.put("organization", d.organization().value());
+                    o.put("name", d.name());
+                    o.put("workspaces", d.workspaces());
+                    o.put("members", d.members());
+                    o.put("workspaceMemberships", d.workspaceMemberships());
+                    o.put("invitations", d.invitations());
+                },
+                n -> new AuditDetail.OrganizationDeleted(OrganizationId.of(text(n, "organization")), text(n, "name"),
+                        count(n, "workspaces"), count(n, "members"), count(n, "workspaceMemberships"),
+                        count(n, "invitations"))));
+    }
+
+    private static int count(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isInt() || value.intValue() < 0) {
+            throw new IllegalArgumentException("field " + field + " is missing or not a count");
+        }
+        return value.intValue();
+    }
+
     private AuditJson() {}
 
     private static void add(Codec<?> codec) {

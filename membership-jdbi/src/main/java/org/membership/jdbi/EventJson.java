@@ -16,6 +16,7 @@ import org.membership.api.InvitationStatus;
 import org.membership.api.MembershipEvent;
 import org.membership.api.Organization;
 import org.membership.api.OrganizationId;
+import org.membership.api.OrganizationMember;
 import org.membership.api.OrganizationRole;
 import org.membership.api.User;
 import org.membership.api.UserId;
@@ -151,6 +152,85 @@ final class EventJson {
                             revoked == null || revoked.isNull() ? Optional.empty()
                                     : Optional.of(InvitationId.of(revoked.stringValue())), at(n));
                 }));
+    }
+
+    // ---- managing organizations directly -------------------------------------------------------
+
+    static {
+        add(new Codec<>(MembershipEvent.OrganizationMemberAdded.class,
+                (e, o) -> {
+                    organizationMember(o.putObject("member"), e.member());
+                    e.revokedInvitation().ifPresent(i -> o.put("revokedInvitation", i.value()));
+                    o.put("at", e.at().toString());
+                },
+                n -> {
+                    JsonNode revoked = n.get("revokedInvitation");
+                    return new MembershipEvent.OrganizationMemberAdded(organizationMember(n.get("member")),
+                            revoked == null || revoked.isNull() ? Optional.empty()
+                                    : Optional.of(InvitationId.of(revoked.stringValue())), at(n));
+                }));
+        add(new Codec<>(MembershipEvent.OrganizationRoleChanged.class,
+                (e, o) -> {
+                    o.put("organization", e.organization().value());
+                    o.put("user", e.user().value());
+                    o.put("from", name(e.from()));
+                    o.put("to", name(e.to()));
+                    o.put("at", e.at().toString());
+                },
+                n -> new MembershipEvent.OrganizationRoleChanged(OrganizationId.of(text(n, "organization")),
+                        UserId.of(text(n, "user")), value(OrganizationRole.class, n, "from"),
+                        value(OrganizationRole.class, n, "to"), at(n))));
+        add(new Codec<>(MembershipEvent.UserEmailChanged.class,
+                (e, o) -> {
+                    o.put("user", e.user().value());
+                    o.put("from", e.from().value());
+                    o.put("to", e.to().value());
+                    o.put("at", e.at().toString());
+                },
+                n -> new MembershipEvent.UserEmailChanged(UserId.of(text(n, "user")), Email.of(text(n, "from")),
+                        Email.of(text(n, "to")), at(n))));
+        add(new Codec<>(MembershipEvent.WorkspaceRenamed.class,
+                (e, o) -> {
+                    o.put("organization", e.organization().value());
+                    o.put("workspace", e.workspace().value());
+                    o.put("from", e.from());
+                    o.put("to", e.to());
+                    o.put("at", e.at().toString());
+                },
+                n -> new MembershipEvent.WorkspaceRenamed(OrganizationId.of(text(n, "organization")),
+                        WorkspaceId.of(text(n, "workspace")), text(n, "from"), text(n, "to"), at(n))));
+        add(new Codec<>(MembershipEvent.WorkspaceDeleted.class,
+                (e, o) -> {
+                    o.put("organization", e.organization().value());
+                    o.put("workspace", e.workspace().value());
+                    ArrayNode members = o.putArray("members");
+                    e.members().forEach(m -> members.add(m.value()));
+                    o.put("at", e.at().toString());
+                },
+                n -> {
+                    List<UserId> members = new ArrayList<>();
+                    n.get("members").forEach(m -> members.add(UserId.of(m.stringValue())));
+                    return new MembershipEvent.WorkspaceDeleted(OrganizationId.of(text(n, "organization")),
+                            WorkspaceId.of(text(n, "workspace")), members, at(n));
+                }));
+        add(new Codec<>(MembershipEvent.OrganizationDeleted.class,
+                (e, o) -> {
+                    organization(o.putObject("organization"), e.organization());
+                    o.put("at", e.at().toString());
+                },
+                n -> new MembershipEvent.OrganizationDeleted(organization(n.get("organization")), at(n))));
+    }
+
+    private static void organizationMember(ObjectNode o, OrganizationMember member) {
+        o.put("organization", member.organization().value());
+        o.put("user", member.user().value());
+        o.put("role", name(member.role()));
+        o.put("since", member.since().toString());
+    }
+
+    private static OrganizationMember organizationMember(JsonNode n) {
+        return new OrganizationMember(OrganizationId.of(text(n, "organization")), UserId.of(text(n, "user")),
+                value(OrganizationRole.class, n, "role"), instant(n, "since"));
     }
 
     private EventJson() {}

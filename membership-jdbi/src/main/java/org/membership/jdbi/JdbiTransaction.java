@@ -27,6 +27,7 @@ import org.membership.api.Organization;
 import org.membership.api.OrganizationId;
 import org.membership.api.OrganizationMember;
 import org.membership.api.OrganizationRole;
+import org.membership.api.OrganizationUser;
 import org.membership.api.ParkedEvent;
 import org.membership.api.UnableToPersistException;
 import org.membership.api.User;
@@ -38,6 +39,7 @@ import org.membership.api.WorkspaceKind;
 import org.membership.api.WorkspaceMember;
 import org.membership.api.WorkspaceRole;
 import org.membership.core.spi.ConsumerRecord;
+import org.membership.core.spi.DeletedOrganization;
 import org.membership.core.spi.FeedReceipt;
 import org.membership.core.spi.Slice;
 import org.membership.core.spi.StoreTransaction;
@@ -478,6 +480,9 @@ final class JdbiTransaction implements StoreTransaction {
         if (event instanceof MembershipEvent.UserStatusChanged changed) {
             return changed.user().value();
         }
+        if (event instanceof MembershipEvent.UserEmailChanged changed) {
+            return changed.user().value();
+        }
         throw new IllegalArgumentException("an event without an organization is about an account: " + event);
     }
 
@@ -541,6 +546,57 @@ final class JdbiTransaction implements StoreTransaction {
         }
         long prunedThrough = last;
         return write(() -> handle.createUpdate(sql.pruneEvents).bind(0, prunedThrough).execute());
+    }
+
+    // ---- managing organizations directly ---------------------------------------------------
+
+    private static final RowMapper<OrganizationUser> ORGANIZATION_USER = (rs, ctx) -> new OrganizationUser(
+            new OrganizationMember(OrganizationId.of(rs.getString(1)), UserId.of(rs.getString(2)),
+                    OrganizationRole.valueOf(rs.getString(3)), instant(rs, 4)),
+            new User(UserId.of(rs.getString(5)), Email.of(rs.getString(6)), UserStatus.valueOf(rs.getString(7)),
+                    rs.getBoolean(8)));
+
+    @Override
+    public List<OrganizationUser> organizationUsers(OrganizationId organization, Optional<OrganizationRole> role,
+                                                    Slice slice) {
+        return role.isPresent()
+                ? slice(sql.organizationUsersWithRole, slice, false, ORGANIZATION_USER, organization.value(), role.get().name())
+                : slice(sql.organizationUsers, slice, false, ORGANIZATION_USER, organization.value());
+    }
+
+    @Override
+    public void updateOrganizationRole(OrganizationId organization, UserId user, OrganizationRole role) {
+        update(sql.updateOrganizationRole, user + " in organization " + organization, role.name(), organization.value(),
+                user.value());
+    }
+
+    @Override
+    public void updateUserEmail(UserId user, Email email) {
+        update(sql.updateUserEmail, "user " + user, email.value(), user.value());
+    }
+
+    @Override
+    public void updateWorkspaceName(WorkspaceId workspace, String name) {
+        update(sql.updateWorkspaceName, "workspace " + workspace, name, workspace.value());
+    }
+
+    @Override
+    public List<UserId> deleteWorkspace(WorkspaceId workspace) {
+        List<String> members = write(() -> query(sql.deleteWorkspaceMembers, workspace.value()).mapTo(String.class).list());
+        update(sql.deleteWorkspace, "workspace " + workspace, workspace.value());
+        // RETURNING gives rows in no promised order
+        return members.stream().sorted().map(UserId::of).toList();
+    }
+
+    @Override
+    public DeletedOrganization deleteOrganization(OrganizationId organization) {
+        String id = organization.value();
+        int workspaceMembers = write(() -> handle.createUpdate(sql.deleteOrganizationWorkspaceMembers).bind(0, id).execute());
+        int members = write(() -> handle.createUpdate(sql.deleteOrganizationMembers).bind(0, id).execute());
+        int invitations = write(() -> handle.createUpdate(sql.deleteOrganizationInvitations).bind(0, id).execute());
+        int workspaces = write(() -> handle.createUpdate(sql.deleteOrganizationWorkspaces).bind(0, id).execute());
+        update(sql.deleteOrganization, "organization " + organization, id);
+        return new DeletedOrganization(workspaces, members, workspaceMembers, invitations);
     }
 
     // ---- instants ------------------------------------------------------------------------

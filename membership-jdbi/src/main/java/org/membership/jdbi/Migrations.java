@@ -27,7 +27,7 @@ import org.jdbi.v3.core.JdbiException;
 final class Migrations {
     /** Every script, in order. A new version is appended here; an applied one is never edited. */
     static final List<String> SCRIPTS = List.of("V1__schema.sql", "V2__invitation_expiry.sql", "V3__change_feed.sql",
-            "V4__typed_audit.sql");
+            "V4__typed_audit.sql", "V5__organization_management.sql");
 
     /** One schema script as shipped. */
     record Script(int version, String description, String text, String checksum) {}

@@ -100,6 +100,27 @@ final class Statements {
     final String park;
     final String parked;
 
+    // ---- managing organizations directly (V5__organization_management.sql) ----
+    // a page of members with their accounts: the primary key, or organization_members_role (SQLite: it
+    // ends with user_id) / organization_members_role_user (PostgreSQL) for one role; each account by key
+    final Sliced organizationUsers;
+    final Sliced organizationUsersWithRole;
+    // primary keys
+    final String updateOrganizationRole;
+    final String updateUserEmail;
+    final String updateWorkspaceName;
+    // a workspace's members by its primary key, then the workspace
+    final String deleteWorkspaceMembers;
+    final String deleteWorkspace;
+    // an organization's rows, each kind by one statement on an index of the organization:
+    // workspace_members_organization_user, organization_members' primary key, invitations_organization,
+    // workspaces_organization, then its own row
+    final String deleteOrganizationWorkspaceMembers;
+    final String deleteOrganizationMembers;
+    final String deleteOrganizationInvitations;
+    final String deleteOrganizationWorkspaces;
+    final String deleteOrganization;
+
     Statements(Dialect dialect, String prefix) {
         this.prefix = prefix;
         this.lockOrganization = dialect.lockOrganization == null ? null : t(dialect.lockOrganization);
@@ -179,7 +200,24 @@ final class Statements {
                 + " attempts = excluded.attempts, error = excluded.error, parked_at = excluded.parked_at");
         this.parked = t("SELECT position, event_id, type, payload, attempts, error, parked_at FROM ${p}feed_parked"
                 + " WHERE consumer = ? ORDER BY position LIMIT ?");
+
+        this.organizationUsers = sliced(ORGANIZATION_USER + " WHERE m.organization_id = ?", "m.user_id");
+        this.organizationUsersWithRole = sliced(ORGANIZATION_USER + " WHERE m.organization_id = ? AND m.role = ?", "m.user_id");
+        this.updateOrganizationRole = t("UPDATE ${p}organization_members SET role = ? WHERE organization_id = ? AND user_id = ?");
+        this.updateUserEmail = t("UPDATE ${p}users SET email = ? WHERE id = ?");
+        this.updateWorkspaceName = t("UPDATE ${p}workspaces SET name = ? WHERE id = ?");
+        this.deleteWorkspaceMembers = t("DELETE FROM ${p}workspace_members WHERE workspace_id = ? RETURNING user_id");
+        this.deleteWorkspace = t("DELETE FROM ${p}workspaces WHERE id = ?");
+        this.deleteOrganizationWorkspaceMembers = t("DELETE FROM ${p}workspace_members WHERE organization_id = ?");
+        this.deleteOrganizationMembers = t("DELETE FROM ${p}organization_members WHERE organization_id = ?");
+        this.deleteOrganizationInvitations = t("DELETE FROM ${p}invitations WHERE organization_id = ?");
+        this.deleteOrganizationWorkspaces = t("DELETE FROM ${p}workspaces WHERE organization_id = ?");
+        this.deleteOrganization = t("DELETE FROM ${p}organizations WHERE id = ?");
     }
+
+    /** The statements of managing organizations directly, in a section of their own. */
+    private static final String ORGANIZATION_USER = "SELECT m.organization_id, m.user_id, m.role, m.joined_at,"
+            + " u.id, u.email, u.status, u.instance_admin FROM ${p}organization_members m JOIN ${p}users u ON u.id = m.user_id";
 
     /*
      * PostgreSQL's side of lockUser (the locking protocol, in the SPI's package documentation): the

@@ -59,9 +59,11 @@ abstract class MigrationContract {
             }
             assertTrue(objects.contains("invitations_pending_email"), "the partial unique index");
             assertTrue(objects.contains("invitations_pending_expiry"), "version 2's index");
+            assertTrue(objects.contains("invitations_organization"), "version 5's index");
             List<Migrations.Script> scripts = Migrations.scripts(dialect());
             assertEquals(List.of("1 schema " + scripts.get(0).checksum(), "2 invitation_expiry " + scripts.get(1).checksum(),
-                    "3 change_feed " + scripts.get(2).checksum(), "4 typed_audit " + scripts.get(3).checksum()),
+                    "3 change_feed " + scripts.get(2).checksum(), "4 typed_audit " + scripts.get(3).checksum(),
+                    "5 organization_management " + scripts.get(4).checksum()),
                     versions(store, ""));
         }
     }

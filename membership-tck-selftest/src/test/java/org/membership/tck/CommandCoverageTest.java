@@ -52,16 +52,21 @@ final class CommandCoverageTest {
      * Rule 1's probes are commands that nothing but the actor's authority can refuse with
      * insufficient_authority. Accepting an invitation has none: only the invitee reaches its
      * authority check (anyone else is told the invitation is not found), which rule 9's
-     * properties and the model cover.
+     * properties and the model cover. Leaving an organization has none either: a key has no
+     * membership to leave and is refused whatever its level, and a user's own leaving is covered by
+     * the leave rules and the model.
      */
-    private static final Set<Operation> NOT_PROBED_BY_RULE_1 = Set.of(Operation.ACCEPT_INVITATION);
+    private static final Set<Operation> NOT_PROBED_BY_RULE_1 = Set.of(Operation.ACCEPT_INVITATION,
+            Operation.LEAVE_ORGANIZATION);
     /**
      * Rule 3's probes aim at another organization's things. These operations name no organization:
      * accounts, organizations themselves, and a user's memberships, which are instance-level by
-     * default and filtered by organization where a host lowers their level (ListMembershipsTest).
+     * default and filtered by organization where a host lowers their level (ListMembershipsTest);
+     * and changing an email, which only instance authority reaches at any configured level.
      */
     private static final Set<Operation> NOT_PROBED_BY_RULE_3 = Set.of(Operation.REGISTER_USER,
-            Operation.CHANGE_USER_STATUS, Operation.CREATE_ORGANIZATION, Operation.LIST_MEMBERSHIPS);
+            Operation.CHANGE_USER_STATUS, Operation.CREATE_ORGANIZATION, Operation.LIST_MEMBERSHIPS,
+            Operation.CHANGE_USER_EMAIL);
 
     @Test
     void everyOperation_isReportedByExactlyOneCommandRecord() {
@@ -184,6 +189,19 @@ final class CommandCoverageTest {
             case REMOVE_ORGANIZATION_USER -> new Command.RemoveOrganizationUser(acme, Email.of("Bob@Example.com"));
             case LIST_MEMBERSHIPS -> new Command.ListMemberships(ann);
             case LIST_AUDIT_TRAIL -> Command.ListAuditTrail.of(acme, PageRequest.first(PageRequest.MAX_LIMIT));
+            case ADD_ORGANIZATION_MEMBER -> new Command.AddOrganizationMember(acme, bob, OrganizationRole.ADMIN);
+            case CHANGE_ORGANIZATION_ROLE -> new Command.ChangeOrganizationRole(acme, ann, OrganizationRole.MEMBER);
+            case REMOVE_ORGANIZATION_MEMBER -> new Command.RemoveOrganizationMember(acme, ann);
+            case LEAVE_ORGANIZATION -> new Command.LeaveOrganization(acme);
+            case GET_ORGANIZATION_MEMBER -> new Command.GetOrganizationMember(acme, ann);
+            case LIST_ORGANIZATION_MEMBERS -> new Command.ListOrganizationMembers(acme, PageRequest.first(PageRequest.MAX_LIMIT));
+            case GET_INVITATION -> new Command.GetInvitation(bobs);
+            case GET_USER -> new Command.GetUser(bob);
+            case FIND_USER_BY_EMAIL -> new Command.FindUserByEmail(Email.of("ANN@example.com"));
+            case CHANGE_USER_EMAIL -> new Command.ChangeUserEmail(bob, Email.of("robert@example.com"));
+            case RENAME_WORKSPACE -> new Command.RenameWorkspace(research, "lab");
+            case DELETE_WORKSPACE -> new Command.DeleteWorkspace(research);
+            case DELETE_ORGANIZATION -> new Command.DeleteOrganization(acme);
         }).toList();
     }
 

@@ -252,6 +252,169 @@ public abstract class AtomicityContract {
         });
     }
 
+    // ---- managing organizations directly ----------------------------------------------------------
+
+    /**
+     * The same for adding dora to acme directly, which revokes her pending invitation in the same change.
+     *
+     * <p>If it fails: check the rollback of insertOrganizationMember and updateInvitationStatus.
+     */
+    @TestFactory
+    Stream<DynamicTest> addOrganizationMember_failureAtEveryWritePosition_changesNothing() {
+        Function<Acme, Outcome<?>> add = w -> w.f().membership().execute(ROOT_KEY,
+                new Command.AddOrganizationMember(w.f().organization("acme"), w.f().user("dora"), OrganizationRole.MEMBER));
+        Acme probe = world();
+        succeeded(add.apply(probe));
+        List<String> writes = probe.store().lastWriteCalls();
+        assertEquals(List.of("insertOrganizationMember", "updateInvitationStatus", "appendAudit", "appendEvents"), writes);
+        return everyWritePosition(writes, add, (w, outcome) -> {
+            assertEquals(w.f().user("dora"), ((OrganizationMember) succeeded(outcome)).user());
+            assertEquals(InvitationStatus.REVOKED, w.f().store().read(tx -> tx.invitation(w.f().invitation("dora@example.com")))
+                    .orElseThrow().storedStatus());
+        });
+    }
+
+    /**
+     * The same for removing bob from acme by id, with the cascade removing him by email has.
+     *
+     * <p>If it fails: check the rollback of deleteWorkspaceMembershipsIn, deleteOrganizationMember and
+     * updateInvitationStatus.
+     */
+    @TestFactory
+    Stream<DynamicTest> removeOrganizationMember_failureAtEveryWritePosition_changesNothing() {
+        Function<Acme, Outcome<?>> remove = w -> w.f().membership().execute(w.f().actor("alice"),
+                new Command.RemoveOrganizationMember(w.f().organization("acme"), w.f().user("bob"), "offboarding"));
+        Acme probe = world();
+        succeeded(remove.apply(probe));
+        List<String> writes = probe.store().lastWriteCalls();
+        assertEquals(List.of("deleteWorkspaceMembershipsIn", "deleteOrganizationMember", "updateInvitationStatus",
+                "appendAudit", "appendEvents"), writes);
+        return everyWritePosition(writes, remove, (w, outcome) -> {
+            OrganizationUserRemoval.MemberRemoved removal = (OrganizationUserRemoval.MemberRemoved) succeeded(outcome);
+            assertEquals(w.bobsWorkspaces(), removal.workspaces());
+            assertEquals(BOBS_INVITATION, removal.revokedInvitation().orElseThrow().id());
+        });
+    }
+
+    /**
+     * The same for bob leaving acme himself (the factory preset lets members leave).
+     *
+     * <p>If it fails: as for removing bob by id.
+     */
+    @TestFactory
+    Stream<DynamicTest> leaveOrganization_failureAtEveryWritePosition_changesNothing() {
+        Function<Acme, Outcome<?>> leave = w -> w.f().membership().execute(w.f().actor("bob"),
+                new Command.LeaveOrganization(w.f().organization("acme"), "moving on"));
+        Acme probe = world();
+        succeeded(leave.apply(probe));
+        return everyWritePosition(probe.store().lastWriteCalls(), leave, (w, outcome) -> {
+            Memberships bobs = succeeded(w.f().membership().execute(ROOT_KEY, new Command.ListMemberships(w.f().user("bob"))));
+            assertEquals(List.of(), bobs.organizations());
+            assertEquals(List.of(), bobs.workspaces());
+            assertEquals("moving on", lastAudit(w.f()).reason());
+        });
+    }
+
+    /**
+     * The same for promoting carl to organization admin, with its audit entry and its event.
+     *
+     * <p>If it fails: check the rollback of updateOrganizationRole.
+     */
+    @TestFactory
+    Stream<DynamicTest> changeOrganizationRole_failureAtEveryWritePosition_changesNothing() {
+        Function<Acme, Outcome<?>> promote = w -> w.f().membership().execute(w.f().actor("alice"),
+                new Command.ChangeOrganizationRole(w.f().organization("acme"), w.f().user("carl"), OrganizationRole.ADMIN));
+        Acme probe = world();
+        succeeded(promote.apply(probe));
+        List<String> writes = probe.store().lastWriteCalls();
+        assertEquals(List.of("updateOrganizationRole", "appendAudit", "appendEvents"), writes);
+        return everyWritePosition(writes, promote,
+                (w, outcome) -> assertEquals(OrganizationRole.ADMIN, ((OrganizationMember) succeeded(outcome)).role()));
+    }
+
+    /**
+     * The same for changing carl's email.
+     *
+     * <p>If it fails: check the rollback of updateUserEmail, and of the store's email index with it.
+     */
+    @TestFactory
+    Stream<DynamicTest> changeUserEmail_failureAtEveryWritePosition_changesNothing() {
+        Function<Acme, Outcome<?>> change = w -> w.f().membership().execute(ROOT_KEY,
+                new Command.ChangeUserEmail(w.f().user("carl"), Email.of("Carl.New@Example.com")));
+        Acme probe = world();
+        succeeded(change.apply(probe));
+        List<String> writes = probe.store().lastWriteCalls();
+        assertEquals(List.of("updateUserEmail", "appendAudit", "appendEvents"), writes);
+        return everyWritePosition(writes, change, (w, outcome) -> {
+            assertEquals(w.f().user("carl"), w.f().store().read(tx -> tx.userByEmail(Email.of("carl.new@example.com")))
+                    .orElseThrow().id());
+            assertEquals(Optional.empty(), w.f().store().read(tx -> tx.userByEmail(Fixture.email("carl"))));
+        });
+    }
+
+    /**
+     * The same for renaming a workspace.
+     *
+     * <p>If it fails: check the rollback of updateWorkspaceName.
+     */
+    @TestFactory
+    Stream<DynamicTest> renameWorkspace_failureAtEveryWritePosition_changesNothing() {
+        Function<Acme, Outcome<?>> rename = w -> w.f().membership().execute(w.f().actor("alice"),
+                new Command.RenameWorkspace(w.f().workspace("design"), "Design studio"));
+        Acme probe = world();
+        succeeded(rename.apply(probe));
+        List<String> writes = probe.store().lastWriteCalls();
+        assertEquals(List.of("updateWorkspaceName", "appendAudit", "appendEvents"), writes);
+        return everyWritePosition(writes, rename, (w, outcome) -> assertEquals("Design studio",
+                w.f().store().read(tx -> tx.workspace(w.f().workspace("design"))).orElseThrow().name()));
+    }
+
+    /**
+     * The same for deleting a custom workspace with its three memberships.
+     *
+     * <p>If it fails: check the rollback of deleteWorkspace: the workspace and every membership of it.
+     */
+    @TestFactory
+    Stream<DynamicTest> deleteWorkspace_failureAtEveryWritePosition_changesNothing() {
+        Function<Acme, Outcome<?>> delete = w -> w.f().membership().execute(w.f().actor("alice"),
+                new Command.DeleteWorkspace(w.f().workspace("design"), "reorganized"));
+        Acme probe = world();
+        succeeded(delete.apply(probe));
+        List<String> writes = probe.store().lastWriteCalls();
+        assertEquals(List.of("deleteWorkspace", "appendAudit", "appendEvents"), writes);
+        return everyWritePosition(writes, delete, (w, outcome) -> {
+            assertEquals(List.of(w.f().user("alice"), w.f().user("bob"), w.f().user("carl")),
+                    ((org.membership.api.WorkspaceDeletion) succeeded(outcome)).members());
+            assertEquals(Optional.empty(), w.f().store().read(tx -> tx.workspace(w.f().workspace("design"))));
+        });
+    }
+
+    /**
+     * The same for deleting acme with everything in it.
+     *
+     * <p>If it fails: check the rollback of deleteOrganization: every kind of row it deletes.
+     */
+    @TestFactory
+    Stream<DynamicTest> deleteOrganization_failureAtEveryWritePosition_changesNothing() {
+        Function<Acme, Outcome<?>> delete = w -> w.f().membership().execute(ROOT_KEY,
+                new Command.DeleteOrganization(w.f().organization("acme"), "closed"));
+        Acme probe = world();
+        succeeded(delete.apply(probe));
+        List<String> writes = probe.store().lastWriteCalls();
+        assertEquals(List.of("deleteOrganization", "appendAudit", "appendEvents"), writes);
+        return everyWritePosition(writes, delete, (w, outcome) -> {
+            org.membership.api.OrganizationDeletion deletion = (org.membership.api.OrganizationDeletion) succeeded(outcome);
+            assertEquals(4, deletion.workspaces());
+            assertEquals(3, deletion.members());
+            assertEquals(2 + 3 + 2, deletion.workspaceMemberships(), "research, design and ops");
+            assertEquals(2, deletion.invitations(), "dora's and bob's pending ones (the fixture adds members directly)");
+            for (String user : USERS) {
+                Memberships left = succeeded(w.f().membership().execute(ROOT_KEY, new Command.ListMemberships(w.f().user(user))));
+                assertEquals(List.of(), left.organizations(), user);
+            }
+        });
+    }
+
     /**
      * One test per write position and timing: fail there, check the state and the events are exactly
      * as before, then check the same call succeeds.
@@ -446,23 +609,24 @@ public abstract class AtomicityContract {
          * @return what it holds now
          */
         public static Snapshot of(Fixture f) {
+            // A list of something a change deleted is refused: the refusal is part of the snapshot.
+            Map<String, Optional<?>> byId = new LinkedHashMap<>();
             Map<String, List<WorkspaceMember>> workspaces = new LinkedHashMap<>();
             for (String ws : WORKSPACES) {
                 workspaces.put(ws, all(after -> new Command.ListWorkspaceMembers(f.workspace(ws), after), f,
-                        m -> m.user().value()));
+                        m -> m.user().value(), byId, "members of " + ws));
             }
             Map<String, Memberships> memberships = new LinkedHashMap<>();
             for (String user : USERS) {
                 memberships.put(user, succeeded(f.membership().execute(ROOT_KEY, new Command.ListMemberships(f.user(user)))));
             }
             List<Invitation> pending = all(after -> new Command.ListInvitations(f.organization("acme"), after), f,
-                    i -> i.id().value());
+                    i -> i.id().value(), byId, "pending invitations of acme");
             List<AuditEntry> trail = all(after -> Command.ListAuditTrail.of(f.organization("acme"), after), f,
-                    e -> Long.toString(e.sequence()));
+                    e -> Long.toString(e.sequence()), byId, "audit trail of acme");
             // The fixture hands out ids 1, 2, 3, ...: look each one the world can have used up in the store, so
             // that an organization, workspace or invitation stored by half a change is seen even where no
             // list shows it yet.
-            Map<String, Optional<?>> byId = new LinkedHashMap<>();
             List<String> ids = new ArrayList<>(List.of(BOBS_INVITATION.value()));
             for (int k = 1; k <= IDS_LOOKED_UP; k++) {
                 ids.add(Integer.toString(k));
@@ -485,10 +649,21 @@ public abstract class AtomicityContract {
 
         /** Reads every page, small ones so that paging itself is exercised. */
         private static <T> List<T> all(Function<PageRequest, Command<Page<T>>> command, Fixture f, Function<T, String> id) {
+            return all(command, f, id, new LinkedHashMap<>(), "");
+        }
+
+        /** Every item of a list; a refused list (its workspace or organization was deleted) is empty, its refusal noted. */
+        private static <T> List<T> all(Function<PageRequest, Command<Page<T>>> command, Fixture f, Function<T, String> id,
+                                       Map<String, Optional<?>> refusals, String what) {
             List<T> items = new ArrayList<>();
             PageRequest request = PageRequest.first(5);
             while (true) {
-                Page<T> page = succeeded(f.membership().execute(ROOT_KEY, command.apply(request)));
+                Outcome<Page<T>> outcome = f.membership().execute(ROOT_KEY, command.apply(request));
+                if (items.isEmpty() && outcome.refusal().isPresent()) {
+                    refusals.put("refused " + what, outcome.refusal());
+                    return items;
+                }
+                Page<T> page = succeeded(outcome);
                 items.addAll(page.items());
                 if (!page.hasMore()) {
                     return items;

@@ -141,7 +141,31 @@ public abstract class AuthorityRulesContract extends RuleGroupContract {
                     w -> new Command.ChangeUserStatus(w.user("t"), UserStatus.VALIDATED)),
             new Probe(Operation.CREATE_ORGANIZATION, "instance",
                     w -> new Command.CreateOrganization("Another", w.user("oa"))),
-            new Probe(Operation.LIST_MEMBERSHIPS, "instance", w -> new Command.ListMemberships(w.user("t"))));
+            new Probe(Operation.LIST_MEMBERSHIPS, "instance", w -> new Command.ListMemberships(w.user("t"))),
+            // t is already a member, so whoever reaches the minimum is refused as already_member
+            new Probe(Operation.ADD_ORGANIZATION_MEMBER, "organization",
+                    w -> new Command.AddOrganizationMember(w.organization("acme"), w.user("t"), OrganizationRole.MEMBER)),
+            // t keeps its role: whoever reaches the minimum outranks or equals t and may grant it
+            new Probe(Operation.CHANGE_ORGANIZATION_ROLE, "organization",
+                    w -> new Command.ChangeOrganizationRole(w.organization("acme"), w.user("t"), OrganizationRole.MEMBER)),
+            new Probe(Operation.REMOVE_ORGANIZATION_MEMBER, "organization",
+                    w -> new Command.RemoveOrganizationMember(w.organization("acme"), w.user("t"))),
+            new Probe(Operation.GET_ORGANIZATION_MEMBER, "organization",
+                    w -> new Command.GetOrganizationMember(w.organization("acme"), w.user("t"))),
+            new Probe(Operation.LIST_ORGANIZATION_MEMBERS, "organization",
+                    w -> new Command.ListOrganizationMembers(w.organization("acme"), PageRequest.first())),
+            new Probe(Operation.GET_INVITATION, "organization", w -> new Command.GetInvitation(w.invitation("guest@x.com"))),
+            // an account is measured by the actor's level in the organizations it shares with it: acme
+            new Probe(Operation.GET_USER, "organization", w -> new Command.GetUser(w.user("t"))),
+            new Probe(Operation.FIND_USER_BY_EMAIL, "organization",
+                    w -> new Command.FindUserByEmail(Email.of("T@Example.com"))),
+            // t keeps its email: whoever reaches the minimum changes nothing
+            new Probe(Operation.CHANGE_USER_EMAIL, "instance",
+                    w -> new Command.ChangeUserEmail(w.user("t"), Email.of("t@example.com"))),
+            new Probe(Operation.RENAME_WORKSPACE, "workspace", w -> new Command.RenameWorkspace(w.workspace("ws"), "Renamed")),
+            new Probe(Operation.DELETE_WORKSPACE, "workspace", w -> new Command.DeleteWorkspace(w.workspace("ws"))),
+            new Probe(Operation.DELETE_ORGANIZATION, "organization",
+                    w -> new Command.DeleteOrganization(w.organization("acme"))));
 
     static World.Spec authorityWorld() {
         return spec(List.of(org("acme", List.of("oa"), List.of("wa", "m", "t", "o"),

@@ -70,7 +70,10 @@ public abstract class ChangeRulesContract extends RuleGroupContract {
                     }
                     if (written.isEmpty()) {
                         assertTrue(command instanceof Command.ChangeUserStatus
-                                || command instanceof Command.ChangeWorkspaceRole, () -> "no audit entry for " + command);
+                                || command instanceof Command.ChangeWorkspaceRole
+                                || command instanceof Command.ChangeOrganizationRole
+                                || command instanceof Command.ChangeUserEmail
+                                || command instanceof Command.RenameWorkspace, () -> "no audit entry for " + command);
                         assertEquals(before, after, "a success without an audit entry changed nothing");
                         assertEquals(List.of(), w.events());
                         assertEquals(List.of(), fed);
@@ -111,6 +114,13 @@ public abstract class ChangeRulesContract extends RuleGroupContract {
             case REMOVE_ORGANIZATION_USER -> outcome.orElseThrow() instanceof OrganizationUserRemoval.MemberRemoved
                     ? List.of(MembershipEvent.OrganizationMemberRemoved.class)
                     : List.of(MembershipEvent.InvitationRevoked.class);
+            case ADD_ORGANIZATION_MEMBER -> List.of(MembershipEvent.OrganizationMemberAdded.class);
+            case CHANGE_ORGANIZATION_ROLE -> List.of(MembershipEvent.OrganizationRoleChanged.class);
+            case REMOVE_ORGANIZATION_MEMBER, LEAVE_ORGANIZATION -> List.of(MembershipEvent.OrganizationMemberRemoved.class);
+            case CHANGE_USER_EMAIL -> List.of(MembershipEvent.UserEmailChanged.class);
+            case RENAME_WORKSPACE -> List.of(MembershipEvent.WorkspaceRenamed.class);
+            case DELETE_WORKSPACE -> List.of(MembershipEvent.WorkspaceDeleted.class);
+            case DELETE_ORGANIZATION -> List.of(MembershipEvent.OrganizationDeleted.class);
             default -> List.of();
         };
     }

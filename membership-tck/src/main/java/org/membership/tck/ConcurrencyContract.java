@@ -29,6 +29,7 @@ import org.membership.api.InvitationId;
 import org.membership.api.InvitationStatus;
 import org.membership.api.MembershipRules;
 import org.membership.api.Memberships;
+import org.membership.api.OrganizationDeletion;
 import org.membership.api.OrganizationId;
 import org.membership.api.OrganizationRole;
 import org.membership.api.OrganizationUserRemoval;
@@ -37,6 +38,7 @@ import org.membership.api.PageRequest;
 import org.membership.api.Presets;
 import org.membership.api.Reason;
 import org.membership.api.UserStatus;
+import org.membership.api.WorkspaceDeletion;
 import org.membership.api.WorkspaceId;
 import org.membership.api.WorkspaceMember;
 import org.membership.api.WorkspaceRole;
@@ -375,6 +377,119 @@ public abstract class ConcurrencyContract {
         }
     }
 
+    // ---- managing organizations directly ------------------------------------------------------------
+
+    /**
+     * Rule 6 under a race: one organization admin demotes the other while the other removes it by id.
+     * Exactly one wins and the organization keeps exactly one admin: the demoted admin has lost the
+     * authority to remove (insufficient_authority), or the removed admin no longer sees the
+     * organization (organization_not_found); never both changes, never no admin.
+     *
+     * <p>If it fails: check lockOrganization, and that the caller's own membership is read again under
+     * it (Access, rule 3 in time): a decision taken on the caller's role before the lock is stale.
+     */
+    @Test
+    void rule6_lastAdminSurvivesRace_demotionVersusRemovalOfTheOtherAdmin() throws Exception {
+        Fixture f = world(MembershipRules.defaults(), (org, i) -> org.admin(a(i)).admin(b(i)).member(m(i)));
+        for (int trial = 0; trial < trials(); trial++) {
+            int i = trial;
+            OrganizationId org = f.organization(org(i));
+            List<Outcome<?>> outcomes = race(
+                    () -> f.membership().execute(f.actor(a(i)),
+                            new Command.ChangeOrganizationRole(org, f.user(b(i)), OrganizationRole.MEMBER)),
+                    () -> f.membership().execute(f.actor(b(i)), new Command.RemoveOrganizationMember(org, f.user(a(i)))));
+            int winner = exactlyOneWinner(outcomes, i);
+            assertRefusedWith(outcomes.get(1 - winner), winner == 0 ? Reason.INSUFFICIENT_AUTHORITY : Reason.ORGANIZATION_NOT_FOUND, i);
+            assertEquals(List.of(winner == 0 ? a(i) : b(i)), organizationAdmins(f, i),
+                    "trial " + i + ": exactly the winner stays admin");
+            List<String> members = organizationUsers(f, org);
+            assertEquals(winner == 0 ? List.of(a(i), b(i), m(i)) : List.of(b(i), m(i)), members,
+                    "trial " + i + ": the loser's change left no trace");
+        }
+    }
+
+    /**
+     * Deleting a custom workspace while a member is added to it: the deletion takes exactly the
+     * members that committed before it (the addition among them if it won), an addition after it is
+     * workspace_not_found, and no membership of the deleted workspace is left in the store.
+     *
+     * <p>If it fails: check that deleteWorkspace and insertWorkspaceMember are serialized by the
+     * organization's lock, and that the workspace is read again under it.
+     */
+    @Test
+    void deleteWorkspaceVersusAddMember() throws Exception {
+        Fixture f = world(MembershipRules.defaults(), (org, i) -> org.admin(a(i)).admin(b(i)).member(m(i))
+                .workspace(ws(i), w -> w.admin(b(i))));
+        for (int trial = 0; trial < trials(); trial++) {
+            int i = trial;
+            WorkspaceId ws = f.workspace(ws(i));
+            List<Outcome<?>> outcomes = race(
+                    () -> f.membership().execute(f.actor(a(i)), new Command.DeleteWorkspace(ws)),
+                    () -> f.membership().execute(f.actor(b(i)), new Command.AddWorkspaceMember(ws, f.user(m(i)), WorkspaceRole.USER)));
+            WorkspaceDeletion deletion = (WorkspaceDeletion) succeeded(outcomes.get(0), i);
+            boolean addedFirst = outcomes.get(1).succeeded();
+            if (!addedFirst) {
+                assertRefusedWith(outcomes.get(1), Reason.WORKSPACE_NOT_FOUND, i);
+            }
+            assertEquals(addedFirst ? List.of(f.user(b(i)), f.user(m(i))) : List.of(f.user(b(i))), deletion.members(),
+                    "trial " + i + ": the deletion took exactly the members committed before it");
+            assertRefusedWith(f.membership().execute(ROOT_KEY, new Command.ListWorkspaceMembers(ws, PageRequest.first())),
+                    Reason.WORKSPACE_NOT_FOUND, i);
+            assertEquals(Optional.empty(), f.store().read(tx -> tx.workspaceMember(ws, f.user(m(i)))), "trial " + i);
+            assertEquals(Optional.empty(), f.store().read(tx -> tx.workspaceMember(ws, f.user(b(i)))), "trial " + i);
+            Memberships left = succeeded(f.membership().execute(ROOT_KEY, new Command.ListMemberships(f.user(m(i)))), i);
+            assertEquals(List.of(), left.workspaces(), "trial " + i + ": no membership of a deleted workspace");
+            assertEquals(1, left.organizations().size(), "trial " + i + ": the organization membership stays");
+        }
+    }
+
+    /**
+     * Deleting an organization while its invitation is accepted: the deletion always succeeds and
+     * takes the new membership with it if the acceptance committed first; an acceptance after it is
+     * invitation_not_found. Either way nothing of the organization is left: no membership, no
+     * invitation, and the invitee belongs to nothing.
+     *
+     * <p>If it fails: check that deleteOrganization and the acceptance are serialized by the
+     * organization's lock, and that the invitation is read again under it.
+     */
+    @Test
+    void deleteOrganizationVersusAcceptInvitation() throws Exception {
+        Fixture.Builder builder = builder(MembershipRules.defaults());
+        for (int trial = 0; trial < trials(); trial++) {
+            int t = trial;
+            builder.user(c(t), UserStatus.VALIDATED)
+                    .organization(org(t), org -> org.admin(a(t)).workspace(ws(t), w -> w.admin(a(t)))
+                            .invitation(Fixture.email(c(t)).value()));
+        }
+        Fixture f = build(builder);
+        for (int trial = 0; trial < trials(); trial++) {
+            int i = trial;
+            InvitationId invitation = f.invitation(Fixture.email(c(i)).value());
+            OrganizationId org = f.organization(org(i));
+            List<Outcome<?>> outcomes = race(
+                    () -> f.membership().execute(ROOT_KEY, new Command.DeleteOrganization(org)),
+                    () -> f.membership().execute(f.actor(c(i)), new Command.AcceptInvitation(invitation)));
+            OrganizationDeletion deletion = (OrganizationDeletion) succeeded(outcomes.get(0), i);
+            boolean acceptedFirst = outcomes.get(1).succeeded();
+            if (!acceptedFirst) {
+                assertRefusedWith(outcomes.get(1), Reason.INVITATION_NOT_FOUND, i);
+            }
+            assertEquals(acceptedFirst ? 2 : 1, deletion.members(), "trial " + i + ": " + deletion);
+            assertEquals(1, deletion.invitations(), "trial " + i);
+            assertEquals(2, deletion.workspaces(), "trial " + i);
+            assertEquals(1, deletion.workspaceMemberships(), "trial " + i);
+            assertEquals(Optional.empty(), f.store().read(tx -> tx.invitation(invitation)), "trial " + i);
+            assertEquals(Optional.empty(), f.store().read(tx -> tx.organization(org)), "trial " + i);
+            for (String user : List.of(a(i), c(i))) {
+                Memberships left = succeeded(f.membership().execute(ROOT_KEY, new Command.ListMemberships(f.user(user))), i);
+                assertEquals(List.of(), left.organizations(), "trial " + i + ": " + user + " belongs to nothing");
+                assertEquals(List.of(), left.workspaces(), "trial " + i + ": " + user);
+            }
+            assertRefusedWith(f.membership().execute(ROOT_KEY, new Command.ListInvitations(org, PageRequest.first())),
+                    Reason.ORGANIZATION_NOT_FOUND, i);
+        }
+    }
+
     // ---- dry runs ------------------------------------------------------------------------------------
 
     /**
@@ -589,6 +704,11 @@ public abstract class ConcurrencyContract {
 
     private static List<String> workspaceAdmins(Fixture f, WorkspaceId workspace) {
         return members(f, workspace).stream().filter(m -> m.role() == WorkspaceRole.ADMIN).map(m -> m.user().value()).toList();
+    }
+
+    private static List<String> organizationUsers(Fixture f, OrganizationId org) {
+        return succeeded(f.membership().execute(ROOT_KEY, new Command.ListOrganizationMembers(org,
+                PageRequest.first(PageRequest.MAX_LIMIT))), -1).items().stream().map(u -> u.user().id().value()).toList();
     }
 
     private static List<String> organizationAdmins(Fixture f, int trial) {

@@ -20,6 +20,8 @@ import org.membership.api.MembershipEvent;
 import org.membership.api.Organization;
 import org.membership.api.OrganizationId;
 import org.membership.api.OrganizationMember;
+import org.membership.api.OrganizationRole;
+import org.membership.api.OrganizationUser;
 import org.membership.api.ParkedEvent;
 import org.membership.api.User;
 import org.membership.api.UserId;
@@ -28,6 +30,7 @@ import org.membership.api.Workspace;
 import org.membership.api.WorkspaceId;
 import org.membership.api.WorkspaceMember;
 import org.membership.core.spi.ConsumerRecord;
+import org.membership.core.spi.DeletedOrganization;
 import org.membership.core.spi.FeedReceipt;
 import org.membership.core.spi.MembershipStore;
 import org.membership.core.spi.Slice;
@@ -473,6 +476,51 @@ public final class FailingStore implements MembershipStore {
             int pruned = tx.pruneFeed(through, before, limit);
             after("pruneFeed");
             return pruned;
+        }
+
+        // ---- managing organizations directly -------------------------------------------------
+
+        @Override
+        public List<OrganizationUser> organizationUsers(OrganizationId organization, Optional<OrganizationRole> role,
+                                                        Slice slice) {
+            return tx.organizationUsers(organization, role, slice);
+        }
+
+        @Override
+        public void updateOrganizationRole(OrganizationId organization, UserId user, OrganizationRole role) {
+            before("updateOrganizationRole");
+            tx.updateOrganizationRole(organization, user, role);
+            after("updateOrganizationRole");
+        }
+
+        @Override
+        public void updateUserEmail(UserId user, Email email) {
+            before("updateUserEmail");
+            tx.updateUserEmail(user, email);
+            after("updateUserEmail");
+        }
+
+        @Override
+        public void updateWorkspaceName(WorkspaceId workspace, String name) {
+            before("updateWorkspaceName");
+            tx.updateWorkspaceName(workspace, name);
+            after("updateWorkspaceName");
+        }
+
+        @Override
+        public List<UserId> deleteWorkspace(WorkspaceId workspace) {
+            before("deleteWorkspace");
+            List<UserId> removed = tx.deleteWorkspace(workspace);
+            after("deleteWorkspace");
+            return removed;
+        }
+
+        @Override
+        public DeletedOrganization deleteOrganization(OrganizationId organization) {
+            before("deleteOrganization");
+            DeletedOrganization deleted = tx.deleteOrganization(organization);
+            after("deleteOrganization");
+            return deleted;
         }
     }
 }

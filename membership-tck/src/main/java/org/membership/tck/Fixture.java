@@ -19,6 +19,7 @@ import org.membership.api.Invitation;
 import org.membership.api.InvitationId;
 import org.membership.api.Membership;
 import org.membership.api.MembershipEvent;
+import org.membership.api.MembershipListener;
 import org.membership.api.MembershipRules;
 import org.membership.api.Organization;
 import org.membership.api.OrganizationId;
@@ -55,7 +56,10 @@ import org.membership.core.spi.MembershipStore;
  *
  * <p>Users are named once and reused across organizations; a user named {@code alice} has id
  * {@code alice} and email {@code alice@example.com}. Everything is created through the engine
- * itself, by an instance key, so a fixture can only hold states the library allows.
+ * itself, by an instance key, so a fixture can only hold states the library allows: admins and
+ * members join directly ({@link Command.AddOrganizationMember}), one command each, so a fixture of
+ * a thousand members costs a thousand commands. Listeners given to the builder hear every event of
+ * the built fixture, as {@link #events()} records them, but none of the building.
  *
  * <p>Not thread-safe while building; the built {@link #membership()} is.
  */
@@ -216,6 +220,8 @@ public final class Fixture {
         private final Map<String, WorkspaceId> workspaces = new LinkedHashMap<>();
         private final Map<String, InvitationId> invitations = new LinkedHashMap<>();
         private final List<MembershipEvent> events = new ArrayList<>();
+        private final List<MembershipListener> listeners = new ArrayList<>();
+        private boolean listening;
         private FeedSettings feed = FeedSettings.defaults();
         private Membership membership;
 
@@ -239,6 +245,19 @@ public final class Fixture {
          */
         public Builder feed(FeedSettings settings) {
             this.feed = settings;
+            return this;
+        }
+
+        /**
+         * A listener the built fixture's engine calls after every change commits, as a host's would
+         * (the events of building the fixture are not passed to it).
+         *
+         * @param listener the listener
+         * @return this builder
+         * @throws NullPointerException if listener is null
+         */
+        public Builder listener(MembershipListener listener) {
+            listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
             return this;
         }
 
@@ -284,13 +303,22 @@ public final class Fixture {
          * @throws IllegalStateException if the library refused a step (the message says which and why)
          */
         public Fixture build() {
-            membership = MembershipEngine.builder(store).rules(rules).clock(clock).feed(feed)
-                    .ids(new Sequential()).listener(events::add).build();
+            MembershipEngine.Builder engine = MembershipEngine.builder(store).rules(rules).clock(clock).feed(feed)
+                    .ids(new Sequential()).listener(events::add);
+            for (MembershipListener listener : listeners) {
+                engine.listener(event -> {
+                    if (listening) {
+                        listener.on(event);
+                    }
+                });
+            }
+            membership = engine.build();
             for (User user : users.values()) {
                 run(new Command.RegisterUser(user));
             }
             steps.forEach(step -> step.accept(this));
             events.clear();
+            listening = true;
             return new Fixture(this);
         }
 
@@ -327,8 +355,7 @@ public final class Fixture {
         }
 
         private void join(OrganizationId org, String name, OrganizationRole role) {
-            Invitation invitation = run(new Command.InviteToOrganization(org, email(name), role));
-            run(Actor.user(UserId.of(name)), new Command.AcceptInvitation(invitation.id()));
+            run(new Command.AddOrganizationMember(org, UserId.of(name), role));
         }
 
         private <R> R run(Command<R> command) {

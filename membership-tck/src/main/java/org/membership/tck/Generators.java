@@ -24,6 +24,7 @@ import org.membership.api.Operation;
 import org.membership.api.Organization;
 import org.membership.api.OrganizationAdminRemoval;
 import org.membership.api.OrganizationId;
+import org.membership.api.OrganizationMember;
 import org.membership.api.OrganizationRole;
 import org.membership.api.PageRequest;
 import org.membership.api.Presets;
@@ -452,7 +453,7 @@ public final class Generators {
         Gen<OrganizationRole> orgRole = organizationRoles();
         Gen<UserStatus> status = userStatuses();
         Gen<Boolean> coin = Generate.booleans();
-        Gen<Integer> kind = Generate.range(0, 16);
+        Gen<Integer> kind = Generate.range(0, 29);
         Map<String, List<String>> seated = new HashMap<>();
         spec.organizations().forEach(o -> {
             seated.put(o.name(), o.people());
@@ -533,6 +534,52 @@ public final class Generators {
                     return ref("ListMemberships(" + u + ")", w -> new Command.ListMemberships(w.user(u)));
                 case 15:
                     return ref("GetWorkspaceAuthority(" + ws + ")", w -> new Command.GetWorkspaceAuthority(w.workspace(ws)));
+                case 16: {
+                    OrganizationRole r = orgRole.generate(in);
+                    return ref("AddOrganizationMember(" + org + ", " + u + ", " + r + ")",
+                            w -> new Command.AddOrganizationMember(w.organization(org), w.user(u), r));
+                }
+                case 17: {
+                    OrganizationRole r = orgRole.generate(in);
+                    return ref("ChangeOrganizationRole(" + org + ", " + u + ", " + r + ")",
+                            w -> new Command.ChangeOrganizationRole(w.organization(org), w.user(u), r));
+                }
+                case 18:
+                    return ref("RemoveOrganizationMember(" + org + ", " + u + ")",
+                            w -> new Command.RemoveOrganizationMember(w.organization(org), w.user(u), "generated"));
+                case 19:
+                    return ref("LeaveOrganization(" + org + ")",
+                            w -> new Command.LeaveOrganization(w.organization(org), "generated"));
+                case 20:
+                    return ref("GetOrganizationMember(" + org + ", " + u + ")",
+                            w -> new Command.GetOrganizationMember(w.organization(org), w.user(u)));
+                case 21: {
+                    Optional<OrganizationRole> r = coin.generate(in) ? Optional.empty() : Optional.of(orgRole.generate(in));
+                    return ref("ListOrganizationMembers(" + org + ", " + r + ")",
+                            w -> new Command.ListOrganizationMembers(w.organization(org), r, PageRequest.first(2)));
+                }
+                case 22: {
+                    String inv = invitation.generate(in);
+                    return ref("GetInvitation(" + inv + ")", w -> new Command.GetInvitation(w.invitation(inv)));
+                }
+                case 23:
+                    return ref("GetUser(" + u + ")", w -> new Command.GetUser(w.user(u)));
+                case 24: {
+                    String email = address.generate(in);
+                    return ref("FindUserByEmail(" + email + ")", w -> new Command.FindUserByEmail(Email.of(email)));
+                }
+                case 25: {
+                    String email = address.generate(in);
+                    return ref("ChangeUserEmail(" + u + ", " + email + ")",
+                            w -> new Command.ChangeUserEmail(w.user(u), Email.of(email)));
+                }
+                case 26:
+                    return ref("RenameWorkspace(" + ws + ")", w -> new Command.RenameWorkspace(w.workspace(ws), "Renamed"));
+                case 27:
+                    return ref("DeleteWorkspace(" + ws + ")", w -> new Command.DeleteWorkspace(w.workspace(ws), "generated"));
+                case 28:
+                    return ref("DeleteOrganization(" + org + ")",
+                            w -> new Command.DeleteOrganization(w.organization(org), "generated"));
                 default: {
                     boolean instance = coin.generate(in);
                     return instance
@@ -752,7 +799,26 @@ public final class Generators {
                 SourceDSL.lists().of(workspaceIds()).ofSizeBetween(0, 4).generate(in),
                 Generate.booleans().generate(in) ? Optional.of(invitationIds().generate(in)) : Optional.empty(),
                 instants().generate(in));
+        Gen<Optional<InvitationId>> maybeInvitation = in -> Generate.booleans().generate(in)
+                ? Optional.of(invitationIds().generate(in)) : Optional.empty();
+        Gen<MembershipEvent> organizationMemberAdded = in -> new MembershipEvent.OrganizationMemberAdded(
+                new OrganizationMember(organizationIds().generate(in), userIds().generate(in),
+                        organizationRoles().generate(in), instants().generate(in)),
+                maybeInvitation.generate(in), instants().generate(in));
+        Gen<MembershipEvent> organizationRoleChanged = in -> new MembershipEvent.OrganizationRoleChanged(
+                organizationIds().generate(in), userIds().generate(in), organizationRoles().generate(in),
+                organizationRoles().generate(in), instants().generate(in));
+        Gen<MembershipEvent> emailChanged = userIds().zip(emails(), emails(), instants(), MembershipEvent.UserEmailChanged::new);
+        Gen<MembershipEvent> renamed = in -> new MembershipEvent.WorkspaceRenamed(organizationIds().generate(in),
+                workspaceIds().generate(in), displayNames().generate(in), displayNames().generate(in), instants().generate(in));
+        Gen<MembershipEvent> workspaceDeleted = in -> new MembershipEvent.WorkspaceDeleted(organizationIds().generate(in),
+                workspaceIds().generate(in), SourceDSL.lists().of(userIds()).ofSizeBetween(0, 4).generate(in),
+                instants().generate(in));
+        Gen<MembershipEvent> organizationDeleted = in -> new MembershipEvent.OrganizationDeleted(
+                new Organization(organizationIds().generate(in), displayNames().generate(in), workspaceIds().generate(in),
+                        instants().generate(in)), instants().generate(in));
         return Generate.oneOf(registered, statusChanged, organizationCreated, workspaceCreated, memberAdded, roleChanged,
-                memberRemoved, sent, accepted, revoked, organizationMemberRemoved);
+                memberRemoved, sent, accepted, revoked, organizationMemberRemoved, organizationMemberAdded,
+                organizationRoleChanged, emailChanged, renamed, workspaceDeleted, organizationDeleted);
     }
 }

@@ -333,7 +333,13 @@ public abstract class ModelBasedContract {
 
         private OrganizationId anyOrganization() {
             List<OrganizationId> orgs = new ArrayList<>(model.organizations.keySet());
-            return chance(5) ? OrganizationId.of("no-such-org") : pick(orgs);
+            return orgs.isEmpty() || chance(5) ? OrganizationId.of("no-such-org") : pick(orgs);
+        }
+
+        /** A member of the organization most of the time, so that role changes and removals hit. */
+        private UserId organizationMemberOr(OrganizationId org) {
+            TreeMap<UserId, OrganizationMember> members = model.organizationMembers.get(org);
+            return members != null && !members.isEmpty() && chance(75) ? pick(List.copyOf(members.keySet())) : anyUser();
         }
 
         private WorkspaceId anyWorkspace(boolean customMostly) {
@@ -341,7 +347,7 @@ public abstract class ModelBasedContract {
                 return WorkspaceId.of("no-such-ws");
             }
             List<Workspace> pool = customMostly && chance(85) ? customWorkspaces() : List.copyOf(model.workspaces.values());
-            return pick(pool).id();
+            return pool.isEmpty() ? WorkspaceId.of("no-such-ws") : pick(pool).id();
         }
 
         private UserId anyUser() {
@@ -399,6 +405,10 @@ public abstract class ModelBasedContract {
         }
 
         private void randomStep() {
+            if (chance(22)) {
+                organizationManagementStep();
+                return;
+            }
             int roll = random.nextInt(100);
             if (roll < 18) {
                 WorkspaceId ws = anyWorkspace(true);
@@ -482,6 +492,63 @@ public abstract class ModelBasedContract {
                         new Command.ListAuditTrail(org, PageRequest.first(PageRequest.MAX_LIMIT)));
             } else {
                 advanceClock();
+            }
+        }
+
+        /** One of the commands that manage organizations directly (issue 11), aimed where they hit often. */
+        private void organizationManagementStep() {
+            int roll = random.nextInt(100);
+            OrganizationId org = anyOrganization();
+            if (roll < 14) {
+                UserId target = chance(70) ? anyUser() : organizationMemberOr(org);
+                step(chance(40) ? ROOT_KEY : actorFor(Optional.of(org), Optional.empty(), Optional.of(target)),
+                        new Command.AddOrganizationMember(org, target, chance(30) ? OrganizationRole.ADMIN : OrganizationRole.MEMBER));
+            } else if (roll < 30) {
+                UserId target = chance(50) ? anyAdmin() : organizationMemberOr(org);
+                step(actorFor(Optional.of(org), Optional.empty(), Optional.of(target)),
+                        new Command.ChangeOrganizationRole(org, target, chance(50) ? OrganizationRole.ADMIN : OrganizationRole.MEMBER));
+            } else if (roll < 44) {
+                UserId target = organizationMemberOr(org);
+                step(actorFor(Optional.of(org), Optional.empty(), Optional.of(target)),
+                        new Command.RemoveOrganizationMember(org, target, reason()));
+            } else if (roll < 54) {
+                UserId leaving = organizationMemberOr(org);
+                step(chance(10) ? Actor.organizationKey(org, "key") : Actor.user(leaving),
+                        new Command.LeaveOrganization(org, reason()));
+            } else if (roll < 59) {
+                step(actorFor(Optional.of(org), Optional.empty(), Optional.empty()),
+                        new Command.GetOrganizationMember(org, organizationMemberOr(org)));
+            } else if (roll < 64) {
+                Optional<OrganizationRole> role = chance(50) ? Optional.empty()
+                        : Optional.of(chance(50) ? OrganizationRole.ADMIN : OrganizationRole.MEMBER);
+                step(actorFor(Optional.of(org), Optional.empty(), Optional.empty()),
+                        new Command.ListOrganizationMembers(org, role, PageRequest.first(PageRequest.MAX_LIMIT)));
+            } else if (roll < 68) {
+                InvitationId id = anyInvitation();
+                Optional<OrganizationId> of = Optional.ofNullable(model.invitations.get(id)).map(Invitation::organization);
+                step(actorFor(of, Optional.empty(), Optional.empty()), new Command.GetInvitation(id));
+            } else if (roll < 73) {
+                UserId target = anyUser();
+                step(actorFor(Optional.of(org), Optional.empty(), Optional.of(target)), new Command.GetUser(target));
+            } else if (roll < 78) {
+                String name = chance(10) ? "nobody" : pick(userNames);
+                step(actorFor(Optional.of(org), Optional.empty(), Optional.of(UserId.of(name))),
+                        new Command.FindUserByEmail(emailOf(name)));
+            } else if (roll < 86) {
+                UserId target = anyUser();
+                // often another user's email in other case (user_exists), or the user's own (no change)
+                Email email = chance(50) ? emailOf(pick(userNames)) : Email.of(target.value() + ".new" + random.nextInt(3) + "@example.com");
+                step(chance(75) ? ROOT_KEY : actor(pick(userNames)), new Command.ChangeUserEmail(target, email));
+            } else if (roll < 92) {
+                WorkspaceId ws = anyWorkspace(false);
+                step(actorFor(organizationOf(ws), Optional.of(ws), Optional.empty()),
+                        new Command.RenameWorkspace(ws, chance(30) ? "research" : "renamed " + history.size()));
+            } else if (roll < 97) {
+                WorkspaceId ws = anyWorkspace(true);
+                step(actorFor(organizationOf(ws), Optional.of(ws), Optional.empty()), new Command.DeleteWorkspace(ws, reason()));
+            } else {
+                step(chance(60) ? ROOT_KEY : actorFor(Optional.of(org), Optional.empty(), Optional.empty()),
+                        new Command.DeleteOrganization(org, reason()));
             }
         }
 
@@ -626,6 +693,8 @@ public abstract class ModelBasedContract {
                 WorkspaceId defaultWs = model.organizations.get(org).defaultWorkspace();
                 compare("members of organization " + org, model.membersOf(defaultWs),
                         readAll(p -> new Command.ListWorkspaceMembers(defaultWs, p), m -> m.user().value()));
+                compare("members of organization " + org + " with their accounts", model.organizationUsers(org, Optional.empty()),
+                        readAll(p -> new Command.ListOrganizationMembers(org, p), u -> u.user().id().value()));
                 List<Invitation> pending = readAll(p -> new Command.ListInvitations(org, p), i -> i.id().value());
                 compare("pending invitations of organization " + org, model.pendingInvitations(org), pending);
                 compare("audit trail of organization " + org, model.audit.getOrDefault(Optional.of(org), List.of()),

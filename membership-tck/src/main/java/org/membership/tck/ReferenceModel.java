@@ -27,6 +27,8 @@ import org.membership.api.Organization;
 import org.membership.api.OrganizationId;
 import org.membership.api.OrganizationMember;
 import org.membership.api.OrganizationRole;
+import org.membership.api.OrganizationDeletion;
+import org.membership.api.OrganizationUser;
 import org.membership.api.OrganizationUserRemoval;
 import org.membership.api.Reason;
 import org.membership.api.SelfRemoval;
@@ -36,6 +38,7 @@ import org.membership.api.UserStatus;
 import org.membership.api.Workspace;
 import org.membership.api.WorkspaceId;
 import org.membership.api.WorkspaceAuthority;
+import org.membership.api.WorkspaceDeletion;
 import org.membership.api.WorkspaceKind;
 import org.membership.api.WorkspaceMember;
 import org.membership.api.WorkspaceRole;
@@ -237,6 +240,22 @@ final class ReferenceModel {
             case REMOVE_ORGANIZATION_USER -> removeOrganizationUser(who, (Command.RemoveOrganizationUser) command);
             case LIST_MEMBERSHIPS -> listMemberships(who, (Command.ListMemberships) command);
             case LIST_AUDIT_TRAIL -> listAuditTrail(who, (Command.ListAuditTrail) command);
+            case ADD_ORGANIZATION_MEMBER -> addOrganizationMember(who, (Command.AddOrganizationMember) command);
+            case CHANGE_ORGANIZATION_ROLE -> changeOrganizationRole(who, (Command.ChangeOrganizationRole) command);
+            case REMOVE_ORGANIZATION_MEMBER -> removeOrganizationMember(who, (Command.RemoveOrganizationMember) command);
+            case LEAVE_ORGANIZATION -> leaveOrganization(who, (Command.LeaveOrganization) command);
+            case GET_ORGANIZATION_MEMBER -> getOrganizationMember(who, (Command.GetOrganizationMember) command);
+            case LIST_ORGANIZATION_MEMBERS -> listOrganizationMembers(who, (Command.ListOrganizationMembers) command);
+            case GET_INVITATION -> getInvitation(who, (Command.GetInvitation) command);
+            case GET_USER -> getUser(who, c -> who.isUser(((Command.GetUser) c).user()),
+                    users.get(((Command.GetUser) command).user()), command);
+            case FIND_USER_BY_EMAIL -> getUser(who, c -> who.user() != null
+                            && who.user().email().equals(((Command.FindUserByEmail) c).email()),
+                    userByEmail(((Command.FindUserByEmail) command).email()).orElse(null), command);
+            case CHANGE_USER_EMAIL -> changeUserEmail(who, (Command.ChangeUserEmail) command);
+            case RENAME_WORKSPACE -> renameWorkspace(who, (Command.RenameWorkspace) command);
+            case DELETE_WORKSPACE -> deleteWorkspace(who, (Command.DeleteWorkspace) command);
+            case DELETE_ORGANIZATION -> deleteOrganization(who, (Command.DeleteOrganization) command);
         };
     }
 
@@ -772,5 +791,330 @@ final class ReferenceModel {
                 : new MembershipEvent.InvitationRevoked(revoked.orElseThrow(), now);
         return Prediction.success(member != null ? new OrganizationUserRemoval.MemberRemoved(member, removedFrom, revoked)
                 : new OrganizationUserRemoval.InvitationRevoked(revoked.orElseThrow()), event);
+    }
+
+    // ---- managing organizations directly -------------------------------------------------
+    //
+    // The order of checks follows the planners' documented lists: the organization's gate (rules 1
+    // and 3), the target (8), self-removal (5), outranking and protection (2), the role granted
+    // (1), last admin (6), then the workspaces the member leaves (6).
+
+    /** @return the live pending invitation for that email in the organization, if any */
+    private Optional<Invitation> livePendingFor(OrganizationId org, Email email) {
+        return storedPendingFor(org, email).filter(this::livePending);
+    }
+
+    private Prediction addOrganizationMember(Who who, Command.AddOrganizationMember c) {
+        Reason r = organizationGate(who, c.organization(), c.operation(), false);
+        if (r != null) {
+            return Prediction.refused(r);
+        }
+        User user = users.get(c.user());
+        if (user == null) {
+            return Prediction.refused(Reason.USER_NOT_FOUND);
+        }
+        if (!who.instance()) {
+            List<OrganizationId> theirs = new ArrayList<>();
+            organizationMembers.forEach((org, members) -> {
+                if (members.containsKey(c.user())) {
+                    theirs.add(org);
+                }
+            });
+            if (!theirs.isEmpty() && theirs.stream().allMatch(org -> inOrganization(who, org) == AuthorityLevel.NONE)) {
+                return Prediction.refused(Reason.USER_NOT_FOUND);
+            }
+        }
+        if (organizationMembers.get(c.organization()).containsKey(c.user())) {
+            return Prediction.refused(Reason.ALREADY_MEMBER);
+        }
+        if (!inOrganization(who, c.organization()).atLeast(level(c.role()))) {
+            return Prediction.refused(Reason.INSUFFICIENT_AUTHORITY);
+        }
+        Optional<Invitation> revoked = livePendingFor(c.organization(), user.email())
+                .map(i -> i.withStoredStatus(InvitationStatus.REVOKED));
+        revoked.ifPresent(i -> invitations.put(i.id(), i));
+        OrganizationMember added = new OrganizationMember(c.organization(), c.user(), c.role(), now);
+        organizationMembers.get(c.organization()).put(c.user(), added);
+        Optional<InvitationId> revokedId = revoked.map(Invitation::id);
+        audit(who, Optional.of(c.organization()), c.operation(),
+                new AuditDetail.AddedToOrganization(c.user(), c.role(), revokedId), "");
+        return Prediction.success(added, new MembershipEvent.OrganizationMemberAdded(added, revokedId, now));
+    }
+
+    /** Rule 2 for a change to someone else's organization membership; null when it lets it through. */
+    private Reason outrankedInOrganization(Who who, OrganizationId org, OrganizationMember target) {
+        AuthorityLevel standing = users.get(target.user()).instanceAdmin() ? AuthorityLevel.INSTANCE_ADMIN : level(target.role());
+        if (!inOrganization(who, org).atLeast(standing)) {
+            return Reason.OUTRANKED;
+        }
+        return protectedFrom(who, org, target.user()) ? Reason.ORGANIZATION_ADMIN_PROTECTED : null;
+    }
+
+    private boolean lastUsableOrganizationAdmin(OrganizationMember m) {
+        return m.role() == OrganizationRole.ADMIN && usable(m.user()) && organizationAdmins(m.organization()) <= 1;
+    }
+
+    private Prediction changeOrganizationRole(Who who, Command.ChangeOrganizationRole c) {
+        Reason r = organizationGate(who, c.organization(), c.operation(), false);
+        if (r != null) {
+            return Prediction.refused(r);
+        }
+        OrganizationMember target = organizationMembers.get(c.organization()).get(c.user());
+        if (target == null) {
+            return Prediction.refused(Reason.MEMBER_NOT_FOUND);
+        }
+        boolean self = who.isUser(c.user());
+        boolean demotion = target.role() == OrganizationRole.ADMIN && c.role() != OrganizationRole.ADMIN;
+        if (self && demotion && rules.selfRemoval() == SelfRemoval.FORBIDDEN) {
+            return Prediction.refused(Reason.SELF_REMOVAL);
+        }
+        if (!self) {
+            r = outrankedInOrganization(who, c.organization(), target);
+            if (r != null) {
+                return Prediction.refused(r);
+            }
+        }
+        if (!inOrganization(who, c.organization()).atLeast(level(c.role()))) {
+            return Prediction.refused(Reason.INSUFFICIENT_AUTHORITY);
+        }
+        if (target.role() == c.role()) {
+            return Prediction.success(target);
+        }
+        if (lastUsableOrganizationAdmin(target)) {
+            return Prediction.refused(Reason.LAST_ADMIN);
+        }
+        OrganizationMember changed = new OrganizationMember(target.organization(), target.user(), c.role(), target.since());
+        organizationMembers.get(c.organization()).put(c.user(), changed);
+        audit(who, Optional.of(c.organization()), c.operation(),
+                new AuditDetail.OrganizationRoleChanged(c.user(), target.role(), c.role()), "");
+        return Prediction.success(changed, new MembershipEvent.OrganizationRoleChanged(c.organization(), c.user(),
+                target.role(), c.role(), now));
+    }
+
+    private Prediction removeOrganizationMember(Who who, Command.RemoveOrganizationMember c) {
+        boolean self = who.isUser(c.user());
+        boolean leaving = self && rules.selfRemoval() == SelfRemoval.ALLOWED_WHILE_ANOTHER_ADMIN_REMAINS;
+        Reason r = organizationGate(who, c.organization(), c.operation(), leaving);
+        if (r != null) {
+            return Prediction.refused(r);
+        }
+        OrganizationMember target = organizationMembers.get(c.organization()).get(c.user());
+        if (target == null) {
+            return Prediction.refused(Reason.MEMBER_NOT_FOUND);
+        }
+        if (self && rules.selfRemoval() == SelfRemoval.FORBIDDEN) {
+            return Prediction.refused(Reason.SELF_REMOVAL);
+        }
+        if (!self) {
+            r = outrankedInOrganization(who, c.organization(), target);
+            if (r != null) {
+                return Prediction.refused(r);
+            }
+        }
+        return removeWithCascade(who, c.operation(), target, c.reason());
+    }
+
+    private Prediction leaveOrganization(Who who, Command.LeaveOrganization c) {
+        if (who.user() == null) {
+            return Prediction.refused(Reason.INSUFFICIENT_AUTHORITY);
+        }
+        Reason r = organizationGate(who, c.organization(), c.operation(), false);
+        if (r != null) {
+            return Prediction.refused(r);
+        }
+        OrganizationMember target = organizationMembers.get(c.organization()).get(who.user().id());
+        if (target == null) {
+            return Prediction.refused(Reason.MEMBER_NOT_FOUND);
+        }
+        if (rules.selfRemoval() == SelfRemoval.FORBIDDEN) {
+            return Prediction.refused(Reason.SELF_REMOVAL);
+        }
+        return removeWithCascade(who, c.operation(), target, c.reason());
+    }
+
+    /** Rule 6 for the member and every custom workspace it leaves, then the removal with its cascade. */
+    private Prediction removeWithCascade(Who who, Operation op, OrganizationMember member, String reason) {
+        OrganizationId org = member.organization();
+        if (lastUsableOrganizationAdmin(member)) {
+            return Prediction.refused(Reason.LAST_ADMIN);
+        }
+        List<WorkspaceMember> cascade = new ArrayList<>();
+        workspaceMembers.forEach((ws, members) -> {
+            if (workspaces.get(ws).organization().equals(org) && members.containsKey(member.user())) {
+                cascade.add(members.get(member.user()));
+            }
+        });
+        for (WorkspaceMember m : cascade) {
+            if (lastUsableAdmin(m)) {
+                return Prediction.refused(Reason.LAST_ADMIN);
+            }
+        }
+        Email email = users.get(member.user()).email();
+        List<WorkspaceId> removedFrom = cascade.stream().map(WorkspaceMember::workspace).toList();
+        removedFrom.forEach(ws -> workspaceMembers.get(ws).remove(member.user()));
+        organizationMembers.get(org).remove(member.user());
+        Optional<Invitation> revoked = livePendingFor(org, email).map(i -> i.withStoredStatus(InvitationStatus.REVOKED));
+        revoked.ifPresent(i -> invitations.put(i.id(), i));
+        Optional<InvitationId> revokedId = revoked.map(Invitation::id);
+        audit(who, Optional.of(org), op, new AuditDetail.RemovedFromOrganization(email, member.user(), removedFrom, revokedId),
+                reason);
+        return Prediction.success(new OrganizationUserRemoval.MemberRemoved(member, removedFrom, revoked),
+                new MembershipEvent.OrganizationMemberRemoved(org, member.user(), removedFrom, revokedId, now));
+    }
+
+    private Prediction getOrganizationMember(Who who, Command.GetOrganizationMember c) {
+        Reason r = organizationGate(who, c.organization(), c.operation(), false);
+        if (r != null) {
+            return Prediction.refused(r);
+        }
+        OrganizationMember m = organizationMembers.get(c.organization()).get(c.user());
+        return m == null ? Prediction.refused(Reason.MEMBER_NOT_FOUND)
+                : Prediction.success(new OrganizationUser(m, users.get(m.user())));
+    }
+
+    /** An organization's members with their accounts, by user id, all or only those with the role. */
+    List<OrganizationUser> organizationUsers(OrganizationId org, Optional<OrganizationRole> role) {
+        List<OrganizationUser> out = new ArrayList<>();
+        for (OrganizationMember m : organizationMembers.get(org).values()) {
+            if (role.isEmpty() || role.get() == m.role()) {
+                out.add(new OrganizationUser(m, users.get(m.user())));
+            }
+        }
+        return out;
+    }
+
+    private Prediction listOrganizationMembers(Who who, Command.ListOrganizationMembers c) {
+        Reason r = organizationGate(who, c.organization(), c.operation(), false);
+        return r != null ? Prediction.refused(r) : Prediction.success(organizationUsers(c.organization(), c.role()));
+    }
+
+    private Prediction getInvitation(Who who, Command.GetInvitation c) {
+        AuthorityLevel required = rules.requiredAuthority(c.operation());
+        if (required == AuthorityLevel.INSTANCE_ADMIN && !who.instance()) {
+            return Prediction.refused(Reason.INSUFFICIENT_AUTHORITY);
+        }
+        Invitation i = invitations.get(c.invitation());
+        if (i == null || inOrganization(who, i.organization()) == AuthorityLevel.NONE) {
+            return Prediction.refused(Reason.INVITATION_NOT_FOUND);
+        }
+        if (!inOrganization(who, i.organization()).atLeast(required)) {
+            return Prediction.refused(Reason.INSUFFICIENT_AUTHORITY);
+        }
+        return Prediction.success(i);
+    }
+
+    /**
+     * Reading an account by id or email: the user itself always may; anyone else meets the instance
+     * gate, then scope (a user sharing no organization with the actor is not found), then authority,
+     * measured as the actor's highest level in the organizations the two share.
+     */
+    private Prediction getUser(Who who, java.util.function.Predicate<Command<?>> selfTest, User target, Command<?> c) {
+        boolean self = selfTest.test(c);
+        AuthorityLevel required = rules.requiredAuthority(c.operation());
+        if (!self && required == AuthorityLevel.INSTANCE_ADMIN && !who.instance()) {
+            return Prediction.refused(Reason.INSUFFICIENT_AUTHORITY);
+        }
+        if (target == null) {
+            return Prediction.refused(Reason.USER_NOT_FOUND);
+        }
+        if (self) {
+            return Prediction.success(target);
+        }
+        AuthorityLevel best = who.instance() ? AuthorityLevel.INSTANCE_ADMIN : AuthorityLevel.NONE;
+        if (!who.instance()) {
+            for (Map.Entry<OrganizationId, TreeMap<UserId, OrganizationMember>> e : organizationMembers.entrySet()) {
+                if (e.getValue().containsKey(target.id())) {
+                    AuthorityLevel level = inOrganization(who, e.getKey());
+                    best = level.atLeast(best) ? level : best;
+                }
+            }
+        }
+        if (best == AuthorityLevel.NONE) {
+            return Prediction.refused(Reason.USER_NOT_FOUND);
+        }
+        return best.atLeast(required) ? Prediction.success(target) : Prediction.refused(Reason.INSUFFICIENT_AUTHORITY);
+    }
+
+    private Prediction changeUserEmail(Who who, Command.ChangeUserEmail c) {
+        if (!instanceMay(who, c.operation())) {
+            return Prediction.refused(Reason.INSUFFICIENT_AUTHORITY);
+        }
+        User user = users.get(c.user());
+        if (user == null) {
+            return Prediction.refused(Reason.USER_NOT_FOUND);
+        }
+        if (user.email().equals(c.email())) {
+            return Prediction.success(user);
+        }
+        if (userByEmail(c.email()).isPresent()) {
+            return Prediction.refused(Reason.USER_EXISTS);
+        }
+        User changed = new User(user.id(), c.email(), user.status(), user.instanceAdmin());
+        users.put(user.id(), changed);
+        audit(who, Optional.empty(), c.operation(), new AuditDetail.UserEmailChanged(user.id(), user.email(), c.email()), "");
+        return Prediction.success(changed, new MembershipEvent.UserEmailChanged(user.id(), user.email(), c.email(), now));
+    }
+
+    private Prediction renameWorkspace(Who who, Command.RenameWorkspace c) {
+        Reason r = workspaceGate(who, c.workspace(), c.operation(), false);
+        if (r != null) {
+            return Prediction.refused(r);
+        }
+        Workspace ws = workspaces.get(c.workspace());
+        if (ws.name().equals(c.name())) {
+            return Prediction.success(ws);
+        }
+        Workspace renamed = new Workspace(ws.id(), ws.organization(), c.name(), ws.kind(), ws.createdAt());
+        workspaces.put(ws.id(), renamed);
+        audit(who, Optional.of(ws.organization()), c.operation(), new AuditDetail.WorkspaceRenamed(ws.id(), ws.name(), c.name()), "");
+        return Prediction.success(renamed, new MembershipEvent.WorkspaceRenamed(ws.organization(), ws.id(), ws.name(),
+                c.name(), now));
+    }
+
+    private Prediction deleteWorkspace(Who who, Command.DeleteWorkspace c) {
+        Reason r = workspaceGate(who, c.workspace(), c.operation(), false);
+        if (r != null) {
+            return Prediction.refused(r);
+        }
+        Workspace ws = workspaces.get(c.workspace());
+        if (ws.kind() == WorkspaceKind.DEFAULT) {
+            return Prediction.refused(Reason.DEFAULT_WORKSPACE);
+        }
+        List<UserId> members = List.copyOf(workspaceMembers.remove(ws.id()).keySet());
+        workspaces.remove(ws.id());
+        audit(who, Optional.of(ws.organization()), c.operation(), new AuditDetail.WorkspaceDeleted(ws.id(), members), c.reason());
+        return Prediction.success(new WorkspaceDeletion(ws, members),
+                new MembershipEvent.WorkspaceDeleted(ws.organization(), ws.id(), members, now));
+    }
+
+    private Prediction deleteOrganization(Who who, Command.DeleteOrganization c) {
+        Reason r = organizationGate(who, c.organization(), c.operation(), false);
+        if (r != null) {
+            return Prediction.refused(r);
+        }
+        OrganizationId id = c.organization();
+        Organization org = organizations.remove(id);
+        int workspaceCount = 0;
+        int workspaceMemberCount = 0;
+        for (Workspace ws : List.copyOf(workspaces.values())) {
+            if (ws.organization().equals(id)) {
+                workspaces.remove(ws.id());
+                TreeMap<UserId, WorkspaceMember> members = workspaceMembers.remove(ws.id());
+                workspaceMemberCount += members == null ? 0 : members.size();
+                workspaceCount++;
+            }
+        }
+        int memberCount = organizationMembers.remove(id).size();
+        int invitationCount = 0;
+        for (Invitation i : List.copyOf(invitations.values())) {
+            if (i.organization().equals(id)) {
+                invitations.remove(i.id());
+                invitationCount++;
+            }
+        }
+        audit(who, Optional.empty(), c.operation(), new AuditDetail.OrganizationDeleted(id, org.name(), workspaceCount,
+                memberCount, workspaceMemberCount, invitationCount), c.reason());
+        return Prediction.success(new OrganizationDeletion(org, workspaceCount, memberCount, workspaceMemberCount,
+                invitationCount), new MembershipEvent.OrganizationDeleted(org, now));
     }
 }

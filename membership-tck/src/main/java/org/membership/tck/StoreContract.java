@@ -1003,6 +1003,22 @@ public abstract class StoreContract {
                         "revoked invitation:i-3"));
         details.put(new AuditDetail.RemovedFromOrganization(Email.of("cy@example.com"), UserId.of("cy"), List.of(),
                 Optional.empty()), List.of("email:cy@example.com user:cy"));
+        details.put(new AuditDetail.AddedToOrganization(UserId.of("dora"), OrganizationRole.ADMIN, Optional.of(InvitationId.of("i-4"))),
+                List.of("user:dora", "role admin", "revoked invitation:i-4"));
+        details.put(new AuditDetail.AddedToOrganization(UserId.of("fred"), OrganizationRole.MEMBER, Optional.empty()),
+                List.of("user:fred", "role member"));
+        details.put(new AuditDetail.OrganizationRoleChanged(UserId.of("bob"), OrganizationRole.ADMIN, OrganizationRole.MEMBER),
+                List.of("user:bob", "organization role admin -> member"));
+        details.put(new AuditDetail.UserEmailChanged(UserId.of("bob"), Email.of("Bob@Example.com"), Email.of("robert@example.com")),
+                List.of("user:bob", "email bob@example.com -> robert@example.com"));
+        details.put(new AuditDetail.WorkspaceRenamed(WorkspaceId.of("research"), "Research", "R\u00e9search \u2713"),
+                List.of("workspace:research", "renamed from Research to R\u00e9search \u2713"));
+        details.put(new AuditDetail.WorkspaceDeleted(WorkspaceId.of("design"), List.of(UserId.of("ann"), UserId.of("bob"))),
+                List.of("workspace:design", "removed user:ann", "removed user:bob"));
+        details.put(new AuditDetail.WorkspaceDeleted(WorkspaceId.of("empty"), List.of()), List.of("workspace:empty"));
+        details.put(new AuditDetail.OrganizationDeleted(OrganizationId.of("globex"), "Globex", 3, 120, 40, 7),
+                List.of("organization:globex", "named Globex", "deleted 3 workspaces", "removed 120 members",
+                        "removed 40 workspace memberships", "deleted 7 invitations"));
         details.put(new AuditDetail.Untyped("anything at all", List.of("as \\ it was", "", "written \u2713")),
                 List.of("anything at all", "as \\ it was", "", "written \u2713"));
         return details;

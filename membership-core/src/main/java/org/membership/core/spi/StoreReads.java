@@ -10,6 +10,8 @@ import org.membership.api.InvitationId;
 import org.membership.api.Organization;
 import org.membership.api.OrganizationId;
 import org.membership.api.OrganizationMember;
+import org.membership.api.OrganizationRole;
+import org.membership.api.OrganizationUser;
 import org.membership.api.ParkedEvent;
 import org.membership.api.User;
 import org.membership.api.UserId;
@@ -107,4 +109,16 @@ public interface StoreReads {
 
     /** @return the consumer's parked events, oldest position first, at most {@code limit} */
     List<ParkedEvent> parked(String consumer, int limit);
+
+    // ---- managing organizations directly ------------------------------------------------
+
+    /**
+     * Reads a keyset slice of an organization's members, each with its account, in one read: all of
+     * them, or only those with {@code role}. Reaches them through an index by (organization, user) or
+     * (organization, role, user) and each account by its key, so a page costs the same in an
+     * organization of any size.
+     *
+     * @return a slice of the organization's members with their accounts, by user id
+     */
+    List<OrganizationUser> organizationUsers(OrganizationId organization, Optional<OrganizationRole> role, Slice slice);
 }

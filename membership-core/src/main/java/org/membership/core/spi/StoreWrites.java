@@ -3,6 +3,7 @@ package org.membership.core.spi;
 import java.time.Instant;
 import java.util.List;
 import org.membership.api.AuditEntry;
+import org.membership.api.Email;
 import org.membership.api.FeedPosition;
 import org.membership.api.Invitation;
 import org.membership.api.InvitationId;
@@ -11,6 +12,7 @@ import org.membership.api.MembershipEvent;
 import org.membership.api.Organization;
 import org.membership.api.OrganizationId;
 import org.membership.api.OrganizationMember;
+import org.membership.api.OrganizationRole;
 import org.membership.api.ParkedEvent;
 import org.membership.api.User;
 import org.membership.api.UserId;
@@ -125,4 +127,33 @@ public interface StoreWrites {
      * @return how many it deleted
      */
     int pruneFeed(FeedPosition through, Instant before, int limit);
+
+    // ---- managing organizations directly ------------------------------------------------
+
+    /** Replaces an existing organization membership's role. */
+    void updateOrganizationRole(OrganizationId organization, UserId user, OrganizationRole role);
+
+    /** Replaces an existing user's email; no other user has it. */
+    void updateUserEmail(UserId user, Email email);
+
+    /** Replaces an existing workspace's name. */
+    void updateWorkspaceName(WorkspaceId workspace, String name);
+
+    /**
+     * Deletes an existing custom workspace and every explicit membership of it.
+     *
+     * @return the users whose memberships it deleted, by user id
+     */
+    List<UserId> deleteWorkspace(WorkspaceId workspace);
+
+    /**
+     * Deletes an existing organization and everything that belongs to it: every workspace membership,
+     * organization membership, invitation (whatever its status) and workspace, and the organization
+     * itself. Its audit trail and its events stay. A store does it in a number of statements that does
+     * not grow with the organization (never one per row, never reading a roster first), each reaching
+     * its rows through an index on the organization.
+     *
+     * @return how many rows of each kind it deleted
+     */
+    DeletedOrganization deleteOrganization(OrganizationId organization);
 }

@@ -29,7 +29,7 @@ final class SpringBootExampleTest {
                 .contains("alice closes apollo, removing bob: done; projects now [hermes]")
                 .contains("bob closes hermes, removing alice: refused insufficient_authority 403; projects still [hermes]")
                 .contains("audit-log consumer caught up: true; last entry: 10 WorkspaceMemberRemoved")
-                .contains("health: UP {store=JdbiStore, schemaVersion=4, head=10, consumers={audit-log={delivery=one-instance-at-a-time, position=10, lag=0")
+                .contains("health: UP {store=JdbiStore, schemaVersion=5, head=10, consumers={audit-log={delivery=one-instance-at-a-time, position=10, lag=0")
                 .contains("membership.command remove_workspace_member success: 1")
                 .contains("membership.command remove_workspace_member refused: 1");
     }

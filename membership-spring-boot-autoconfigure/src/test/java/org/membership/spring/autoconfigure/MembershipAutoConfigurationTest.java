@@ -377,7 +377,7 @@ final class MembershipAutoConfigurationTest {
                     hold.countDown();
                     assertThat(health.getStatus()).isEqualTo(Status.UP);
                     assertThat(health.getDetails()).containsEntry("store", "JdbiStore")
-                            .containsEntry("schemaVersion", 4).containsEntry("head", head);
+                            .containsEntry("schemaVersion", 5).containsEntry("head", head);
                     @SuppressWarnings("unchecked")
                     Map<String, Map<String, Object>> consumers = (Map<String, Map<String, Object>>) health.getDetails().get("consumers");
                     assertThat(consumers.get("slow")).containsEntry("lag", head).containsEntry("position", 0L)
