@@ -36,7 +36,9 @@ import org.membership.api.WorkspaceRole;
  * organization admin the {@code anthropicAdmin()} rules protect) is {@code permission_error}. Roles
  * are Anthropic's five names exactly ({@code workspace_user}, {@code workspace_developer},
  * {@code workspace_restricted_developer}, {@code workspace_admin}, {@code workspace_billing}); adding
- * a member as {@code workspace_billing} is refused, as Anthropic documents.
+ * a member as {@code workspace_billing} is refused, as Anthropic documents. The organization's own
+ * users and invites are {@link AnthropicOrganizationApi}'s, behind the same key check
+ * ({@link #authenticated(Credentials, Request, KeyHandler)}) and page parameters ({@link #page(Request)}).
  *
  * <p>Stateless apart from its collaborators; thread-safe.
  */
