@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +21,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A over HTTP: Anthropic's organization endpoints (Organization Member Management, Organization
@@ -675,6 +677,35 @@ final class AnthropicOrganizationApiTest {
                 c.get(invite(DemoData.FLASHBACK_ERIN_INVITATION), key(DemoData.PARADIGM_KEY)).statusAndBody());
         assertEquals(getUserWith(DemoData.PARADIGM_KEY, "nobody-at-all").statusAndBody(),
                 getUserWith(DemoData.PARADIGM_KEY, DemoData.BOB).statusAndBody());
+    }
+
+    @Test
+    void onTheSqliteFile_pagesRemovalAndInvitesAnswerAsInMemory(@TempDir Path dir) {
+        MembershipServer.Options options = MembershipServer.Options.parse("--demo", "--port", "0",
+                "--db", dir.resolve("membership.db").toString());
+        try (MembershipServer sqlite = MembershipServer.start(options)) {
+            Client s = new Client(sqlite.uri());
+            String[] flashback = key(DemoData.FLASHBACK_KEY);
+            assertPage(s.get(USERS + "?limit=2", flashback), List.of(DemoData.ALICE, DemoData.BOB), true);
+            assertPage(s.get(USERS + "?limit=2&after_id=" + DemoData.BOB, flashback),
+                    List.of(DemoData.CAROL, DemoData.DAN), false);
+            assertPage(s.get(USERS + "?limit=1&before_id=" + DemoData.CAROL, flashback), List.of(DemoData.BOB), true);
+            assertPage(s.get(USERS + "?email=Carol@Flashback.example", flashback), List.of(DemoData.CAROL), false);
+            String design = "/v1/organizations/workspaces/" + DemoData.FLASHBACK_DESIGN + "/members/" + DemoData.CAROL;
+            assertEquals(200, s.get(design, flashback).status());
+            assertEquals("200 {\"id\":\"carol\",\"type\":\"user_deleted\"}",
+                    s.delete(user(DemoData.CAROL), flashback).statusAndBody());
+            assertEquals("404 " + error("not_found_error", "User not found in workspace"),
+                    s.get(design, flashback).statusAndBody());
+            assertEquals(s.get(user("nobody-at-all"), flashback).statusAndBody(),
+                    s.get(user(DemoData.CAROL), flashback).statusAndBody());
+            String erin = invite(DemoData.FLASHBACK_ERIN_INVITATION);
+            assertInvite(Answers.object(s.get(erin, flashback).body()), "erin@flashback.example", "user", "pending");
+            assertEquals(200, s.delete(erin, flashback).status());
+            assertInvite(Answers.object(s.get(erin, flashback).body()), "erin@flashback.example", "user", "deleted");
+            assertEquals(s.get(invite("invite_absent"), key(DemoData.PARADIGM_KEY)).statusAndBody(),
+                    s.get(erin, key(DemoData.PARADIGM_KEY)).statusAndBody());
+        }
     }
 
     private static Client.Reply getUserWith(String key, String id) {
