@@ -202,7 +202,11 @@ final class Statements {
                 + " WHERE consumer = ? ORDER BY position LIMIT ?");
 
         this.organizationUsers = sliced(ORGANIZATION_USER + " WHERE m.organization_id = ?", "m.user_id");
-        this.organizationUsersWithRole = sliced(ORGANIZATION_USER + " WHERE m.organization_id = ? AND m.role = ?", "m.user_id");
+        // SQLite would walk the primary key and filter on the role, which for the few admins of a large
+        // organization is a walk of its roster: the role index (which ends with user_id) is named
+        this.organizationUsersWithRole = sliced((dialect == Dialect.SQLITE
+                ? ORGANIZATION_USER.replace(" m JOIN", " m INDEXED BY ${p}organization_members_role JOIN") : ORGANIZATION_USER)
+                + " WHERE m.organization_id = ? AND m.role = ?", "m.user_id");
         this.updateOrganizationRole = t("UPDATE ${p}organization_members SET role = ? WHERE organization_id = ? AND user_id = ?");
         this.updateUserEmail = t("UPDATE ${p}users SET email = ? WHERE id = ?");
         this.updateWorkspaceName = t("UPDATE ${p}workspaces SET name = ? WHERE id = ?");

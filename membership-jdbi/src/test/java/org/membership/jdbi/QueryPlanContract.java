@@ -138,6 +138,27 @@ abstract class QueryPlanContract {
         // A few of big's 500 pending invitations have lapsed: the sweep must touch those, not all 500.
         out.put("expire an organization's lapsed invitations|" + s.expireInvitations,
                 args("big", JdbiTransaction.nanos(Instant.parse("2026-01-01T01:00:10Z"))));
+        // managing organizations directly (schema version 5)
+        out.put("organization members with their accounts, first page|" + s.organizationUsers.first(), args("big", 20));
+        out.put("organization members with their accounts, after a key|" + s.organizationUsers.after(),
+                args("big", "user-5", 20));
+        out.put("organization members with their accounts, before a key|" + s.organizationUsers.before(),
+                args("big", "user-5", 20));
+        out.put("organization members with one role (the many: members), after a key|" + s.organizationUsersWithRole.after(),
+                args("big", "MEMBER", "user-5", 20));
+        out.put("organization members with one role (the few: admins), first page|" + s.organizationUsersWithRole.first(),
+                args("big", "ADMIN", 20));
+        out.put("change an organization role|" + s.updateOrganizationRole, args("ADMIN", "big", "user-7"));
+        out.put("change a user's email|" + s.updateUserEmail, args("new7@example.com", "user-7"));
+        out.put("rename a workspace|" + s.updateWorkspaceName, args("Renamed", "big-ws"));
+        out.put("delete a workspace: its memberships|" + s.deleteWorkspaceMembers, args("big-ws"));
+        out.put("delete a workspace: its row|" + s.deleteWorkspace, args("big-ws"));
+        out.put("delete an organization: its workspace memberships|" + s.deleteOrganizationWorkspaceMembers, args("big"));
+        out.put("delete an organization: its memberships|" + s.deleteOrganizationMembers, args("big"));
+        out.put("delete an organization: its invitations, whatever their status|" + s.deleteOrganizationInvitations,
+                args("big"));
+        out.put("delete an organization: its workspaces|" + s.deleteOrganizationWorkspaces, args("big"));
+        out.put("delete an organization: its row|" + s.deleteOrganization, args("big"));
         if (s.lockOrganization != null) {
             out.put("lock the organization|" + s.lockOrganization, args("big"));
         }
@@ -159,6 +180,12 @@ abstract class QueryPlanContract {
             String[] nameAndSql = e.getKey().split("\\|", 2);
             List<String> plan = explain(nameAndSql[1], e.getValue());
             String bad = badPlan(nameAndSql[1], plan);
+            // a page of one role's few members may sort them after an exact index probe of the role: that
+            // sorts the role's members (a few admins), never the roster; the many (members) must not sort
+            if (nameAndSql[0].contains("(the few: admins)") && "a sort of every matching row".equals(bad)
+                    && plan.stream().anyMatch(line -> line.contains("Index Cond:") && line.contains("role = "))) {
+                bad = null;
+            }
             String[] range = RANGES.get(nameAndSql[0]);
             if (bad == null && range != null) {
                 bad = notARange(plan, range[0], range[1]);

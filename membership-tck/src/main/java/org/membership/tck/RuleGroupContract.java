@@ -8,7 +8,7 @@ import org.quicktheories.QuickTheory;
  * What every group of the specification's rules (§4) shares: the store it runs on, and how its
  * QuickTheories properties run. Each group ({@link AuthorityRulesContract}, {@link ScopeRulesContract},
  * {@link AdminRulesContract}, {@link TargetRulesContract}, {@link InvitationRulesContract},
- * {@link ChangeRulesContract}, {@link InputRulesContract}) holds the properties of one or two rules,
+ * {@link ChangeRulesContract}, {@link InputRulesContract}, {@link OrganizationRulesContract}) holds the properties of one or two rules,
  * named {@code ruleN_…} after the rule they prove; {@link RulesContract} runs them all.
  *
  * <p><b>Replaying a failure.</b> A falsified property prints its smallest failing example (a

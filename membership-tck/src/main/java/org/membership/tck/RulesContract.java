@@ -28,6 +28,7 @@ import org.quicktheories.QuickTheory;
  *   <tr><td>{@link Invitations}</td><td>{@link InvitationRulesContract}</td><td>9 invitations versus members</td></tr>
  *   <tr><td>{@link Changes}</td><td>{@link ChangeRulesContract}</td><td>10 audit and events, 13 determinism, the dry run</td></tr>
  *   <tr><td>{@link Inputs}</td><td>{@link InputRulesContract}</td><td>11 refusals as values, 12 bad input</td></tr>
+ *   <tr><td>{@link Organizations}</td><td>{@link OrganizationRulesContract}</td><td>2, 5, 6, 7, 9 for managing organizations directly, and the deletions' cascades</td></tr>
  * </table>
  *
  * <p>A store may instead extend the groups it wants one by one. Rule 6's race (two admins removing each
@@ -176,6 +177,25 @@ public abstract class RulesContract {
     /** Rules 11 and 12, on this contract's store. */
     @Nested
     public class Inputs extends InputRulesContract {
+        @Override
+        protected MembershipStore newStore() {
+            return RulesContract.this.newStore();
+        }
+
+        @Override
+        protected int examples() {
+            return RulesContract.this.examples();
+        }
+
+        @Override
+        protected QuickTheory configure(QuickTheory qt) {
+            return RulesContract.this.configure(qt);
+        }
+    }
+
+    /** Rules 2, 5, 6, 7 and 9 for managing organizations directly, on this contract's store. */
+    @Nested
+    public class Organizations extends OrganizationRulesContract {
         @Override
         protected MembershipStore newStore() {
             return RulesContract.this.newStore();

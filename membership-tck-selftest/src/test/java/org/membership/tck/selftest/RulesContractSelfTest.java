@@ -175,6 +175,33 @@ final class RulesContractSelfTest {
         assertFalsified(Broken.ignoring("deleteWorkspaceMember").new Targets()::rule8_removalIsFinal_andReAddingRestores);
     }
 
+    // ---- managing organizations directly --------------------------------------------------------------
+
+    @Test
+    void storeIgnoringTheRoleOfARosterPage_failsRule6() {
+        Broken contract = new Broken("organizationUsers", (tx, args, result) -> tx.organizationUsers(
+                (OrganizationId) args[0], Optional.empty(), (org.membership.core.spi.Slice) args[2]));
+        assertFalsified(contract.new Organizations()::rule6_demotingOrRemovingAdmins_keepsAUsableAdmin_refusesOnlyTheLastUsableOne);
+    }
+
+    @Test
+    void storeIgnoringEmailChanges_failsRule9() {
+        assertFalsified(Broken.ignoring("updateUserEmail").new Organizations()
+                ::rule9_changeUserEmail_isUniqueInAnyCase_andPendingInvitationsKeepTheirEmail);
+    }
+
+    @Test
+    void storeLosingTheMembersOfADeletedWorkspace_failsRule7() {
+        Broken contract = new Broken("deleteWorkspace", members -> List.<UserId>of());
+        assertFalsified(contract.new Organizations()::rule7_deleteWorkspace_customOnly_takesExactlyItsMembers);
+    }
+
+    @Test
+    void storeIgnoringInvitationRevocations_failsTheDirectAdd() {
+        assertFalsified(Broken.ignoring("updateInvitationStatus").new Organizations()
+                ::rule9_directAdd_revokesThePendingInvitationForTheUsersEmail_inAnyCase);
+    }
+
     @Test
     void storeFindingMembersInAnyOrganization_failsRule3() {
         Broken contract = new Broken("organizationMember", (tx, args, result) -> ((Optional<?>) result).isPresent()
