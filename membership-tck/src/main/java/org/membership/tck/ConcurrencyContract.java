@@ -490,6 +490,34 @@ public abstract class ConcurrencyContract {
         }
     }
 
+    /**
+     * Rule 9 under a race: two users changing their emails to one new address (typed in different
+     * case) at once: exactly one gets it, the other is user_exists, and the store holds it once.
+     *
+     * <p>If it fails: check the uniqueness of the normalized email in the store (a unique index, or
+     * the write lock) and that a unique key taken by a concurrent transaction is retried, not thrown.
+     */
+    @Test
+    void rule9_twoUsersChangingToOneEmail_exactlyOneGetsIt() throws Exception {
+        Fixture f = world(MembershipRules.defaults(), (org, i) -> org.admin(a(i)).member(b(i)));
+        for (int trial = 0; trial < trials(); trial++) {
+            int i = trial;
+            List<Outcome<?>> outcomes = race(
+                    () -> f.membership().execute(ROOT_KEY, new Command.ChangeUserEmail(f.user(a(i)),
+                            org.membership.api.Email.of("shared-" + i + "@example.com"))),
+                    () -> f.membership().execute(ROOT_KEY, new Command.ChangeUserEmail(f.user(b(i)),
+                            org.membership.api.Email.of("Shared-" + i + "@Example.com"))));
+            int winner = exactlyOneWinner(outcomes, i);
+            assertRefusedWith(outcomes.get(1 - winner), Reason.USER_EXISTS, i);
+            String holder = winner == 0 ? a(i) : b(i);
+            String other = winner == 0 ? b(i) : a(i);
+            assertEquals(Optional.of(f.user(holder)), f.store().read(tx -> tx.userByEmail(
+                    org.membership.api.Email.of("shared-" + i + "@example.com"))).map(u -> u.id()), "trial " + i);
+            assertEquals(Fixture.email(other), f.store().read(tx -> tx.user(f.user(other))).orElseThrow().email(),
+                    "trial " + i + ": the loser keeps its email");
+        }
+    }
+
     // ---- dry runs ------------------------------------------------------------------------------------
 
     /**

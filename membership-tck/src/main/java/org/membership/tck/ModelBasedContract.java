@@ -154,7 +154,7 @@ public abstract class ModelBasedContract {
         System.out.println(getClass().getSimpleName() + ": " + steps + " steps in "
                 + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms ("
                 + Duration.ofNanos(threads.getCurrentThreadCpuTime() - cpuStarted).toMillis()
-                + " ms of CPU); outcomes " + tally);
+                + " ms of CPU); outcomes (and successes by operation) " + tally);
     }
 
     /**
@@ -606,6 +606,9 @@ public abstract class ModelBasedContract {
             ReferenceModel.Prediction predicted = model.apply(actor, command);
             history.set(index, history.get(index) + " -> " + describe(outcome));
             tally.merge(outcome.refusal().map(r -> r.reason().code()).orElse("success"), 1, Integer::sum);
+            if (outcome.succeeded()) {
+                tally.merge("success:" + command.operation().name().toLowerCase(Locale.ROOT), 1, Integer::sum);
+            }
             if (!decision.refusal().equals(outcome.refusal())) {
                 throw failure("the dry run said " + decision + " but the call returned " + describe(outcome), null);
             }

@@ -44,7 +44,9 @@ final class ContractSelfTest {
             "rule6_lastAdminSurvivesRace_organizationAdminsRemovingEachOtherByEmail", "rule9_acceptVersusRevoke_exactlyOneWins",
             "organizationRemovalVersusWorkspaceAdd", "rule6_usableAdminSurvivesRace_disablingOneAdminWhileRemovingTheOther",
             "rule6_usableAdminSurvivesRace_disablingAUserWhileItBecomesAnAdminAndTheOtherAdminIsRemoved",
-            "rule6_usableAdminSurvivesRace_disablingAUserWhileItBecomesAWorkspaceAdminAndTheOtherIsRemoved");
+            "rule6_usableAdminSurvivesRace_disablingAUserWhileItBecomesAWorkspaceAdminAndTheOtherIsRemoved",
+            "rule6_lastAdminSurvivesRace_demotionVersusRemovalOfTheOtherAdmin", "deleteWorkspaceVersusAddMember",
+            "deleteOrganizationVersusAcceptInvitation", "rule9_twoUsersChangingToOneEmail_exactlyOneGetsIt");
     private static final List<String> USABLE_ADMIN_RULES = List.of(
             "countOrganizationAdmins_countsOnlyAdminsWithAValidatedAccount",
             "countWorkspaceAdmins_countsOnlyAdminsWithAValidatedAccount");
