@@ -227,6 +227,22 @@ final class AnthropicOrganizationApiTest {
         assertEquals("DELETE, GET", patch.headers().firstValue("allow").orElse(""));
     }
 
+    @Test
+    void unreadableRequests_answerInAnthropicsEnvelope_andChangeNothing() {
+        World w = World.create(c, false);
+        String escape = "400 " + error("invalid_request_error", "the request target has a malformed percent-escape");
+        for (String target : new String[] {USERS + "/%ZZ", USERS + "?email=%ZZ", INVITES + "/%4", INVITES + "?limit=%G1"}) {
+            Client.Reply r = RawHttp.send(server.server.port(), RawHttp.head("GET", target, "x-api-key: " + w.key,
+                    "anthropic-version: 2023-06-01"), new byte[0]);
+            assertEquals(escape, r.statusAndBody(), target);
+        }
+        Client.Reply lying = RawHttp.send(server.server.port(), RawHttp.head("DELETE", user(w.id("dev")),
+                "x-api-key: " + w.key, "anthropic-version: 2023-06-01", "Content-Length: abc"), new byte[0]);
+        assertEquals(400, lying.status(), lying.body());
+        assertEquals(Set.of("type", "error"), Answers.object(lying.body()).keySet(), lying.body());
+        assertEquals(200, getUser(w, w.id("dev")).status());
+    }
+
     // ---- list users ------------------------------------------------------------------------------
 
     @Test
