@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.membership.api.Actor;
 import org.membership.api.Command;
 import org.membership.api.MembershipEvent;
+import org.membership.api.Operation;
 import org.membership.api.PageRequest;
 import org.membership.api.Reason;
 import org.membership.api.WorkspaceMember;
@@ -58,5 +61,29 @@ final class InMemoryFixtureTest {
                 .workspace("w", ws -> ws.member("stranger")));
         var e = assertThrows(IllegalStateException.class, builder::build);
         assertTrue(e.getMessage().contains("User not found"), e.getMessage());
+    }
+
+    @Test
+    void build_addsMembersDirectly_oneCommandEach_noInvitationsLeftBehind() {
+        var trail = f.membership().execute(Actor.instanceKey("ops"),
+                Command.ListAuditTrail.of(f.organization("acme"), PageRequest.first(PageRequest.MAX_LIMIT))).orElseThrow();
+        assertEquals(List.of(Operation.CREATE_ORGANIZATION, Operation.ADD_ORGANIZATION_MEMBER, Operation.ADD_ORGANIZATION_MEMBER,
+                        Operation.CREATE_WORKSPACE, Operation.ADD_WORKSPACE_MEMBER, Operation.ADD_WORKSPACE_MEMBER,
+                        Operation.INVITE_TO_ORGANIZATION),
+                trail.items().stream().map(e -> e.action()).toList(), "bob and erin joined directly, carol is invited");
+    }
+
+    @Test
+    void listener_hearsEveryChangeAfterTheBuild_andNothingOfTheBuild() {
+        List<MembershipEvent> heard = new ArrayList<>();
+        Fixture g = Fixture.builder(new InMemoryStore()).listener(heard::add)
+                .organization("acme", org -> org.admin("alice").member("bob"))
+                .build();
+        assertEquals(List.of(), heard, "building publishes nothing to the host's listener");
+        g.membership().execute(g.actor("alice"), new Command.RemoveOrganizationMember(g.organization("acme"), g.user("bob")))
+                .orElseThrow();
+        assertEquals(g.events(), heard, "the listener hears what the fixture records");
+        assertEquals(1, heard.size());
+        assertTrue(heard.get(0) instanceof MembershipEvent.OrganizationMemberRemoved, heard::toString);
     }
 }

@@ -65,6 +65,8 @@ import org.membership.core.spi.MembershipStore;
  *       invitation whose expiry has come stays stored as pending until its organization's next
  *       invitation is sent, and is stored as expired from then on;</li>
  *   <li>every user's stored account status equals the model's;</li>
+ *   <li>every workspace and organization the model ever knew, read from the store by id, equals the
+ *       model's: renames are stored, and nothing of a deleted workspace or organization is left;</li>
  *   <li>the invariants hold: every organization has a usable admin (an admin whose account is
  *       validated); every custom workspace that has ever had a usable admin still has one (a new
  *       custom workspace starts empty, see below); every
@@ -205,6 +207,8 @@ public abstract class ModelBasedContract {
         private final List<String> history = new ArrayList<>();
         private final MembershipStore store;
         private final Set<WorkspaceId> hadAdmin = new HashSet<>();
+        private final Set<WorkspaceId> everWorkspaces = new HashSet<>();
+        private final Set<OrganizationId> everOrganizations = new HashSet<>();
         private final List<String> userNames = List.of("root", "ann", "bob", "cat", "dan", "eve", "fay", "gus", "ghost");
 
         private final Map<String, Integer> tally;
@@ -748,6 +752,19 @@ public abstract class ModelBasedContract {
                     }
                 }
             }
+            // every workspace and organization the model ever knew, read by id: renames stored, deletions complete
+            everWorkspaces.addAll(model.workspaces.keySet());
+            everOrganizations.addAll(model.organizations.keySet());
+            compare("stored workspaces", new TreeMap<>(model.workspaces), store.read(tx -> {
+                TreeMap<WorkspaceId, Workspace> stored = new TreeMap<>();
+                everWorkspaces.forEach(id -> tx.workspace(id).ifPresent(w -> stored.put(id, w)));
+                return stored;
+            }));
+            compare("stored organizations", new TreeMap<>(model.organizations), store.read(tx -> {
+                TreeMap<OrganizationId, org.membership.api.Organization> stored = new TreeMap<>();
+                everOrganizations.forEach(id -> tx.organization(id).ifPresent(o -> stored.put(id, o)));
+                return stored;
+            }));
             compare("stored users", new TreeMap<>(model.users), store.read(tx -> {
                 TreeMap<UserId, User> stored = new TreeMap<>();
                 Set<UserId> asked = new HashSet<>(model.users.keySet());

@@ -96,6 +96,19 @@ final class ModelBasedContractSelfTest {
                 "pending invitations of organization");
     }
 
+    @Test
+    void workspaceRenamesThatAreLost_areCaught() {
+        // The rename answers and is audited, but the stored name stays: the workspace read back differs.
+        assertCaught(lying("updateWorkspaceName", (real, args) -> null), "stored workspaces differ");
+    }
+
+    @Test
+    void organizationDeletionThatDeletesNothing_isCaught() {
+        // The deletion answers, is audited and publishes its event, but no row goes.
+        assertCaught(lying("deleteOrganization", (real, args) -> new org.membership.core.spi.DeletedOrganization(0, 0, 0, 0)),
+                "but the library answered success OrganizationDeletion");
+    }
+
     // ---- machinery ----------------------------------------------------------------------------
 
     private static void assertCaught(Supplier<MembershipStore> broken, String expectedInMessage) {
