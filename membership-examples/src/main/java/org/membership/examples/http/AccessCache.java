@@ -26,9 +26,10 @@ import org.membership.api.WorkspaceRole;
  *
  * <p>Only grants are cached, for {@link #DEFAULT_TIME_TO_LIVE}; a refusal is always asked again.
  * Events drop the entries a committed change made stale: a workspace removal or role change drops
- * that user's entry for that workspace; a removal from an organization or a status change drops all
- * of the user's entries (more than needed, never less), and disabling an account also forgets its
- * tokens. They arrive two ways: as a {@link MembershipListener}, at once, for changes this process
+ * that user's entry for that workspace; a removal from an organization, a change of organization
+ * role or a status change drops all of the user's entries (more than needed, never less), and
+ * disabling an account also forgets its tokens; deleting a workspace drops everyone's entries for it,
+ * and deleting an organization every entry. They arrive two ways: as a {@link MembershipListener}, at once, for changes this process
  * made; and as the {@link FeedListener} of a change-feed consumer delivered to every instance
  * ({@link #following}), for every change any process committed. Before answering from the cache it
  * catches that consumer up ({@link Subscription#catchUp}: one read of the feed's head when nothing
@@ -146,12 +147,29 @@ final class AccessCache implements MembershipListener, FeedListener {
             drop(e.user(), k -> k.workspace().equals(e.workspace()));
         } else if (event instanceof MembershipEvent.OrganizationMemberRemoved e) {
             drop(e.user(), k -> true);
+        } else if (event instanceof MembershipEvent.OrganizationRoleChanged e) {
+            // an organization admin reaches every workspace of its organization: its grants followed that role
+            drop(e.user(), k -> true);
+        } else if (event instanceof MembershipEvent.WorkspaceDeleted e) {
+            dropAll(k -> k.workspace().equals(e.workspace()));
+        } else if (event instanceof MembershipEvent.OrganizationDeleted e) {
+            // the cache does not know which workspaces were the organization's: forget every grant
+            dropAll(k -> true);
         } else if (event instanceof MembershipEvent.UserStatusChanged e) {
             drop(e.user(), k -> true);
             if (e.to() == UserStatus.DISABLED) {
                 credentials.revokeUser(e.user());
             }
         }
+    }
+
+    /**
+     * Drops the grants of every user that match; bumps the epoch, as grants of users the event does not
+     * name (organization admins, who reach a workspace without a membership of it) go too.
+     */
+    private synchronized void dropAll(java.util.function.Predicate<Key> which) {
+        epoch++;
+        grants.keySet().removeIf(which);
     }
 
     private synchronized void drop(UserId user, java.util.function.Predicate<Key> which) {

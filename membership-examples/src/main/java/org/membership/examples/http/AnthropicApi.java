@@ -36,7 +36,9 @@ import org.membership.api.WorkspaceRole;
  * organization admin the {@code anthropicAdmin()} rules protect) is {@code permission_error}. Roles
  * are Anthropic's five names exactly ({@code workspace_user}, {@code workspace_developer},
  * {@code workspace_restricted_developer}, {@code workspace_admin}, {@code workspace_billing}); adding
- * a member as {@code workspace_billing} is refused, as Anthropic documents.
+ * a member as {@code workspace_billing} is refused, as Anthropic documents. The organization's own
+ * users and invites are {@link AnthropicOrganizationApi}'s, behind the same key check
+ * ({@link #authenticated(Credentials, Request, KeyHandler)}) and page parameters ({@link #page(Request)}).
  *
  * <p>Stateless apart from its collaborators; thread-safe.
  */
@@ -63,7 +65,8 @@ final class AnthropicApi {
                 .add("DELETE", BASE + "/{user_id}", DIALECT, r -> authenticated(r, this::delete));
     }
 
-    private interface KeyHandler {
+    /** Answers a request whose admin key and version have been checked. */
+    interface KeyHandler {
         Response handle(Request request, Actor key);
     }
 
@@ -76,6 +79,16 @@ final class AnthropicApi {
      */
 
     private Response authenticated(Request request, KeyHandler handler) {
+        return authenticated(credentials, request, handler);
+    }
+
+    /**
+     * Checks the admin key and {@code anthropic-version} of a request to any of Anthropic's endpoints.
+     *
+     * @return the handler's answer if the key is an organization's admin key and the version one
+     *         Anthropic documents; else the 401 or 400 Anthropic answers
+     */
+    static Response authenticated(Credentials credentials, Request request, KeyHandler handler) {
         Optional<String> apiKey = request.header("x-api-key").map(String::strip).filter(k -> !k.isEmpty());
         Optional<String> bearer = request.bearerToken();
         if (apiKey.isEmpty() && bearer.isEmpty()) {
@@ -101,16 +114,7 @@ final class AnthropicApi {
 
     private Response list(Request request, Actor key) {
         WorkspaceId workspace = WorkspaceId.of(request.param("workspace_id"));
-        int limit = PageRequest.DEFAULT_LIMIT;
-        Optional<String> rawLimit = request.queryParam("limit");
-        if (rawLimit.isPresent()) {
-            String v = rawLimit.get();
-            if (v.isEmpty() || v.length() > 9 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
-                return error(400, "invalid_request_error", "limit must be an integer between 1 and 1000");
-            }
-            limit = Integer.parseInt(v);
-        }
-        PageRequest page = new PageRequest(request.queryParam("after_id"), request.queryParam("before_id"), limit);
+        PageRequest page = page(request);
         Outcome<Page<WorkspaceMember>> outcome = engines.anthropic().execute(key,
                 new Command.ListWorkspaceMembers(workspace, page));
         if (outcome instanceof Outcome.Refused<Page<WorkspaceMember>> refused) {
@@ -121,6 +125,24 @@ final class AnthropicApi {
         result.items().forEach(m -> data.add(Member.of(m)));
         return Response.json(200, Json.write(new MemberPage(data, result.hasMore(), result.firstId().orElse(null),
                 result.lastId().orElse(null))));
+    }
+
+    /**
+     * @return the page that the {@code after_id}, {@code before_id} and {@code limit} query parameters of
+     *         one of Anthropic's list endpoints ask for (limit 1-1000, default 20)
+     * @throws InvalidInputException naming the parameter that is not an integer, out of range or not an id
+     */
+    static PageRequest page(Request request) {
+        int limit = PageRequest.DEFAULT_LIMIT;
+        Optional<String> rawLimit = request.queryParam("limit");
+        if (rawLimit.isPresent()) {
+            String v = rawLimit.get();
+            if (v.isEmpty() || v.length() > 9 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                throw new InvalidInputException("limit", "limit must be an integer between 1 and 1000");
+            }
+            limit = Integer.parseInt(v);
+        }
+        return new PageRequest(request.queryParam("after_id"), request.queryParam("before_id"), limit);
     }
 
     private Response add(Request request, Actor key) {

@@ -41,7 +41,8 @@ import org.membership.core.spi.MembershipStore;
  *   105 eve    account not yet validated, pending invitation; fay@paradigm.example invited, no account
  * Flashback Labs (UUIDs, string user ids)
  *   alice organization admin, bob admin of Design, carol developer in Design, dan member,
- *   erin not yet validated with a pending invitation; frank@flashback.example invited, no account
+ *   erin not yet validated with a pending invitation (FLASHBACK_ERIN_INVITATION); frank@flashback.example
+ *   invited, no account
  * </pre>
  *
  * The data is created through the library on first start (an existing dataset is left as it is);
@@ -71,6 +72,8 @@ final class DemoData {
     static final String FLASHBACK_ORG = uuid(1);
     static final String FLASHBACK_DEFAULT = uuid(2);
     static final String FLASHBACK_DESIGN = uuid(3);
+    /** Erin's pending invitation to Flashback Labs, for Anthropic's invite endpoints. */
+    static final String FLASHBACK_ERIN_INVITATION = uuid(7);
     static final String FLASHBACK_KEY = "demo_key_flashback";
 
     /** Every demo user's bearer token, by user id. */
@@ -150,7 +153,7 @@ final class DemoData {
         join(strings, flashback, BOB, "bob@flashback.example");
         join(strings, flashback, CAROL, "carol@flashback.example");
         join(strings, flashback, DAN, "dan@flashback.example");
-        invite(strings, flashback, "erin@flashback.example");
+        expect(invite(strings, flashback, "erin@flashback.example").id().value(), FLASHBACK_ERIN_INVITATION);
         invite(strings, flashback, "frank@flashback.example");
         ok(strings.execute(root, new Command.AddWorkspaceMember(design.id(), UserId.of(BOB), WorkspaceRole.ADMIN)));
         ok(strings.execute(root, new Command.AddWorkspaceMember(design.id(), UserId.of(CAROL), WorkspaceRole.DEVELOPER)));
@@ -205,6 +208,7 @@ final class DemoData {
                 "    member           carol  token " + t + "carol    (developer in Design)",
                 "    member           dan    token " + t + "dan      (default workspace only)",
                 "    not validated    erin   token " + t + "erin     (invited, pending)",
-                "    pending invitations: erin@flashback.example, frank@flashback.example");
+                "    pending invitations: erin@flashback.example (" + FLASHBACK_ERIN_INVITATION + "),"
+                        + " frank@flashback.example");
     }
 }

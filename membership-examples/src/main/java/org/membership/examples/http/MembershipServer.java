@@ -16,9 +16,9 @@ import org.membership.jdbi.JdbiStore;
 
 /**
  * The example host: the five documented APIs of the specification — Paradigm's company and
- * instance removals (P1, P2), Flashback's (F), Anthropic's workspace members (A) and Factory's
- * removal by email (X) — plus a few admin endpoints, served over HTTP/1.1 ({@link HttpTransport},
- * on Netty, with its documented limits) over one library store.
+ * instance removals (P1, P2), Flashback's (F), Anthropic's workspace members, organization users
+ * and invites (A) and Factory's removal by email (X) — plus a few admin endpoints, served over
+ * HTTP/1.1 ({@link HttpTransport}, on Netty, with its documented limits) over one library store.
  *
  * <pre>{@code
  * ./mvnw -B -ntp -q -pl membership-examples -am package exec:java -DskipTests -Dexec.args="--demo"
@@ -177,6 +177,7 @@ public final class MembershipServer implements AutoCloseable {
         new ParadigmApi(credentials, engines).register(routes);
         new FlashbackApi(credentials, engines, access).register(routes);
         new AnthropicApi(credentials, engines).register(routes);
+        new AnthropicOrganizationApi(credentials, engines, clock).register(routes);
         new FactoryApi(credentials, engines).register(routes);
         new AdminApi(credentials, engines).register(routes);
 

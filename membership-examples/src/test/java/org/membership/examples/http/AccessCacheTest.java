@@ -12,7 +12,9 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.membership.api.MembershipEvent;
+import org.membership.api.Organization;
 import org.membership.api.OrganizationId;
+import org.membership.api.OrganizationRole;
 import org.membership.api.UserId;
 import org.membership.api.UserStatus;
 import org.membership.api.WorkspaceId;
@@ -110,6 +112,47 @@ final class AccessCacheTest {
         ask(DEV, WS);
         cache.on(new MembershipEvent.WorkspaceRoleChanged(ORG, WS, DEV, WorkspaceRole.DEVELOPER, WorkspaceRole.USER, NOW));
         assertTrue(cache.access(DEV, WS, Optional::empty).isEmpty());
+    }
+
+    @Test
+    void organizationRoleChange_dropsAllOfThatUsersGrants() {
+        ask(DEV, WS);
+        ask(DEV, WS2);
+        ask(OTHER, WS);
+        cache.on(new MembershipEvent.OrganizationRoleChanged(ORG, DEV, OrganizationRole.ADMIN, OrganizationRole.MEMBER, NOW));
+        assertTrue(cache.access(DEV, WS, Optional::empty).isEmpty());
+        assertTrue(cache.access(DEV, WS2, Optional::empty).isEmpty());
+        assertTrue(cache.access(OTHER, WS, Optional::empty).isPresent());
+    }
+
+    @Test
+    void workspaceDeletion_dropsEveryonesGrantForThatWorkspace_evenWithoutAMembership() {
+        ask(DEV, WS);
+        ask(OTHER, WS);
+        ask(DEV, WS2);
+        // OTHER reached WS as an organization admin: the event does not name it among the members
+        cache.on(new MembershipEvent.WorkspaceDeleted(ORG, WS, List.of(DEV), NOW));
+        assertTrue(cache.access(DEV, WS, Optional::empty).isEmpty());
+        assertTrue(cache.access(OTHER, WS, Optional::empty).isEmpty());
+        assertTrue(cache.access(DEV, WS2, Optional::empty).isPresent());
+    }
+
+    @Test
+    void organizationDeletion_dropsEveryGrant() {
+        ask(DEV, WS);
+        ask(OTHER, WS2);
+        cache.on(new MembershipEvent.OrganizationDeleted(
+                new Organization(ORG, "Org", WorkspaceId.of("ws-default"), NOW), NOW));
+        assertEquals(0, cache.size());
+    }
+
+    @Test
+    void grantLoadedBeforeAWorkspaceDeletionCommitted_isNotStoredAfterIt() {
+        cache.access(OTHER, WS, () -> {
+            cache.on(new MembershipEvent.WorkspaceDeleted(ORG, WS, List.of(DEV), NOW));
+            return Optional.of(WorkspaceRole.ADMIN);
+        });
+        assertEquals(0, cache.size());
     }
 
     @Test

@@ -15,8 +15,16 @@ final class TestServer implements AutoCloseable {
     }
 
     TestServer(HttpTransport.Limits limits) {
-        server = MembershipServer.start(MembershipServer.Options.parse("--demo", "--port", "0"), store, Clock.systemUTC(),
-                limits);
+        this(Clock.systemUTC(), limits);
+    }
+
+    /** A server whose engines read {@code clock}, for tests that move time. */
+    TestServer(Clock clock) {
+        this(clock, HttpTransport.Limits.defaults());
+    }
+
+    private TestServer(Clock clock, HttpTransport.Limits limits) {
+        server = MembershipServer.start(MembershipServer.Options.parse("--demo", "--port", "0"), store, clock, limits);
         client = new Client(server.uri());
     }
 

@@ -29,9 +29,10 @@ final class World {
     private final Map<String, String> ids;
     private final Map<String, String> tokens;
     private final Map<String, String> emails;
+    private final Map<String, String> invitations;
 
     private World(String org, String defaultWorkspace, String workspace, String key, Map<String, String> ids,
-                  Map<String, String> tokens, Map<String, String> emails) {
+                  Map<String, String> tokens, Map<String, String> emails, Map<String, String> invitations) {
         this.org = org;
         this.defaultWorkspace = defaultWorkspace;
         this.workspace = workspace;
@@ -39,6 +40,7 @@ final class World {
         this.ids = ids;
         this.tokens = tokens;
         this.emails = emails;
+        this.invitations = invitations;
     }
 
     String id(String role) {
@@ -53,12 +55,18 @@ final class World {
         return emails.get(role);
     }
 
+    /** @return the id of the invitation the role was sent: accepted by all but {@code pending}, whose is pending */
+    String invitation(String role) {
+        return invitations.get(role);
+    }
+
     static World create(Client c, boolean integerIds) {
         long n = NEXT.incrementAndGet();
         String[] root = Client.bearer(TestServer.INSTANCE_KEY);
         Map<String, String> ids = new HashMap<>();
         Map<String, String> tokens = new HashMap<>();
         Map<String, String> emails = new HashMap<>();
+        Map<String, String> invitations = new HashMap<>();
         for (int i = 0; i < ROLES.length; i++) {
             String role = ROLES[i];
             String id = integerIds ? Long.toString(10_000 + n * 10 + i) : "w" + n + "-" + role;
@@ -81,6 +89,7 @@ final class World {
             Client.Reply inv = c.post("/admin/organizations/" + org + "/invitations",
                     "{\"email\":\"" + emails.get(role) + "\",\"role\":\"member\"}", root);
             assertEquals(201, inv.status(), inv.body());
+            invitations.put(role, TestServer.field(inv.body(), "id"));
             if (!role.equals("pending")) {
                 Client.Reply acc = c.post("/invitations/" + TestServer.field(inv.body(), "id") + "/accept", "",
                         Client.bearer(tokens.get(role)));
@@ -91,7 +100,7 @@ final class World {
         addMember(c, workspace, ids.get("wsadmin"), "admin");
         addMember(c, workspace, ids.get("dev"), "developer");
         return new World(org, TestServer.field(o.body(), "default_workspace_id"), workspace,
-                TestServer.field(o.body(), "api_key"), ids, tokens, emails);
+                TestServer.field(o.body(), "api_key"), ids, tokens, emails, invitations);
     }
 
     static void addMember(Client c, String workspace, String user, String role) {
