@@ -1,5 +1,6 @@
 package org.membership.core;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -18,6 +19,7 @@ import org.membership.api.Refusal;
 import org.membership.api.User;
 import org.membership.api.UserId;
 import org.membership.api.UserStatus;
+import org.membership.api.Workspace;
 import org.membership.api.WorkspaceMember;
 import org.membership.api.WorkspaceRole;
 import org.membership.core.spi.StoreReads;
@@ -155,12 +157,16 @@ final class AccountPlanner {
         while (true) {
             List<OrganizationMember> organizations = tx.organizationMembershipsOf(user).stream()
                     .filter(m -> m.role() == OrganizationRole.ADMIN).toList();
-            List<WorkspaceMember> workspaces = tx.workspaceMembershipsOf(user).stream()
-                    .filter(m -> m.role() == WorkspaceRole.ADMIN).toList();
             SortedSet<OrganizationId> involved = new TreeSet<>();
             organizations.forEach(m -> involved.add(m.organization()));
-            for (WorkspaceMember m : workspaces) {
-                tx.workspace(m.workspace()).ifPresent(w -> involved.add(w.organization()));
+            List<WorkspaceMember> workspaces = new ArrayList<>();
+            for (WorkspaceMember m : tx.workspaceMembershipsOf(user)) {
+                // A workspace gone since its membership was read was deleted with its memberships: none to keep.
+                Optional<Workspace> workspace = m.role() == WorkspaceRole.ADMIN ? tx.workspace(m.workspace()) : Optional.empty();
+                if (workspace.isPresent()) {
+                    workspaces.add(m);
+                    involved.add(workspace.get().organization());
+                }
             }
             involved.removeAll(locked);
             if (involved.isEmpty()) {
