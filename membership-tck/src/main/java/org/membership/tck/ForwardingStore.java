@@ -23,6 +23,10 @@ import org.membership.core.spi.StoreTransaction;
  * };
  * }</pre>
  *
+ * <p>{@link #writeIfUncontended} is not forwarded: it runs nothing, so the engine takes the path
+ * through {@link #write} and {@link #read}, and a decorator that changes {@code write} is never
+ * bypassed. A decorator that keeps the wrapped store's uncontended writes overrides it.
+ *
  * <p>Thread-safe as far as the store it forwards to is.
  */
 public abstract class ForwardingStore implements MembershipStore {

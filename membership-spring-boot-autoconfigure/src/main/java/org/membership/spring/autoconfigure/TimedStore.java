@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 import org.membership.api.FeedEvent;
 import org.membership.api.FeedPosition;
@@ -56,6 +57,29 @@ final class TimedStore implements MembershipStore {
     @Override
     public <T> T read(Function<StoreTransaction, T> work) {
         return timed(() -> delegate.read(work), reads, failedReads);
+    }
+
+    /** Timed as a write when it ran; an attempt that would have waited ran nothing and is not counted. */
+    @Override
+    public <T> Optional<T> writeIfUncontended(Function<StoreTransaction, T> work) {
+        long started = registry.config().clock().monotonicTime();
+        boolean succeeded = false;
+        Optional<T> result = Optional.empty();
+        try {
+            result = delegate.writeIfUncontended(work);
+            succeeded = true;
+            return result;
+        } finally {
+            if (!succeeded || result.isPresent()) {
+                long took = registry.config().clock().monotonicTime() - started;
+                (succeeded ? writes : failedWrites).record(Duration.ofNanos(took));
+            }
+        }
+    }
+
+    @Override
+    public boolean exclusiveWrites() {
+        return delegate.exclusiveWrites();
     }
 
     private <T> T timed(java.util.function.Supplier<T> transaction, Timer success, Timer failure) {
