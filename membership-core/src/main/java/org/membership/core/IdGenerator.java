@@ -9,7 +9,11 @@ package org.membership.core;
  * IdGenerator sequential = () -> Long.toString(next.incrementAndGet());
  * }</pre>
  *
- * <p>Implementations must be thread-safe and never return an id twice.
+ * <p>Implementations must be thread-safe and never return an id twice, not even one whose
+ * organization was deleted since: a deleted organization's audit trail and events stay in the store
+ * under its id, and a new organization given that id would read them as its own. An id that a live
+ * row holds is refused by the store and drawn again; a deleted organization's id is not. A counter
+ * like the one above must therefore survive restarts without going back.
  */
 @FunctionalInterface
 public interface IdGenerator {
