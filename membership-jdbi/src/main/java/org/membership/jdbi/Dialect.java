@@ -19,6 +19,9 @@ enum Dialect {
      * holder committed. Both locks are FOR NO KEY UPDATE, which does not conflict with the key-share
      * locks that foreign-key checks take (adding the user to an organization or workspace does not
      * wait for lockUser); the admin counts of a write share-lock the accounts they count (Statements).
+     * One exception: changing a user's email updates a uniquely indexed column, for which PostgreSQL
+     * takes FOR UPDATE on the row, so from that UPDATE to its commit adding the same user waits for
+     * it (a wait, never a cycle: the email change takes no organization's lock).
      * Reads run in REPEATABLE READ READ ONLY: one snapshot for the whole read, no locks.
      */
     SQLITE("sqlite", "BEGIN IMMEDIATE", "BEGIN DEFERRED", null, null) {
