@@ -2,16 +2,10 @@ package org.membership.tck.selftest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.platform.launcher.Launcher;
-import org.junit.platform.launcher.LauncherDiscoveryRequest;
-import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
-import org.junit.platform.launcher.core.LauncherFactory;
-import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
 import org.membership.core.spi.MembershipStore;
 import org.membership.inmemory.InMemoryStore;
@@ -32,7 +26,7 @@ final class ContractSelfTest {
      * runs in a row on the write-skew store (2 cores, a full build): eight make that about as rare as
      * the other races' misses, and cost nothing when the store is caught at once.
      */
-    private static final int ATTEMPTS = 8;
+    private static final NamedRules RULES = new NamedRules(8);
     /** Enough trials of each race to catch a broken store, few enough for a store that replays its history. */
     private static final int TRIALS = 25;
 
@@ -157,31 +151,31 @@ final class ContractSelfTest {
 
     @Test
     void concurrencyContract_failsEveryRaceOnAStoreWithoutTransactions() {
-        assertFail(AgainstAutoCommitStore.class, RACES);
+        RULES.assertFail(AgainstAutoCommitStore.class, RACES);
     }
 
     // ---- a cascade that is not atomic ----------------------------------------------------------------
 
     @Test
     void storeContract_failsAStoreThatKeepsTheWritesOfAFailedCascade() {
-        assertFail(StoreRulesOnSerializedAutoCommitStore.class, ATOMICITY_RULES);
-        assertPass(StoreRulesOnInMemoryStore.class, ATOMICITY_RULES);
-        assertPass(StoreRulesOnSerializedAutoCommitStore.class, LOCKING_RULES);
+        RULES.assertFail(StoreRulesOnSerializedAutoCommitStore.class, ATOMICITY_RULES);
+        RULES.assertPass(StoreRulesOnInMemoryStore.class, ATOMICITY_RULES);
+        RULES.assertPass(StoreRulesOnSerializedAutoCommitStore.class, LOCKING_RULES);
     }
 
     // ---- checking the admin count, then deleting, without a lock ------------------------------------
 
     @Test
     void storeContract_failsAStoreWhoseTransactionsDoNotLockTheOrganization() {
-        assertFail(StoreRulesOnWriteSkewStore.class, LOCKING_RULES);
-        assertPass(StoreRulesOnInMemoryStore.class, LOCKING_RULES);
-        assertPass(StoreRulesOnWriteSkewStore.class, ATOMICITY_RULES);
+        RULES.assertFail(StoreRulesOnWriteSkewStore.class, LOCKING_RULES);
+        RULES.assertPass(StoreRulesOnInMemoryStore.class, LOCKING_RULES);
+        RULES.assertPass(StoreRulesOnWriteSkewStore.class, ATOMICITY_RULES);
     }
 
     @Test
     void concurrencyContract_failsEveryRaceOnAStoreWhoseTransactionsDoNotLockTheOrganization() {
-        assertFail(RacesOnWriteSkewStore.class, RACES);
-        assertPass(RacesOnInMemoryStore.class, RACES);
+        RULES.assertFail(RacesOnWriteSkewStore.class, RACES);
+        RULES.assertPass(RacesOnInMemoryStore.class, RACES);
     }
 
     // ---- admins counted whatever their account status ------------------------------------------------
@@ -207,20 +201,20 @@ final class ContractSelfTest {
 
     @Test
     void contracts_failAStoreThatCountsAdminsWhoCannotAct() {
-        assertFail(StoreRulesOnStatusBlindStore.class, USABLE_ADMIN_RULES);
-        assertPass(StoreRulesOnInMemoryStore.class, USABLE_ADMIN_RULES);
-        assertPass(StoreRulesOnStatusBlindStore.class, List.of("countWorkspaceAdmins_followsRoleChanges"));
-        assertFail(RacesOnStatusBlindStore.class, List.of("rule6_usableAdminSurvivesRace_disablingOneAdminWhileRemovingTheOther"));
-        assertPass(RacesOnStatusBlindStore.class, List.of("rule6_lastAdminSurvivesRace"));
+        RULES.assertFail(StoreRulesOnStatusBlindStore.class, USABLE_ADMIN_RULES);
+        RULES.assertPass(StoreRulesOnInMemoryStore.class, USABLE_ADMIN_RULES);
+        RULES.assertPass(StoreRulesOnStatusBlindStore.class, List.of("countWorkspaceAdmins_followsRoleChanges"));
+        RULES.assertFail(RacesOnStatusBlindStore.class, List.of("rule6_usableAdminSurvivesRace_disablingOneAdminWhileRemovingTheOther"));
+        RULES.assertPass(RacesOnStatusBlindStore.class, List.of("rule6_lastAdminSurvivesRace"));
     }
 
     // ---- emails matched case-sensitively -------------------------------------------------------------
 
     @Test
     void storeContract_failsAStoreThatMatchesEmailsCaseSensitively() {
-        assertFail(StoreRulesOnCaseSensitiveEmailStore.class, EMAIL_RULES);
-        assertPass(StoreRulesOnInMemoryStore.class, EMAIL_RULES);
-        assertPass(StoreRulesOnCaseSensitiveEmailStore.class, List.of("values_roundTripExactly_toTheNanosecond"));
+        RULES.assertFail(StoreRulesOnCaseSensitiveEmailStore.class, EMAIL_RULES);
+        RULES.assertPass(StoreRulesOnInMemoryStore.class, EMAIL_RULES);
+        RULES.assertPass(StoreRulesOnCaseSensitiveEmailStore.class, List.of("values_roundTripExactly_toTheNanosecond"));
     }
 
     // ---- expiry recorded at the wrong instant ---------------------------------------------------------
@@ -228,47 +222,17 @@ final class ContractSelfTest {
     @Test
     void storeContract_failsStoresThatRecordExpiryAtTheWrongInstant() {
         List<String> rules = List.of("expireInvitations_endsExactlyThePendingOnesAtOrPastTheirExpiry");
-        assertFail(StoreRulesOnLateExpiryStore.class, rules);
-        assertFail(StoreRulesOnEarlyExpiryStore.class, rules);
-        assertPass(StoreRulesOnInMemoryStore.class, EXPIRY_RULES);
-        assertPass(StoreRulesOnLateExpiryStore.class, List.of("expireInvitations_isRolledBackWithItsTransaction"));
+        RULES.assertFail(StoreRulesOnLateExpiryStore.class, rules);
+        RULES.assertFail(StoreRulesOnEarlyExpiryStore.class, rules);
+        RULES.assertPass(StoreRulesOnInMemoryStore.class, EXPIRY_RULES);
+        RULES.assertPass(StoreRulesOnLateExpiryStore.class, List.of("expireInvitations_isRolledBackWithItsTransaction"));
     }
 
     @Test
     void documentedApisContract_failsRemovalByMixedCaseEmailOnThatStore() {
         List<String> rules = List.of("x_mixedCaseEmail_matches", "x_activeMember_isRemovedWithWorkspacesAndInvitation_inOneChange");
-        assertFail(ApisOnCaseSensitiveEmailStore.class, rules);
-        assertPass(ApisOnInMemoryStore.class, rules);
-    }
-
-    // ---- running named rules -------------------------------------------------------------------------
-
-    /**
-     * Each rule must fail with an assertion, not by throwing something else. Whether racing threads overlap
-     * depends on the scheduler (a loaded machine can serialize a whole run by chance), so a rule gets a few
-     * runs to catch the broken store; a rule that does not race fails or passes alike on every run.
-     */
-    private static void assertFail(Class<?> contract, List<String> rules) {
-        for (String rule : rules) {
-            TestExecutionSummary summary = run(contract, rule);
-            for (int attempt = 1; attempt < ATTEMPTS && summary.getTestsFailedCount() == 0; attempt++) {
-                summary = run(contract, rule);
-            }
-            assertEquals(1, summary.getTestsStartedCount(), rule);
-            assertEquals(1, summary.getTestsFailedCount(),
-                    () -> rule + " passed " + ATTEMPTS + " times on " + contract.getSimpleName());
-            Throwable why = summary.getFailures().get(0).getException();
-            assertTrue(why instanceof AssertionError, () -> rule + " on " + contract.getSimpleName() + " failed by throwing " + why);
-        }
-    }
-
-    private static void assertPass(Class<?> contract, List<String> rules) {
-        for (String rule : rules) {
-            TestExecutionSummary summary = run(contract, rule);
-            assertEquals(1, summary.getTestsStartedCount(), rule);
-            assertEquals(List.of(), summary.getFailures().stream().map(f -> f.getException().toString()).toList(),
-                    () -> rule + " failed on " + contract.getSimpleName());
-        }
+        RULES.assertFail(ApisOnCaseSensitiveEmailStore.class, rules);
+        RULES.assertPass(ApisOnInMemoryStore.class, rules);
     }
 
     /** The atomicity contract over the broken store; nested, so the build does not run it on its own. */
@@ -288,7 +252,7 @@ final class ContractSelfTest {
                 "createOrganization_failureAtEveryWritePosition_changesNothing",
                 "inviteReplacingAnExpiredInvitation_failureAtEveryWritePosition_changesNothing",
                 "removeWorkspaceMember_failureAtEveryWritePosition_changesNothing")) {
-            TestExecutionSummary summary = run(AtomicityAgainstAutoCommitStore.class, operation);
+            TestExecutionSummary summary = NamedRules.run(AtomicityAgainstAutoCommitStore.class, operation);
             // failing before the first write leaves nothing behind even without transactions; every later
             // position leaves a partial change that the comparison must catch
             assertTrue(summary.getTestsStartedCount() >= 4, operation);
@@ -296,14 +260,5 @@ final class ContractSelfTest {
             summary.getFailures().forEach(f -> assertTrue(f.getException() instanceof AssertionError,
                     () -> operation + " failed by throwing " + f.getException()));
         }
-    }
-
-    private static TestExecutionSummary run(Class<?> contract, String method) {
-        LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                .selectors(selectMethod(contract, method)).build();
-        Launcher launcher = LauncherFactory.create();
-        SummaryGeneratingListener listener = new SummaryGeneratingListener();
-        launcher.execute(request, listener);
-        return listener.getSummary();
     }
 }

@@ -2,7 +2,6 @@ package org.membership.tck.selftest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
 import java.lang.reflect.Proxy;
 import java.time.Duration;
@@ -10,12 +9,6 @@ import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
-import org.junit.platform.launcher.Launcher;
-import org.junit.platform.launcher.LauncherDiscoveryRequest;
-import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
-import org.junit.platform.launcher.core.LauncherFactory;
-import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
-import org.junit.platform.launcher.listeners.TestExecutionSummary;
 import org.membership.api.FeedEvent;
 import org.membership.api.FeedPosition;
 import org.membership.core.spi.ConsumerRecord;
@@ -31,7 +24,7 @@ import org.membership.tck.StoreTransactionMethods;
  * passes those very rules.
  */
 final class FeedContractSelfTest {
-    private static final int ATTEMPTS = 5;
+    private static final NamedRules RULES = new NamedRules(5);
     private static final int TRIALS = 25;
 
     /** The contract with fewer trials and a short hang guard, over a store of the subclass's choosing. */
@@ -151,49 +144,49 @@ final class FeedContractSelfTest {
         // Numbers taken at append are lost with a rolled-back transaction too, as identity values are.
         List<String> rules = List.of("commitOrder_writersCommittingOutOfAppendOrder_aConcurrentReaderMissesAndRepeatsNothing",
                 "positions_areDenseFromOne_eachTransactionsEventsAdjacent_inAppendOrder");
-        assertFail(OnInsertOrderFeedStore.class, rules);
-        assertPass(OnInMemoryStore.class, rules);
-        assertPass(OnInsertOrderFeedStore.class, List.of("changes_inPagesOfAnySize_fromAnyPosition_giveEveryLaterEventOnce"));
+        RULES.assertFail(OnInsertOrderFeedStore.class, rules);
+        RULES.assertPass(OnInMemoryStore.class, rules);
+        RULES.assertPass(OnInsertOrderFeedStore.class, List.of("changes_inPagesOfAnySize_fromAnyPosition_giveEveryLaterEventOnce"));
     }
 
     @Test
     void feedContract_failsAStoreWhoseOutboxIsNotInTheChangesTransaction() {
         List<String> rules = List.of("outbox_eventsAreReadableExactlyWhenTheirTransactionCommits");
-        assertFail(OnAutoCommitStore.class, rules);
-        assertPass(OnInMemoryStore.class, rules);
+        RULES.assertFail(OnAutoCommitStore.class, rules);
+        RULES.assertPass(OnInMemoryStore.class, rules);
     }
 
     @Test
     void feedContract_failsAStoreThatPrunesEventsAConsumerHasNotPassed() {
         List<String> rules = List.of("pruneFeed_deletesOnlyAPrefixPassedAndOld_andNeverRenumbers",
                 "retention_prunesOnlyWhatEveryStoredConsumerPassed_andOnlyOnceTheRetentionElapsed");
-        assertFail(OnPruneIgnoringConsumersStore.class, rules);
-        assertPass(OnInMemoryStore.class, rules);
-        assertPass(OnPruneIgnoringConsumersStore.class, List.of("gap_aConsumerBehindPruning_isToldOfTheGap_thenGetsWhatIsKept"));
+        RULES.assertFail(OnPruneIgnoringConsumersStore.class, rules);
+        RULES.assertPass(OnInMemoryStore.class, rules);
+        RULES.assertPass(OnPruneIgnoringConsumersStore.class, List.of("gap_aConsumerBehindPruning_isToldOfTheGap_thenGetsWhatIsKept"));
     }
 
     @Test
     void feedContract_failsAStoreThatForgetsAConsumersPosition() {
         List<String> rules = List.of("durableConsumer_getsEveryEventInOrder_andResumesAfterItsStoredPosition");
-        assertFail(OnForgetfulConsumerStore.class, rules);
-        assertPass(OnInMemoryStore.class, rules);
+        RULES.assertFail(OnForgetfulConsumerStore.class, rules);
+        RULES.assertPass(OnInMemoryStore.class, rules);
     }
 
     @Test
     void feedContract_failsAStoreThatReadsTheFeedInclusively() {
         List<String> rules = List.of("changes_inPagesOfAnySize_fromAnyPosition_giveEveryLaterEventOnce");
-        assertFail(OnInclusiveChangesStore.class, rules);
-        assertPass(OnInMemoryStore.class, rules);
+        RULES.assertFail(OnInclusiveChangesStore.class, rules);
+        RULES.assertPass(OnInMemoryStore.class, rules);
     }
 
     @Test
     void feedContract_failsAStoreThatLetsTwoInstancesClaimOneConsumer() {
         List<String> rules = List.of("consumer_twoWritersClaimingOneConsumer_exactlyOneClaimsIt");
-        assertFail(OnUnlockedConsumerStore.class, rules);
-        assertPass(OnInMemoryStore.class, rules);
+        RULES.assertFail(OnUnlockedConsumerStore.class, rules);
+        RULES.assertPass(OnInMemoryStore.class, rules);
     }
 
-    // ---- lying stores and running named rules ----------------------------------------------------------
+    // ---- lying stores ----------------------------------------------------------------------------------
 
     /** @return a store over {@code rows} whose transactions answer {@code method} with {@code lie} */
     private static MembershipStore lying(InMemoryStore rows, String method,
@@ -220,37 +213,5 @@ final class FeedContractSelfTest {
                     }
                     return m.getName().equals(method) ? lie.apply(tx, args) : StoreTransactionMethods.invoke(tx, m, args);
                 });
-    }
-
-    private static void assertFail(Class<?> contract, List<String> rules) {
-        for (String rule : rules) {
-            TestExecutionSummary summary = run(contract, rule);
-            for (int attempt = 1; attempt < ATTEMPTS && summary.getTestsFailedCount() == 0; attempt++) {
-                summary = run(contract, rule);
-            }
-            assertEquals(1, summary.getTestsStartedCount(), rule);
-            assertEquals(1, summary.getTestsFailedCount(),
-                    () -> rule + " passed " + ATTEMPTS + " times on " + contract.getSimpleName());
-            Throwable why = summary.getFailures().get(0).getException();
-            assertTrue(why instanceof AssertionError, () -> rule + " on " + contract.getSimpleName() + " failed by throwing " + why);
-        }
-    }
-
-    private static void assertPass(Class<?> contract, List<String> rules) {
-        for (String rule : rules) {
-            TestExecutionSummary summary = run(contract, rule);
-            assertEquals(1, summary.getTestsStartedCount(), rule);
-            assertEquals(List.of(), summary.getFailures().stream().map(f -> f.getException().toString()).toList(),
-                    () -> rule + " failed on " + contract.getSimpleName());
-        }
-    }
-
-    private static TestExecutionSummary run(Class<?> contract, String method) {
-        LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                .selectors(selectMethod(contract, method)).build();
-        Launcher launcher = LauncherFactory.create();
-        SummaryGeneratingListener listener = new SummaryGeneratingListener();
-        launcher.execute(request, listener);
-        return listener.getSummary();
     }
 }
