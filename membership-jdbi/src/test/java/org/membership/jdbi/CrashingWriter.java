@@ -310,14 +310,16 @@ final class CrashingWriter {
 
     /**
      * PostgreSQL's outbox numbers a change's events after its COMMIT (the SPI's outbox protocol). This
-     * holds, for ever, every numbering of the feed (the sequencer's statement, whoever runs it: the
-     * writer right after its commit, or the consumer before it reads) from just before the COMMIT of the
+     * holds, for ever, every numbering of the feed (the sequencer's statements, whoever runs them: the
+     * writer right after its commit, the consumer before it reads, or a read of the feed's head, which
+     * on PostgreSQL numbers too) from just before the COMMIT of the
      * k-th write transaction that appended events, having waited for any numbering under way to end; once
      * that COMMIT has run it journals {@code unnumbered <k>}. A kill then leaves a committed change whose
      * events nobody numbered. Thread-safe.
      */
     private static final class NumberingHold implements StatementCustomizer {
         private final String numbering;
+        private final String head;
         private final String append;
         private final int nth;
         private final Journal journal;
@@ -330,6 +332,7 @@ final class CrashingWriter {
 
         NumberingHold(Statements sql, int nth, Journal journal) {
             this.numbering = sql.numberEvents;
+            this.head = sql.head;
             this.append = sql.appendEvent;
             this.nth = nth;
             this.journal = journal;
@@ -338,7 +341,7 @@ final class CrashingWriter {
         @Override
         public synchronized void beforeExecution(PreparedStatement statement, StatementContext context) {
             String sql = context.getRenderedSql();
-            if (sql.equals(numbering)) {
+            if (numbers(sql)) {
                 while (held) {
                     waitHere();
                 }
@@ -362,13 +365,18 @@ final class CrashingWriter {
         @Override
         public synchronized void afterExecution(PreparedStatement statement, StatementContext context) {
             String sql = context.getRenderedSql();
-            if (sql.equals(numbering)) {
+            if (numbers(sql)) {
                 numberingsUnderWay--;
                 notifyAll();
             } else if (sql.equals("COMMIT") && committingTheHeldOne.get()) {
                 committingTheHeldOne.set(false);
                 journal.line("unnumbered " + nth);
             }
+        }
+
+        /** @return whether the statement runs the sequencer */
+        private boolean numbers(String sql) {
+            return sql.equals(numbering) || sql.equals(head);
         }
 
         private void waitHere() {
