@@ -21,7 +21,6 @@ import org.membership.api.WorkspaceId;
 import org.membership.api.WorkspaceRole;
 import org.membership.core.MembershipEngine;
 import org.membership.jdbi.JdbiStore;
-import org.sqlite.SQLiteConfig;
 
 /**
  * A harness beside JMH for the ratios themselves, made for a shared, noisy machine: the library
@@ -286,13 +285,7 @@ public final class InterleavedRatios {
 
     private static HandWrittenJdbc byHand(Path file, JdbiStore.Durability durability, HandWrittenJdbc.Preparation preparation,
                                           boolean withEvent) throws SQLException {
-        SQLiteConfig config = new SQLiteConfig();
-        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        config.setSynchronous(durability == JdbiStore.Durability.FULL
-                ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
-        config.setBusyTimeout(5000);
-        config.enforceForeignKeys(true);
-        return new HandWrittenJdbc(config.createConnection("jdbc:sqlite:" + file.toAbsolutePath()),
+        return new HandWrittenJdbc(JdbiBenchmark.connectionSettings(durability).createConnection("jdbc:sqlite:" + file.toAbsolutePath()),
                 HandWrittenJdbc.Database.SQLITE, preparation, withEvent);
     }
 

@@ -120,19 +120,24 @@ public class JdbiBenchmark {
         }
 
         SQLiteConfig connectionSettings() {
-            // What JdbiStore.sqlite sets on each pooled connection.
-            SQLiteConfig config = new SQLiteConfig();
-            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-            config.setSynchronous(durability == JdbiStore.Durability.FULL
-                    ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
-            config.setBusyTimeout(5000);
-            config.enforceForeignKeys(true);
-            return config;
+            return JdbiBenchmark.connectionSettings(durability);
         }
 
         String url() {
             return "jdbc:sqlite:" + file.toAbsolutePath();
         }
+    }
+
+    /** @return what JdbiStore.sqlite sets on each pooled connection, for the hand-written code's connection */
+    static SQLiteConfig connectionSettings(JdbiStore.Durability durability) {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(durability == JdbiStore.Durability.FULL
+                ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
+        config.setBusyTimeout(5000);
+        config.enforceForeignKeys(true);
+        config.setGetGeneratedKeys(false);
+        return config;
     }
 
     /** Writes the world into {@code template} in one store transaction, then moves it into place. */

@@ -251,6 +251,9 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
     /** Set while actions after a host's commit run: what they do runs in transactions of the store's own. */
     private final ThreadLocal<Boolean> detached = new ThreadLocal<>();
     private volatile RetryListener retryListener = (attempt, lost, cause) -> { };
+    /** SQLite: each pooled connection's kept statements; null on PostgreSQL. */
+    private final PreparedStatementCache statementCache;
+    private final StatementHooks hooks = new StatementHooks();
 
     private JdbiStore(DataSource dataSource, HikariDataSource ownPool, Dialect dialect, Options options,
                       FeedWakeups.Listening listening, HostTransactions host) {
@@ -272,10 +275,12 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
         // Statements are plain SQL with positional parameters: no templating to apply.
         this.jdbi.getConfig(org.jdbi.v3.core.statement.SqlStatements.class)
                 .setTemplateEngine(org.jdbi.v3.core.statement.TemplateEngine.NOP);
-        if (dialect == Dialect.SQLITE) {
-            // sqlite-jdbc prepares every statement anew; keep each connection's (PreparedStatementCache).
-            this.jdbi.setStatementBuilderFactory(new PreparedStatementCache());
+        // sqlite-jdbc prepares every statement anew; keep each connection's (PreparedStatementCache).
+        this.statementCache = dialect == Dialect.SQLITE ? new PreparedStatementCache() : null;
+        if (statementCache != null) {
+            this.jdbi.setStatementBuilderFactory(statementCache);
         }
+        this.jdbi.getConfig(org.jdbi.v3.core.statement.SqlStatements.class).addCustomizer(hooks);
         this.dialect = dialect;
         this.sql = new Statements(dialect, options.tablePrefix());
         this.ownPool = ownPool;
@@ -326,6 +331,9 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
         config.setSynchronous(options.durability() == Durability.FULL
                 ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
         config.setBusyTimeout((int) options.busyTimeout().toMillis());
+        // The store reads the keys an INSERT makes with RETURNING; without this the driver runs
+        // SELECT last_insert_rowid(), prepared anew, after every INSERT.
+        config.setGetGeneratedKeys(false);
         config.enforceForeignKeys(true);
         SQLiteDataSource sqlite = new SQLiteDataSource(config);
         sqlite.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
@@ -522,8 +530,7 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
             if (sql.numberEvents != null) {
                 number(handle, null);
             }
-            return handle.createQuery(sql.changes).bind(0, after.value()).bind(1, limit)
-                    .map(JdbiTransaction.FEED_EVENT).list();
+            return connection(handle.getConnection()).list(sql.changes, JdbiTransaction.FEED_EVENT, after.value(), limit);
         });
     }
 
@@ -700,16 +707,17 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
 
     private <T> Done<T> inTransaction(Handle handle, boolean writable, String what, Function<Handle, T> raw,
                                       Function<StoreTransaction, T> work, boolean unqueued) {
+        StoreConnection db = connection(handle.getConnection());
         SQLiteConnection file = unqueued ? sqlite(handle) : null;
         int busyTimeout = file != null ? file.getBusyTimeout() : 0;
         try {
             if (file != null) {
                 file.setBusyTimeout(0);
             }
-            handle.execute(writable ? dialect.beginWrite : dialect.beginRead);
+            db.execute(writable ? dialect.beginWrite : dialect.beginRead);
         } catch (JdbiException e) {
             // The BEGIN may have run although it reported a failure: never pool a connection left in a transaction.
-            rollbackUnsure(handle, e);
+            rollbackUnsure(db, e);
             if (file != null && dialect.isRetryable(e)) {
                 throw Contended.INSTANCE; // another process's writer holds the file
             }
@@ -721,7 +729,7 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
                 restoreBusyTimeout(file, busyTimeout);
             }
         }
-        JdbiTransaction tx = work == null ? null : new JdbiTransaction(handle, sql, dialect, writable, false);
+        JdbiTransaction tx = work == null ? null : new JdbiTransaction(db, sql, dialect, writable, false);
         T result;
         try {
             result = raw != null ? raw.apply(handle) : work.apply(tx);
@@ -729,10 +737,10 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
                 throw tx.failure();
             }
         } catch (JdbiException e) {
-            rollback(handle, e);
+            rollback(db, e);
             throw failure(what, e);
         } catch (RuntimeException | Error e) {
-            rollback(handle, e);
+            rollback(db, e);
             if (tx != null && tx.failure() != null) {
                 // The work failed because a statement did (perhaps wrapped): report the database failure.
                 e.addSuppressed(tx.failure());
@@ -745,9 +753,9 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
             }
         }
         try {
-            handle.execute(writable ? "COMMIT" : "ROLLBACK");
+            db.execute(writable ? "COMMIT" : "ROLLBACK");
         } catch (JdbiException e) {
-            rollback(handle, e);
+            rollback(db, e);
             throw failure(what, e);
         }
         if (tx != null && tx.receipt() != null) {
@@ -773,7 +781,7 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
         try (Handle handle = jdbi.open()) {
             checkJoinable(handle, connection);
             handle.execute("SAVEPOINT membership_change");
-            JdbiTransaction tx = new JdbiTransaction(handle, sql, dialect, writable, true);
+            JdbiTransaction tx = new JdbiTransaction(connection(connection), sql, dialect, writable, true);
             T result;
             try {
                 result = work.apply(tx);
@@ -955,17 +963,17 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
         }
     }
 
-    private void rollback(Handle handle, Throwable cause) {
+    private void rollback(StoreConnection db, Throwable cause) {
         try {
-            handle.execute("ROLLBACK");
+            db.execute("ROLLBACK");
         } catch (RuntimeException e) {
             cause.addSuppressed(e);
             // The connection may still be inside the transaction: never hand it out again.
             if (ownPool != null) {
-                ownPool.evictConnection(handle.getConnection());
+                ownPool.evictConnection(db.connection());
             } else {
                 try {
-                    handle.getConnection().abort(Runnable::run);
+                    db.connection().abort(Runnable::run);
                 } catch (SQLException | RuntimeException abortFailed) {
                     cause.addSuppressed(abortFailed);
                 }
@@ -974,12 +982,22 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
     }
 
     /** Rolls back a transaction that may not have begun; failing because none is active is expected and harmless. */
-    private static void rollbackUnsure(Handle handle, Throwable cause) {
+    private static void rollbackUnsure(StoreConnection db, Throwable cause) {
         try {
-            handle.execute("ROLLBACK");
+            db.execute("ROLLBACK");
         } catch (RuntimeException e) {
             cause.addSuppressed(e);
         }
+    }
+
+    /** @return the store's statements on {@code connection}, as its transactions run them */
+    private StoreConnection connection(Connection connection) {
+        return new StoreConnection(connection, statementCache, hooks);
+    }
+
+    /** @return what sees every statement this store runs (for tests: fault injection, statement counts) */
+    StatementHooks statementHooks() {
+        return hooks;
     }
 
     private void retrying(int attempt, long started, Throwable cause) {

@@ -8,10 +8,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.JdbiException;
-import org.jdbi.v3.core.mapper.RowMapper;
-import org.jdbi.v3.core.statement.Query;
 import org.membership.api.AuditDetail;
 import org.membership.api.AuditEntry;
 import org.membership.api.Email;
@@ -44,33 +41,34 @@ import org.membership.core.spi.FeedReceipt;
 import org.membership.core.spi.Slice;
 import org.membership.core.spi.StoreTransaction;
 import org.membership.core.spi.WorkspaceStanding;
+import org.membership.jdbi.StoreConnection.Row;
 
 /**
- * One transaction of a {@link JdbiStore} on one handle: every method is one statement. Used by one
- * thread; not thread-safe.
+ * One transaction of a {@link JdbiStore} on one connection: every method is one statement, run by
+ * {@link StoreConnection}. Used by one thread; not thread-safe.
  */
 final class JdbiTransaction implements StoreTransaction {
     /** The organization column of audit rows that belong to no organization (no id is empty). */
     static final String INSTANCE_TRAIL = "";
 
-    private static final RowMapper<User> USER = (rs, ctx) -> new User(UserId.of(rs.getString(1)),
+    private static final Row<User> USER = rs -> new User(UserId.of(rs.getString(1)),
             Email.of(rs.getString(2)), UserStatus.valueOf(rs.getString(3)), rs.getBoolean(4));
-    private static final RowMapper<Organization> ORGANIZATION = (rs, ctx) -> new Organization(
+    private static final Row<Organization> ORGANIZATION = rs -> new Organization(
             OrganizationId.of(rs.getString(1)), rs.getString(2), WorkspaceId.of(rs.getString(3)), instant(rs, 4));
-    private static final RowMapper<Workspace> WORKSPACE = (rs, ctx) -> new Workspace(WorkspaceId.of(rs.getString(1)),
+    private static final Row<Workspace> WORKSPACE = rs -> new Workspace(WorkspaceId.of(rs.getString(1)),
             OrganizationId.of(rs.getString(2)), rs.getString(3), WorkspaceKind.valueOf(rs.getString(4)), instant(rs, 5));
-    private static final RowMapper<OrganizationMember> ORGANIZATION_MEMBER = (rs, ctx) -> new OrganizationMember(
+    private static final Row<OrganizationMember> ORGANIZATION_MEMBER = rs -> new OrganizationMember(
             OrganizationId.of(rs.getString(1)), UserId.of(rs.getString(2)), OrganizationRole.valueOf(rs.getString(3)),
             instant(rs, 4));
-    private static final RowMapper<WorkspaceMember> WORKSPACE_MEMBER = (rs, ctx) -> new WorkspaceMember(
+    private static final Row<WorkspaceMember> WORKSPACE_MEMBER = rs -> new WorkspaceMember(
             WorkspaceId.of(rs.getString(1)), UserId.of(rs.getString(2)), WorkspaceRole.valueOf(rs.getString(3)),
             instant(rs, 4));
-    private static final RowMapper<Invitation> INVITATION = (rs, ctx) -> new Invitation(
+    private static final Row<Invitation> INVITATION = rs -> new Invitation(
             InvitationId.of(rs.getString(1)), OrganizationId.of(rs.getString(2)), Email.of(rs.getString(3)),
             OrganizationRole.valueOf(rs.getString(4)), InvitationStatus.valueOf(rs.getString(5)), instant(rs, 6),
             instant(rs, 7));
     /** An audit row: typed from its detail (schema version 4 on), or read back from the text versions 1 to 3 kept. */
-    private static final RowMapper<AuditEntry> AUDIT = (rs, ctx) -> {
+    private static final Row<AuditEntry> AUDIT = rs -> {
         String organization = rs.getString(5);
         Operation action = Operation.valueOf(rs.getString(4));
         String detail = rs.getString(9);
@@ -80,17 +78,18 @@ final class JdbiTransaction implements StoreTransaction {
                 rs.getString(7));
     };
 
-    /* One-column results, mapped directly: mapTo(Long.class) would look its column mapper up on every call. */
-    private static final RowMapper<Long> FIRST_LONG = (rs, ctx) -> rs.getLong(1);
-    private static final RowMapper<Integer> FIRST_INT = (rs, ctx) -> rs.getInt(1);
+    /* One-column results. */
+    private static final Row<Long> FIRST_LONG = rs -> rs.getLong(1);
+    private static final Row<Integer> FIRST_INT = rs -> rs.getInt(1);
+    private static final Row<String> FIRST_STRING = rs -> rs.getString(1);
 
     /** A feed event as stored: a row of feed_events (its position per dialect), read back as a {@link FeedEvent}. */
-    static final RowMapper<FeedEvent> FEED_EVENT = (rs, ctx) -> new FeedEvent(rs.getLong(1),
+    static final Row<FeedEvent> FEED_EVENT = rs -> new FeedEvent(rs.getLong(1),
             FeedPosition.of(rs.getLong(2)), event(rs.getString(3), rs.getString(4)));
-    private static final RowMapper<ConsumerRecord> CONSUMER = (rs, ctx) -> new ConsumerRecord(rs.getString(1),
+    private static final Row<ConsumerRecord> CONSUMER = rs -> new ConsumerRecord(rs.getString(1),
             FeedPosition.of(rs.getLong(2)), Optional.ofNullable(rs.getString(3)), instant(rs, 4));
 
-    private final Handle handle;
+    private final StoreConnection db;
     private final Statements sql;
     private final Dialect dialect;
     private final boolean writable;
@@ -106,8 +105,8 @@ final class JdbiTransaction implements StoreTransaction {
      * @param joined whether this is a host's transaction, which commits after the store returns: positions
      *               are then known only once the host committed
      */
-    JdbiTransaction(Handle handle, Statements sql, Dialect dialect, boolean writable, boolean joined) {
-        this.handle = handle;
+    JdbiTransaction(StoreConnection db, Statements sql, Dialect dialect, boolean writable, boolean joined) {
+        this.db = db;
         this.sql = sql;
         this.dialect = dialect;
         this.writable = writable;
@@ -206,36 +205,25 @@ final class JdbiTransaction implements StoreTransaction {
     }
 
     private void update(String statement, String what, Object... args) {
-        int rows = write(() -> bind(handle.createUpdate(statement), args).execute());
+        int rows = write(() -> db.update(statement, args));
         if (rows != 1) {
             throw new IllegalStateException("no row for " + what);
         }
     }
 
-    private <S extends org.jdbi.v3.core.statement.SqlStatement<S>> S bind(S statement, Object... args) {
-        for (int i = 0; i < args.length; i++) {
-            statement.bind(i, args[i]);
-        }
-        return statement;
+    private <T> Optional<T> one(String statement, Row<T> mapper, Object... args) {
+        return run(() -> db.optional(statement, mapper, args));
     }
 
-    private Query query(String statement, Object... args) {
-        return bind(handle.createQuery(statement), args);
-    }
-
-    private <T> Optional<T> one(String statement, RowMapper<T> mapper, Object... args) {
-        return run(() -> query(statement, args).map(mapper).findOne());
-    }
-
-    private <T> List<T> list(String statement, RowMapper<T> mapper, Object... args) {
-        return run(() -> query(statement, args).map(mapper).list());
+    private <T> List<T> list(String statement, Row<T> mapper, Object... args) {
+        return run(() -> db.list(statement, mapper, args));
     }
 
     private int count(String statement, Object... args) {
-        return run(() -> query(statement, args).map(FIRST_INT).one());
+        return run(() -> db.one(statement, FIRST_INT, args));
     }
 
-    private <T> List<T> slice(Statements.Sliced statement, Slice slice, boolean numericKey, RowMapper<T> mapper,
+    private <T> List<T> slice(Statements.Sliced statement, Slice slice, boolean numericKey, Row<T> mapper,
                               Object... args) {
         Object[] all = new Object[args.length + (slice.after().isPresent() || slice.before().isPresent() ? 2 : 1)];
         System.arraycopy(args, 0, all, 0, args.length);
@@ -262,7 +250,7 @@ final class JdbiTransaction implements StoreTransaction {
     @Override
     public void lockOrganization(OrganizationId organization) {
         if (sql.lockOrganization != null && writable) {
-            run(() -> query(sql.lockOrganization, organization.value()).map(FIRST_INT).findOne());
+            run(() -> db.optional(sql.lockOrganization, FIRST_INT, organization.value()));
         } else {
             run(() -> null);
         }
@@ -281,7 +269,7 @@ final class JdbiTransaction implements StoreTransaction {
     @Override
     public void lockUser(UserId user) {
         if (sql.lockUser != null && writable) {
-            run(() -> query(sql.lockUser, user.value()).map(FIRST_INT).findOne());
+            run(() -> db.optional(sql.lockUser, FIRST_INT, user.value()));
         } else {
             run(() -> null);
         }
@@ -298,7 +286,7 @@ final class JdbiTransaction implements StoreTransaction {
      */
     @Override
     public WorkspaceStanding standing(UserId user, WorkspaceId workspace) {
-        Optional<WorkspaceStanding> found = run(() -> query(sql.standing, workspace.value(), user.value()).map((rs, ctx) -> {
+        Optional<WorkspaceStanding> found = run(() -> db.optional(sql.standing, rs -> {
             User account = new User(UserId.of(rs.getString(1)), Email.of(rs.getString(2)), UserStatus.valueOf(rs.getString(3)),
                     rs.getBoolean(4));
             if (rs.getString(5) == null) {
@@ -314,7 +302,7 @@ final class JdbiTransaction implements StoreTransaction {
             Optional<WorkspaceMember> inWorkspace = rs.getString(12) == null ? Optional.empty()
                     : Optional.of(new WorkspaceMember(id, account.id(), WorkspaceRole.valueOf(rs.getString(12)), instant(rs, 13)));
             return new WorkspaceStanding(Optional.of(account), Optional.of(ws), inOrganization, inWorkspace);
-        }).findOne());
+        }, workspace.value(), user.value()));
         return found.orElseGet(() -> new WorkspaceStanding(Optional.empty(), workspace(workspace), Optional.empty(),
                 Optional.empty()));
     }
@@ -403,8 +391,8 @@ final class JdbiTransaction implements StoreTransaction {
 
     @Override
     public void insertUser(User user) {
-        write(() -> handle.createUpdate(sql.insertUser).bind(0, user.id().value()).bind(1, user.email().value())
-                .bind(2, user.status().name()).bind(3, user.instanceAdmin()).execute());
+        write(() -> db.update(sql.insertUser, user.id().value(), user.email().value(), user.status().name(),
+                user.instanceAdmin()));
     }
 
     @Override
@@ -432,8 +420,7 @@ final class JdbiTransaction implements StoreTransaction {
 
     @Override
     public void deleteOrganizationMember(OrganizationId organization, UserId user) {
-        write(() -> handle.createUpdate(sql.deleteOrganizationMember).bind(0, organization.value())
-                .bind(1, user.value()).execute());
+        write(() -> db.update(sql.deleteOrganizationMember, organization.value(), user.value()));
     }
 
     @Override
@@ -450,14 +437,13 @@ final class JdbiTransaction implements StoreTransaction {
 
     @Override
     public void deleteWorkspaceMember(WorkspaceId workspace, UserId user) {
-        write(() -> handle.createUpdate(sql.deleteWorkspaceMember).bind(0, workspace.value()).bind(1, user.value())
-                .execute());
+        write(() -> db.update(sql.deleteWorkspaceMember, workspace.value(), user.value()));
     }
 
     @Override
     public List<WorkspaceId> deleteWorkspaceMembershipsIn(OrganizationId organization, UserId user) {
-        List<String> ids = write(() -> query(sql.deleteWorkspaceMembershipsIn, organization.value(), user.value())
-                .mapTo(String.class).list());
+        List<String> ids = write(() -> db.list(sql.deleteWorkspaceMembershipsIn, FIRST_STRING, organization.value(),
+                user.value()));
         // RETURNING gives rows in no promised order; a user is in few workspaces, so sort here.
         return ids.stream().sorted().map(WorkspaceId::of).toList();
     }
@@ -476,19 +462,18 @@ final class JdbiTransaction implements StoreTransaction {
 
     @Override
     public int expireInvitations(OrganizationId organization, Instant now) {
-        return write(() -> bind(handle.createUpdate(sql.expireInvitations), organization.value(), nanos(now)).execute());
+        return write(() -> db.update(sql.expireInvitations, organization.value(), nanos(now)));
     }
 
     @Override
     public AuditEntry appendAudit(AuditEntry entry) {
         if (entry.organization().isEmpty() && sql.lockInstanceTrail != null && writable) {
-            run(() -> handle.createQuery(sql.lockInstanceTrail).map(FIRST_INT).one());
+            run(() -> db.one(sql.lockInstanceTrail, FIRST_INT));
         }
-        long sequence = write(() -> query(sql.appendAudit,
+        long sequence = write(() -> db.one(sql.appendAudit, FIRST_LONG,
                 entry.organization().map(OrganizationId::value).orElse(INSTANCE_TRAIL), nanos(entry.at()),
                 entry.actor(), entry.action().name(), entry.target(), entry.reason(), Cascade.encode(entry.cascade()),
-                AuditJson.write(entry.detail()))
-                .map(FIRST_LONG).one());
+                AuditJson.write(entry.detail())));
         return entry.withSequence(sequence);
     }
 
@@ -501,9 +486,9 @@ final class JdbiTransaction implements StoreTransaction {
         }
         for (MembershipEvent event : events) {
             Optional<OrganizationId> scope = event.scope();
-            lastEventId = write(() -> query(sql.appendEvent, scope.isPresent() ? "organization" : "user",
+            lastEventId = write(() -> db.one(sql.appendEvent, FIRST_LONG, scope.isPresent() ? "organization" : "user",
                     scope.map(OrganizationId::value).orElseGet(() -> subject(event)), EventJson.type(event),
-                    EventJson.payload(event), nanos(event.at())).map(FIRST_LONG).one());
+                    EventJson.payload(event), nanos(event.at())));
         }
         if (receipt == null) {
             receipt = new Receipt();
@@ -552,8 +537,8 @@ final class JdbiTransaction implements StoreTransaction {
 
     @Override
     public boolean deleteConsumer(String name) {
-        write(() -> handle.createUpdate(sql.deleteParked).bind(0, name).execute());
-        return write(() -> handle.createUpdate(sql.deleteConsumer).bind(0, name).execute()) > 0;
+        write(() -> db.update(sql.deleteParked, name));
+        return write(() -> db.update(sql.deleteConsumer, name)) > 0;
     }
 
     @Override
@@ -566,7 +551,7 @@ final class JdbiTransaction implements StoreTransaction {
 
     @Override
     public List<ParkedEvent> parked(String consumer, int limit) {
-        return list(sql.parked, (rs, ctx) -> new ParkedEvent(new FeedEvent(rs.getLong(2), FeedPosition.of(rs.getLong(1)),
+        return list(sql.parked, rs -> new ParkedEvent(new FeedEvent(rs.getLong(2), FeedPosition.of(rs.getLong(1)),
                 event(rs.getString(3), rs.getString(4))), rs.getInt(5), rs.getString(6), instant(rs, 7)), consumer, limit);
     }
 
@@ -577,7 +562,7 @@ final class JdbiTransaction implements StoreTransaction {
         }
         long cutoff = nanos(before);
         long last = 0;
-        for (long[] row : list(sql.oldestEvents, (rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)}, limit)) {
+        for (long[] row : list(sql.oldestEvents, rs -> new long[] {rs.getLong(1), rs.getLong(2)}, limit)) {
             if (row[0] > through.value() || row[1] >= cutoff) {
                 break;
             }
@@ -587,12 +572,12 @@ final class JdbiTransaction implements StoreTransaction {
             return 0;
         }
         long prunedThrough = last;
-        return write(() -> handle.createUpdate(sql.pruneEvents).bind(0, prunedThrough).execute());
+        return write(() -> db.update(sql.pruneEvents, prunedThrough));
     }
 
     // ---- managing organizations directly ---------------------------------------------------
 
-    private static final RowMapper<OrganizationUser> ORGANIZATION_USER = (rs, ctx) -> new OrganizationUser(
+    private static final Row<OrganizationUser> ORGANIZATION_USER = rs -> new OrganizationUser(
             new OrganizationMember(OrganizationId.of(rs.getString(1)), UserId.of(rs.getString(2)),
                     OrganizationRole.valueOf(rs.getString(3)), instant(rs, 4)),
             new User(UserId.of(rs.getString(5)), Email.of(rs.getString(6)), UserStatus.valueOf(rs.getString(7)),
@@ -624,7 +609,7 @@ final class JdbiTransaction implements StoreTransaction {
 
     @Override
     public List<UserId> deleteWorkspace(WorkspaceId workspace) {
-        List<String> members = write(() -> query(sql.deleteWorkspaceMembers, workspace.value()).mapTo(String.class).list());
+        List<String> members = write(() -> db.list(sql.deleteWorkspaceMembers, FIRST_STRING, workspace.value()));
         update(sql.deleteWorkspace, "workspace " + workspace, workspace.value());
         // RETURNING gives rows in no promised order
         return members.stream().sorted().map(UserId::of).toList();
@@ -633,10 +618,10 @@ final class JdbiTransaction implements StoreTransaction {
     @Override
     public DeletedOrganization deleteOrganization(OrganizationId organization) {
         String id = organization.value();
-        int workspaceMembers = write(() -> handle.createUpdate(sql.deleteOrganizationWorkspaceMembers).bind(0, id).execute());
-        int members = write(() -> handle.createUpdate(sql.deleteOrganizationMembers).bind(0, id).execute());
-        int invitations = write(() -> handle.createUpdate(sql.deleteOrganizationInvitations).bind(0, id).execute());
-        int workspaces = write(() -> handle.createUpdate(sql.deleteOrganizationWorkspaces).bind(0, id).execute());
+        int workspaceMembers = write(() -> db.update(sql.deleteOrganizationWorkspaceMembers, id));
+        int members = write(() -> db.update(sql.deleteOrganizationMembers, id));
+        int invitations = write(() -> db.update(sql.deleteOrganizationInvitations, id));
+        int workspaces = write(() -> db.update(sql.deleteOrganizationWorkspaces, id));
         update(sql.deleteOrganization, "organization " + organization, id);
         return new DeletedOrganization(workspaces, members, workspaceMembers, invitations);
     }

@@ -18,10 +18,11 @@ import org.sqlite.SQLiteConnection;
 import org.sqlite.core.CoreStatement;
 
 /**
- * Keeps the prepared statements of each pooled SQLite connection for the connection's whole life:
- * JDBI asks a handle's {@link StatementBuilder} for every statement it runs and hands it back when
- * done, and this builder hands out the connection's idle statement of the same SQL, preparing one
- * only the first time, and takes it back instead of closing it. Thread-safe: the factory is shared
+ * Keeps the prepared statements of each pooled SQLite connection for the connection's whole life,
+ * for the store's own statements ({@link #kept}, used by {@link StoreConnection}) and for those JDBI
+ * runs: JDBI asks a handle's {@link StatementBuilder} for every statement and hands it back when
+ * done. Either way the connection's idle statement of the same SQL is handed out, one is prepared
+ * only the first time, and it is taken back instead of closed. Thread-safe: the factory is shared
  * by the store's handles; each connection's statements are used only by the thread holding it.
  */
 final class PreparedStatementCache implements StatementBuilderFactory {
@@ -35,14 +36,14 @@ final class PreparedStatementCache implements StatementBuilderFactory {
      * How. The statements are prepared on the physical connection under the pool's proxy, so the
      * pool does not close them when the connection is returned; they die with the connection (the
      * driver finalizes a connection's statements when it closes), and entries of closed connections
-     * are dropped whenever a handle opens. JDBI binds every parameter before each run (it refuses to
-     * run a statement with one missing). A statement taken back is first reset (sqlite3_reset),
-     * even if nobody read its rows, as when a failure was injected after it ran: a statement left
-     * mid-result would hold its read snapshot open (PreparedStatementCacheTest). Nothing else changes: every
-     * statement still goes through JDBI's statement machinery, so customizers (the tests' fault
-     * injection among them) see and can fail each one, BEGIN and COMMIT included. The store's
-     * statements name their columns, so a schema change never changes a kept statement's result
-     * shape, and SQLite re-prepares a statement whose schema changed on its next run.
+     * are dropped whenever a connection's statements are asked for. Every parameter is bound before
+     * each run (JDBI refuses to run a statement with one missing; StoreConnection binds them all).
+     * A statement JDBI hands back is first reset (sqlite3_reset), even if nobody read its rows, as
+     * when a failure was injected after it ran: a statement left mid-result would hold its read
+     * snapshot open (PreparedStatementCacheTest). StoreConnection ends each run by closing the result
+     * set, which resets it, and keeps only statements that ran cleanly. The store's statements name
+     * their columns, so a schema change never changes a kept statement's result shape, and SQLite
+     * re-prepares a statement whose schema changed on its next run.
      */
 
     /** The most statements kept per connection; the store has about sixty texts. */
@@ -50,8 +51,27 @@ final class PreparedStatementCache implements StatementBuilderFactory {
 
     private final Map<Connection, Builder> builders = new IdentityHashMap<>();
 
+    /** One connection's kept statements, for the store's own statements ({@link StoreConnection}). Not thread-safe. */
+    interface Kept {
+        /** @return the connection's idle statement of {@code sql}, prepared now if it has none */
+        PreparedStatement take(String sql) throws SQLException;
+
+        /** Takes back a statement {@link #take} gave, its run ended (no result set open), for the next use. */
+        void keep(String sql, PreparedStatement statement);
+    }
+
     @Override
     public StatementBuilder createStatementBuilder(Connection connection) {
+        Builder builder = builder(connection);
+        return builder != null ? builder : new DefaultStatementBuilder();
+    }
+
+    /** @return the kept statements of the SQLite connection under {@code connection}; null if it is not SQLite's */
+    Kept kept(Connection connection) {
+        return builder(connection);
+    }
+
+    private Builder builder(Connection connection) {
         Connection physical;
         try {
             physical = connection.isWrapperFor(SQLiteConnection.class) ? connection.unwrap(SQLiteConnection.class) : null;
@@ -59,7 +79,7 @@ final class PreparedStatementCache implements StatementBuilderFactory {
             physical = null;
         }
         if (physical == null) {
-            return new DefaultStatementBuilder();
+            return null;
         }
         synchronized (builders) {
             for (Iterator<Connection> i = builders.keySet().iterator(); i.hasNext(); ) {
@@ -80,7 +100,7 @@ final class PreparedStatementCache implements StatementBuilderFactory {
     }
 
     /** One connection's statements: idle ones by their SQL, lent ones until JDBI hands them back. Not thread-safe. */
-    private static final class Builder implements StatementBuilder {
+    private static final class Builder implements StatementBuilder, Kept {
         private final Connection physical;
         private final Map<String, PreparedStatement> idle = new LinkedHashMap<>(64, 0.75f, true) {
             private static final long serialVersionUID = 1L;
@@ -110,12 +130,26 @@ final class PreparedStatementCache implements StatementBuilderFactory {
             if (ctx.isReturningGeneratedKeys() || ctx.isConcurrentUpdatable()) {
                 return new DefaultStatementBuilder().create(connection, sql, ctx);
             }
+            PreparedStatement statement = take(sql);
+            lent.put(statement, sql);
+            return statement;
+        }
+
+        @Override
+        public PreparedStatement take(String sql) throws SQLException {
             PreparedStatement statement = idle.remove(sql);
             if (statement == null || statement.isClosed()) {
                 statement = physical.prepareStatement(sql);
             }
-            lent.put(statement, sql);
             return statement;
+        }
+
+        @Override
+        public void keep(String sql, PreparedStatement statement) {
+            PreparedStatement replaced = idle.put(sql, statement);
+            if (replaced != null && replaced != statement) {
+                closeQuietly(replaced);
+            }
         }
 
         @Override
@@ -139,10 +173,7 @@ final class PreparedStatementCache implements StatementBuilderFactory {
                 statement.close();
                 return;
             }
-            PreparedStatement replaced = idle.put(key, (PreparedStatement) statement);
-            if (replaced != null && replaced != statement) {
-                replaced.close();
-            }
+            keep(key, (PreparedStatement) statement);
         }
 
         /** Ends the statement's run, so that it holds no read snapshot while it waits for its next use. */

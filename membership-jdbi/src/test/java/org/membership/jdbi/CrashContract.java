@@ -490,7 +490,7 @@ abstract class CrashContract {
             // PostgreSQL's changes() and head() would number what a killed writer left unnumbered.
             return store.jdbi().withHandle(h -> new Snapshot(
                     h.createQuery("SELECT id, position, type, payload FROM feed_events WHERE position IS NOT NULL"
-                            + " ORDER BY position").map(JdbiTransaction.FEED_EVENT).list(),
+                            + " ORDER BY position").map((rs, ctx) -> JdbiTransaction.FEED_EVENT.map(rs)).list(),
                     h.createQuery("SELECT type, payload FROM feed_events WHERE position IS NULL ORDER BY id")
                             .map((rs, ctx) -> EventJson.read(rs.getString(1), rs.getString(2))).list(),
                     FeedPosition.of(h.createQuery("SELECT position FROM feed_head").mapTo(Long.class).one()),

@@ -19,9 +19,6 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import org.jdbi.v3.core.statement.SqlStatements;
-import org.jdbi.v3.core.statement.StatementContext;
-import org.jdbi.v3.core.statement.StatementCustomizer;
 import org.membership.api.Actor;
 import org.membership.api.Command;
 import org.membership.api.Email;
@@ -121,7 +118,7 @@ final class CrashingWriter {
         JdbiStore jdbiStore = database.startsWith("jdbc:postgresql:") ? JdbiStore.postgresql(database)
                 : JdbiStore.sqlite(Path.of(database), JdbiStore.Options.defaults().durability(durability));
         if (hold.where().equals("numbering")) {
-            jdbiStore.jdbi().getConfig(SqlStatements.class).addCustomizer(new NumberingHold(jdbiStore.statements(),
+            jdbiStore.statementHooks().add(new NumberingHold(jdbiStore.statements(),
                     hold.nth(), deliveries));
         }
         MembershipStore store = new HoldingStore(jdbiStore, hold, deliveries);
@@ -317,7 +314,7 @@ final class CrashingWriter {
      * that COMMIT has run it journals {@code unnumbered <k>}. A kill then leaves a committed change whose
      * events nobody numbered. Thread-safe.
      */
-    private static final class NumberingHold implements StatementCustomizer {
+    private static final class NumberingHold implements StatementHooks.Hook {
         private final String numbering;
         private final String head;
         private final String append;
@@ -339,8 +336,7 @@ final class CrashingWriter {
         }
 
         @Override
-        public synchronized void beforeExecution(PreparedStatement statement, StatementContext context) {
-            String sql = context.getRenderedSql();
+        public synchronized void before(String sql, PreparedStatement statement) {
             if (numbers(sql)) {
                 while (held) {
                     waitHere();
@@ -363,8 +359,7 @@ final class CrashingWriter {
         }
 
         @Override
-        public synchronized void afterExecution(PreparedStatement statement, StatementContext context) {
-            String sql = context.getRenderedSql();
+        public synchronized void after(String sql, PreparedStatement statement) {
             if (numbers(sql)) {
                 numberingsUnderWay--;
                 notifyAll();

@@ -18,7 +18,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
-import org.jdbi.v3.core.statement.SqlStatements;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -157,7 +156,7 @@ abstract class HostTransactionContract {
     @Test
     void aStatementFailingHalfway_takesBackTheChangeAlone_andTheHostTransactionGoesOn() throws Exception {
         StatementTrap trap = new StatementTrap();
-        store.jdbi().getConfig(SqlStatements.class).addCustomizer(trap);
+        store.statementHooks().add(trap);
         // A probe in a host transaction that rolls back: where does the removal write its audit row?
         trap.record();
         try {

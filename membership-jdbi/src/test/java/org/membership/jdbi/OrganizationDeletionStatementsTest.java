@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.jdbi.v3.core.statement.SqlStatements;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.membership.api.Actor;
@@ -37,7 +36,7 @@ final class OrganizationDeletionStatementsTest {
     private List<String> statementsOfDeleting(int members, int workspaces, int invitations) {
         StatementTrap trap = new StatementTrap();
         try (JdbiStore store = JdbiStore.sqlite(directory.resolve("org-" + members + ".db"))) {
-            store.jdbi().getConfig(SqlStatements.class).addCustomizer(trap);
+            store.statementHooks().add(trap);
             Fixture f = Fixture.builder(store).organization("acme", org -> {
                 org.admin("admin");
                 for (int m = 0; m < members; m++) {

@@ -16,9 +16,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.core.statement.SqlStatements;
-import org.jdbi.v3.core.statement.StatementContext;
-import org.jdbi.v3.core.statement.StatementCustomizer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.membership.api.Email;
@@ -36,20 +33,20 @@ final class PreparedStatementCacheTest {
     Path directory;
 
     /** Records the statement objects JDBI runs, by SQL, and fails the chosen SQL after it ran while armed. */
-    private static final class Watcher implements StatementCustomizer {
+    private static final class Watcher implements StatementHooks.Hook {
         final List<String> sql = new ArrayList<>();
         final List<PreparedStatement> statements = new ArrayList<>();
         String failAfter;
 
         @Override
-        public void beforeExecution(PreparedStatement stmt, StatementContext ctx) {
-            sql.add(ctx.getRenderedSql());
+        public void before(String text, PreparedStatement stmt) {
+            sql.add(text);
             statements.add(stmt);
         }
 
         @Override
-        public void afterExecution(PreparedStatement stmt, StatementContext ctx) throws SQLException {
-            if (ctx.getRenderedSql().equals(failAfter)) {
+        public void after(String text, PreparedStatement stmt) throws SQLException {
+            if (text.equals(failAfter)) {
                 failAfter = null;
                 throw new SQLException("failed after it ran");
             }
@@ -63,7 +60,7 @@ final class PreparedStatementCacheTest {
     private JdbiStore store(Watcher watcher) {
         JdbiStore store = JdbiStore.sqlite(directory.resolve("membership.db"), JdbiStore.Options.defaults()
                 .durability(JdbiStore.Durability.NORMAL).poolSize(1));
-        store.jdbi().getConfig(SqlStatements.class).addCustomizer(watcher);
+        store.statementHooks().add(watcher);
         return store;
     }
 
@@ -86,7 +83,7 @@ final class PreparedStatementCacheTest {
             assertSame(begin, watcher.last("BEGIN DEFERRED"), "transaction boundaries too");
             assertNotSame(first, begin);
             assertTrue(watcher.sql.contains("COMMIT") && watcher.sql.contains("ROLLBACK"),
-                    () -> "every statement still runs through JDBI, where customizers see it: " + watcher.sql);
+                    () -> "every statement passes the store's hooks: " + watcher.sql);
         }
     }
 

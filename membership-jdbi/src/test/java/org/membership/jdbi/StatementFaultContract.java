@@ -26,7 +26,6 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import java.util.TreeSet;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.SqlStatements;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.membership.api.Actor;
@@ -93,7 +92,7 @@ abstract class StatementFaultContract extends AtomicityContract {
         JdbiStore store = newJdbiStore();
         synchronized (TRAPPED) {
             if (TRAPPED.add(store)) {
-                store.jdbi().getConfig(SqlStatements.class).addCustomizer(TRAP);
+                store.statementHooks().add(TRAP);
             }
         }
         return store;

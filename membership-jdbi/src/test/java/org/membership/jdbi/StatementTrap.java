@@ -4,16 +4,14 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import org.jdbi.v3.core.statement.StatementContext;
-import org.jdbi.v3.core.statement.StatementCustomizer;
 
 /**
- * Fails one chosen SQL statement: registered on a store's {@link org.jdbi.v3.core.Jdbi}, it sees
- * every statement the store runs (BEGIN and COMMIT included) and, while armed, counts them and
+ * Fails one chosen SQL statement: added to a store's {@link StatementHooks}, it sees every statement
+ * the store runs (BEGIN and COMMIT included) and, while armed, counts them and
  * throws a {@link SQLException} just before or just after the chosen one runs. While only
  * recording it fails nothing. Thread-safe enough for one test thread arming it around one call.
  */
-final class StatementTrap implements StatementCustomizer {
+final class StatementTrap implements StatementHooks.Hook {
     /** Where, relative to the chosen statement, the failure is thrown. */
     enum When {
         /** The statement never reaches the database. */
@@ -71,16 +69,16 @@ final class StatementTrap implements StatementCustomizer {
     }
 
     @Override
-    public synchronized void beforeExecution(PreparedStatement stmt, StatementContext ctx) throws SQLException {
+    public synchronized void before(String sql, PreparedStatement statement) throws SQLException {
         if (!counting) {
             return;
         }
-        statements.add(ctx.getRenderedSql());
+        statements.add(sql);
         spring(When.BEFORE);
     }
 
     @Override
-    public synchronized void afterExecution(PreparedStatement stmt, StatementContext ctx) throws SQLException {
+    public synchronized void after(String sql, PreparedStatement statement) throws SQLException {
         if (counting) {
             spring(When.AFTER);
         }
