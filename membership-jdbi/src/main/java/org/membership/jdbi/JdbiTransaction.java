@@ -100,6 +100,11 @@ final class JdbiTransaction implements StoreTransaction {
     /** The receipt of this transaction's appended events, and the id of the last of them; null if none. */
     private Receipt receipt;
     private long lastEventId;
+    /**
+     * The workspace the last standing read, while it cannot have changed: the transaction's reads hold
+     * ({@link #readsHoldUnderLocks}) and it has written nothing since. Null otherwise.
+     */
+    private Workspace known;
 
     /**
      * @param joined whether this is a host's transaction, which commits after the store returns: positions
@@ -201,6 +206,7 @@ final class JdbiTransaction implements StoreTransaction {
         if (open && !writable) {
             throw new IllegalStateException("read transactions cannot write");
         }
+        known = null;
         return run(statement);
     }
 
@@ -283,28 +289,53 @@ final class JdbiTransaction implements StoreTransaction {
     /**
      * One statement where the default makes four: the account, the workspace and the user's two
      * memberships there; for an unknown user (no row: it has no memberships) the workspace alone.
+     * Where this transaction has read the workspace already and its reads hold (see {@link #known}),
+     * the statement leaves the workspace out: a removal reads the actor's standing, then the target's.
      */
     @Override
     public WorkspaceStanding standing(UserId user, WorkspaceId workspace) {
+        Workspace ws = known != null && known.id().equals(workspace) ? known : null;
+        if (ws != null) {
+            Workspace in = ws;
+            Optional<WorkspaceStanding> found = run(() -> db.optional(sql.memberStanding,
+                    rs -> standing(rs, user, in, 4), in.organization().value(), workspace.value(), user.value()));
+            return found.orElseGet(() -> new WorkspaceStanding(Optional.empty(), Optional.of(in), Optional.empty(),
+                    Optional.empty()));
+        }
         Optional<WorkspaceStanding> found = run(() -> db.optional(sql.standing, rs -> {
-            User account = new User(UserId.of(rs.getString(1)), Email.of(rs.getString(2)), UserStatus.valueOf(rs.getString(3)),
-                    rs.getBoolean(4));
-            if (rs.getString(5) == null) {
-                return new WorkspaceStanding(Optional.of(account), Optional.empty(), Optional.empty(), Optional.empty());
+            if (rs.getString(4) == null) {
+                return new WorkspaceStanding(Optional.of(account(rs, user)), Optional.empty(), Optional.empty(),
+                        Optional.empty());
             }
-            WorkspaceId id = WorkspaceId.of(rs.getString(5));
-            OrganizationId organization = OrganizationId.of(rs.getString(6));
-            Workspace ws = new Workspace(id, organization, rs.getString(7), WorkspaceKind.valueOf(rs.getString(8)),
-                    instant(rs, 9));
-            Optional<OrganizationMember> inOrganization = rs.getString(10) == null ? Optional.empty()
-                    : Optional.of(new OrganizationMember(organization, account.id(),
-                            OrganizationRole.valueOf(rs.getString(10)), instant(rs, 11)));
-            Optional<WorkspaceMember> inWorkspace = rs.getString(12) == null ? Optional.empty()
-                    : Optional.of(new WorkspaceMember(id, account.id(), WorkspaceRole.valueOf(rs.getString(12)), instant(rs, 13)));
-            return new WorkspaceStanding(Optional.of(account), Optional.of(ws), inOrganization, inWorkspace);
+            Workspace read = new Workspace(workspace, OrganizationId.of(rs.getString(4)), rs.getString(5),
+                    WorkspaceKind.valueOf(rs.getString(6)), instant(rs, 7));
+            return standing(rs, user, read, 8);
         }, workspace.value(), user.value()));
-        return found.orElseGet(() -> new WorkspaceStanding(Optional.empty(), workspace(workspace), Optional.empty(),
-                Optional.empty()));
+        WorkspaceStanding standing = found.orElseGet(() -> new WorkspaceStanding(Optional.empty(), workspace(workspace),
+                Optional.empty(), Optional.empty()));
+        if (readsHoldUnderLocks() && standing.workspace().isPresent()) {
+            known = standing.workspace().get();
+        }
+        return standing;
+    }
+
+    /** The account in columns 1 to 3 of a standing's row. */
+    private static User account(ResultSet rs, UserId user) throws SQLException {
+        return new User(user, Email.of(rs.getString(1)), UserStatus.valueOf(rs.getString(2)), rs.getBoolean(3));
+    }
+
+    /** A standing's row: the account, then from column {@code roles} the two memberships' roles and times. */
+    private static WorkspaceStanding standing(ResultSet rs, UserId user, Workspace workspace, int roles)
+            throws SQLException {
+        String organizationRole = rs.getString(roles);
+        String workspaceRole = rs.getString(roles + 2);
+        Optional<OrganizationMember> inOrganization = organizationRole == null ? Optional.empty()
+                : Optional.of(new OrganizationMember(workspace.organization(), user,
+                        OrganizationRole.valueOf(organizationRole), instant(rs, roles + 1)));
+        Optional<WorkspaceMember> inWorkspace = workspaceRole == null ? Optional.empty()
+                : Optional.of(new WorkspaceMember(workspace.id(), user, WorkspaceRole.valueOf(workspaceRole),
+                        instant(rs, roles + 3)));
+        return new WorkspaceStanding(Optional.of(account(rs, user)), Optional.of(workspace), inOrganization, inWorkspace);
     }
 
     @Override

@@ -45,6 +45,8 @@ final class Statements {
     final String workspaceMember;
     /** A user's standing in a workspace (StoreReads.standing): the four primary-key lookups above in one statement; no row for an unknown user. */
     final String standing;
+    /** The same for a workspace the transaction has read already: the account and both memberships. */
+    final String memberStanding;
     // users_email
     final String userByEmail;
     // organization_members_role, workspace_members_role, then each admin's account by the users primary key
@@ -136,12 +138,18 @@ final class Statements {
         this.organizationMember = t(ORGANIZATION_MEMBER + " WHERE organization_id = ? AND user_id = ?");
         this.workspaceMember = t(WORKSPACE_MEMBER + " WHERE workspace_id = ? AND user_id = ?");
         // Every join by primary key; an unknown user yields no row (then the workspace is read alone).
-        this.standing = t("SELECT u.id, u.email, u.status, u.instance_admin, w.id, w.organization_id, w.name, w.kind,"
-                + " w.created_at, om.role, om.joined_at, wm.role, wm.joined_at"
+        // the ids are the arguments: not read back
+        this.standing = t("SELECT u.email, u.status, u.instance_admin, w.organization_id, w.name, w.kind, w.created_at,"
+                + " om.role, om.joined_at, wm.role, wm.joined_at"
                 + " FROM ${p}users u"
                 + " LEFT JOIN ${p}workspaces w ON w.id = ?"
                 + " LEFT JOIN ${p}organization_members om ON om.organization_id = w.organization_id AND om.user_id = u.id"
                 + " LEFT JOIN ${p}workspace_members wm ON wm.workspace_id = w.id AND wm.user_id = u.id"
+                + " WHERE u.id = ?");
+        this.memberStanding = t("SELECT u.email, u.status, u.instance_admin, om.role, om.joined_at, wm.role, wm.joined_at"
+                + " FROM ${p}users u"
+                + " LEFT JOIN ${p}organization_members om ON om.organization_id = ? AND om.user_id = u.id"
+                + " LEFT JOIN ${p}workspace_members wm ON wm.workspace_id = ? AND wm.user_id = u.id"
                 + " WHERE u.id = ?");
         this.userByEmail = t(USER + " WHERE email = ?");
         String organizationAdmins = "${p}organization_members m JOIN ${p}users u ON u.id = m.user_id"

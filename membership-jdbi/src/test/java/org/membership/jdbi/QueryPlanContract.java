@@ -119,6 +119,8 @@ abstract class QueryPlanContract {
         out.put("organization member lookup|" + s.organizationMember, args("big", "user-7"));
         out.put("a user's standing in a workspace (account, workspace, both memberships)|" + s.standing,
                 args("big-ws", "user-7"));
+        out.put("the same where the transaction has read the workspace (account, both memberships)|" + s.memberStanding,
+                args("big", "big-ws", "user-7"));
         out.put("user by email|" + s.userByEmail, args("user7@example.com"));
         out.put("pending invitation by email|" + s.pendingInvitation, args("big", "invitee8@example.com"));
         out.put("workspace members, first page|" + s.workspaceMembers.first(), args("big-ws", 20));

@@ -254,6 +254,73 @@ public abstract class StoreContract {
      * <p>If it fails: check that emails are stored and compared as Email values (normalized), never
      * re-cased.
      */
+    /**
+     * A user's standing in a workspace is what the four reads it stands for answer ({@code user},
+     * {@code workspace}, then {@code organizationMember} and {@code workspaceMember} there), for every
+     * user and workspace, known or not, asked in any order and more than once in one transaction, in
+     * a read and in a write, and after the write changed the account, the workspace or the memberships.
+     *
+     * <p>If it fails: check standing(): the account, the workspace and the user's two memberships,
+     * each empty where missing; a store that reuses, within a transaction, a workspace it read
+     * earlier must forget it once the transaction writes.
+     */
+    @Test
+    void standing_isWhatTheFourReadsAnswer_inAnyOrder_andAfterTheTransactionWrites() {
+        world();
+        List<UserId> users = ids(UserId::of, "ann", "bob", "erin", "dave", "nobody");
+        // Each check begins and ends with the workspace changed next, so that a store reusing the
+        // workspace it read last is asked for it first after the change.
+        List<WorkspaceId> researchLast = ids(WorkspaceId::of, "research", "nowhere", "labs", "design", "research");
+        List<WorkspaceId> designLast = ids(WorkspaceId::of, "design", "research", "labs", "nowhere", "design");
+        store.read(tx -> {
+            assertStandings(tx, users, researchLast, "in a read");
+            List<UserId> reversed = new ArrayList<>(users);
+            Collections.reverse(reversed);
+            assertStandings(tx, reversed, designLast, "in a read, again, in another order");
+            return null;
+        });
+        store.write(tx -> {
+            assertStandings(tx, users, researchLast, "in a write");
+            tx.updateWorkspaceName(WorkspaceId.of("research"), "Research and development");
+            assertStandings(tx, users, researchLast, "after renaming research");
+            tx.updateWorkspaceMember(wsMember("research", "bob", WorkspaceRole.ADMIN));
+            tx.deleteWorkspaceMember(WorkspaceId.of("research"), UserId.of("ann"));
+            tx.insertWorkspaceMember(wsMember("research", "erin", WorkspaceRole.USER));
+            assertStandings(tx, users, researchLast, "after changing research's members");
+            tx.updateOrganizationRole(OrganizationId.of("acme"), UserId.of("erin"), OrganizationRole.ADMIN);
+            tx.updateUserStatus(UserId.of("bob"), UserStatus.DISABLED);
+            assertStandings(tx, users, designLast, "after changing erin's role in acme and bob's account");
+            tx.deleteWorkspace(WorkspaceId.of("design"));
+            assertStandings(tx, users, designLast, "after deleting design");
+            return null;
+        });
+        store.read(tx -> {
+            assertStandings(tx, users, researchLast, "after the write committed");
+            return null;
+        });
+    }
+
+    private static <T> List<T> ids(Function<String, T> of, String... values) {
+        return java.util.Arrays.stream(values).map(of).toList();
+    }
+
+    private static void assertStandings(StoreTransaction tx, List<UserId> users, List<WorkspaceId> workspaces,
+                                        String when) {
+        for (WorkspaceId workspace : workspaces) {
+            for (UserId user : users) {
+                Optional<User> account = tx.user(user);
+                Optional<Workspace> found = tx.workspace(workspace);
+                org.membership.core.spi.WorkspaceStanding expected = new org.membership.core.spi.WorkspaceStanding(
+                        account, found,
+                        found.flatMap(w -> tx.organizationMember(w.organization(), user)),
+                        found.flatMap(w -> tx.workspaceMember(w.id(), user)));
+                assertEquals(expected, tx.standing(user, workspace), "the standing of " + user + " in " + workspace
+                        + ", " + when);
+                assertEquals(expected, tx.standing(user, workspace), "the same, asked again at once, " + when);
+            }
+        }
+    }
+
     @Test
     void userByEmail_matchesTheNormalizedValue() {
         User ann = new User(UserId.of("ann"), Email.of("  Ann.Lee@Example.COM "), UserStatus.PENDING_VALIDATION, true);

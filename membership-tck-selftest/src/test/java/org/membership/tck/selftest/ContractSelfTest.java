@@ -217,6 +217,23 @@ final class ContractSelfTest {
         RULES.assertPass(StoreRulesOnCaseSensitiveEmailStore.class, List.of("values_roundTripExactly_toTheNanosecond"));
     }
 
+    // ---- a standing that reuses a workspace the transaction has since changed -------------------------
+
+    static final class StoreRulesOnStaleStandingStore extends StoreContract {
+        @Override
+        protected MembershipStore newStore() {
+            return new StaleStandingStore();
+        }
+    }
+
+    @Test
+    void storeContract_failsAStoreWhoseStandingKeepsAWorkspaceTheTransactionChanged() {
+        List<String> rule = List.of("standing_isWhatTheFourReadsAnswer_inAnyOrder_andAfterTheTransactionWrites");
+        RULES.assertFail(StoreRulesOnStaleStandingStore.class, rule);
+        RULES.assertPass(StoreRulesOnInMemoryStore.class, rule);
+        RULES.assertPass(StoreRulesOnStaleStandingStore.class, List.of("values_roundTripExactly_toTheNanosecond"));
+    }
+
     // ---- expiry recorded at the wrong instant ---------------------------------------------------------
 
     @Test
