@@ -63,7 +63,8 @@ import org.sqlite.SQLiteDataSource;
  * anyone waits), and otherwise by polling the feed's head every {@link Options#feedPollInterval()}.
  *
  * <p>SQLite connections always run with WAL journaling, foreign keys on, the configured busy
- * timeout and {@link Durability} — set by the driver on every connection the pool opens.
+ * timeout and {@link Durability} — set by the driver on every connection the pool opens — and
+ * without the driver's generated keys (the store reads what an insert made with {@code RETURNING}).
  *
  * <p>The connection pool (HikariCP) and the two JDBC drivers are optional dependencies: a host brings
  * the driver of its database and, for a store that opens its own connections ({@link #sqlite(Path)},
@@ -89,6 +90,11 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
      *
      * A transaction whose statement failed is never committed, even if the work swallowed the
      * failure: PostgreSQL answers COMMIT of an aborted transaction with a silent rollback.
+     *
+     * A transaction's statements, its BEGIN and COMMIT among them, run on plain JDBC
+     * (StoreConnection) over each SQLite connection's kept prepared statements; JDBI runs the schema
+     * migrations, the auto-committed feed reads and, in a host's transaction, the savepoints. Every
+     * statement on either path passes StatementHooks, where the tests inject their faults.
      */
 
     /** How hard a SQLite commit tries to survive a power loss. PostgreSQL ignores it (it uses the server's settings). */
