@@ -69,21 +69,11 @@ final class StoreConnection {
 
     /** @return how many rows the statement changed */
     int update(String sql, Object... args) {
-        PreparedStatement statement = null;
-        boolean clean = false;
-        try {
-            statement = take(sql);
-            bind(statement, args);
-            hooks.before(sql, statement);
+        return run(sql, args, statement -> {
             int rows = statement.executeUpdate();
             hooks.after(sql, statement);
-            clean = true;
             return rows;
-        } catch (SQLException e) {
-            throw new Failed(sql, e);
-        } finally {
-            giveBack(sql, statement, clean);
-        }
+        });
     }
 
     /** @return the first row, if any: the store's statements that read one row select by a key */
@@ -113,20 +103,33 @@ final class StoreConnection {
     }
 
     private <T> T query(String sql, Object[] args, Row<T> read) {
+        return run(sql, args, statement -> {
+            // Closing the result set ends the statement's run (SQLite: sqlite3_reset), so a kept
+            // statement holds no read snapshot while it waits, even when a hook failed it here.
+            try (ResultSet rs = statement.executeQuery()) {
+                hooks.after(sql, statement);
+                return read.map(rs);
+            }
+        });
+    }
+
+    /** What runs a bound statement. */
+    @FunctionalInterface
+    private interface Step<T> {
+        T run(PreparedStatement statement) throws SQLException;
+    }
+
+    /** Takes the statement, binds it, lets the hooks see it, runs {@code step}, and gives it back. */
+    private <T> T run(String sql, Object[] args, Step<T> step) {
         PreparedStatement statement = null;
         boolean clean = false;
         try {
             statement = take(sql);
             bind(statement, args);
             hooks.before(sql, statement);
-            // Closing the result set ends the statement's run (SQLite: sqlite3_reset), so a kept
-            // statement holds no read snapshot while it waits, even when a hook failed it here.
-            try (ResultSet rs = statement.executeQuery()) {
-                hooks.after(sql, statement);
-                T result = read.map(rs);
-                clean = true;
-                return result;
-            }
+            T result = step.run(statement);
+            clean = true;
+            return result;
         } catch (SQLException e) {
             throw new Failed(sql, e);
         } finally {
