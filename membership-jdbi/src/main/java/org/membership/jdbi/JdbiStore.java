@@ -92,9 +92,10 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
      * failure: PostgreSQL answers COMMIT of an aborted transaction with a silent rollback.
      *
      * A transaction's statements, its BEGIN and COMMIT among them, run on plain JDBC
-     * (StoreConnection) over each SQLite connection's kept prepared statements; JDBI runs the schema
-     * migrations, the auto-committed feed reads and, in a host's transaction, the savepoints. Every
-     * statement on either path passes StatementHooks, where the tests inject their faults.
+     * (StoreConnection) over each SQLite connection's kept prepared statements, and so does a read of
+     * the feed; JDBI runs the schema migrations, the feed's head and numbering and, in a host's
+     * transaction, the savepoints. Every statement on either path passes StatementHooks, where the
+     * tests inject their faults.
      */
 
     /** How hard a SQLite commit tries to survive a power loss. PostgreSQL ignores it (it uses the server's settings). */

@@ -8,8 +8,9 @@ import org.jdbi.v3.core.statement.StatementCustomizer;
 
 /**
  * What sees every statement a store runs, whether the store runs it on plain JDBC
- * ({@link StoreConnection}: its transactions, BEGIN and COMMIT included) or through JDBI (schema
- * migrations, feed reads in auto-commit mode): the tests' fault injection and statement counts.
+ * ({@link StoreConnection}: its transactions, BEGIN and COMMIT included, and the feed's reads) or
+ * through JDBI (schema migrations, the feed's head and numbering, a host's savepoints): the tests'
+ * fault injection and statement counts.
  * A hook that throws before a statement keeps it from running; after it, makes it fail having run.
  * Empty in production, where a statement pays one volatile read for it. Thread-safe.
  */
@@ -31,10 +32,6 @@ final class StatementHooks implements StatementCustomizer {
         Hook[] more = Arrays.copyOf(hooks, hooks.length + 1);
         more[hooks.length] = hook;
         hooks = more;
-    }
-
-    boolean isEmpty() {
-        return hooks.length == 0;
     }
 
     void before(String sql, PreparedStatement statement) throws SQLException {

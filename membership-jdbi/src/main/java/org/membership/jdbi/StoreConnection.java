@@ -26,8 +26,8 @@ final class StoreConnection {
      * primary-key read costs a few microseconds, that was about a quarter of a removal's time
      * (issue 13's profile). The statements here are a fixed set of positional texts whose values are
      * strings, longs, ints, booleans and nulls, and whose rows the store maps by column index, so
-     * plain JDBC loses nothing. Schema migrations and the auto-committed feed reads still go
-     * through JDBI.
+     * plain JDBC loses nothing. Schema migrations, the feed's head and its numbering (PostgreSQL),
+     * and a host's savepoints still go through JDBI.
      */
 
     /** Maps the current row of a result set. */

@@ -249,12 +249,6 @@ public abstract class StoreContract {
     // ---- lookups and values ----------------------------------------------------------------
 
     /**
-     * A user is found by its email however it was typed, and only by it.
-     *
-     * <p>If it fails: check that emails are stored and compared as Email values (normalized), never
-     * re-cased.
-     */
-    /**
      * A user's standing in a workspace is what the four reads it stands for answer ({@code user},
      * {@code workspace}, then {@code organizationMember} and {@code workspaceMember} there), for every
      * user and workspace, known or not, asked in any order and more than once in one transaction, in
@@ -321,6 +315,12 @@ public abstract class StoreContract {
         }
     }
 
+    /**
+     * A user is found by its email however it was typed, and only by it.
+     *
+     * <p>If it fails: check that emails are stored and compared as Email values (normalized), never
+     * re-cased.
+     */
     @Test
     void userByEmail_matchesTheNormalizedValue() {
         User ann = new User(UserId.of("ann"), Email.of("  Ann.Lee@Example.COM "), UserStatus.PENDING_VALIDATION, true);
