@@ -261,11 +261,13 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
     /** SQLite: each pooled connection's kept statements; null on PostgreSQL. */
     private final PreparedStatementCache statementCache;
     private final StatementHooks hooks = new StatementHooks();
+    /** The pool's connections, or the host's while a command runs in the host's transaction ({@link #joining}). */
+    private final ConnectionFactory connections;
 
     private JdbiStore(DataSource dataSource, HikariDataSource ownPool, Dialect dialect, Options options,
                       FeedWakeups.Listening listening, HostTransactions host) {
         this.host = host;
-        this.jdbi = Jdbi.create(new ConnectionFactory() {
+        this.connections = new ConnectionFactory() {
             @Override
             public Connection openConnection() throws SQLException {
                 Connection joined = joining.get();
@@ -278,7 +280,8 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
                     connection.close();
                 }
             }
-        });
+        };
+        this.jdbi = Jdbi.create(connections);
         // Statements are plain SQL with positional parameters: no templating to apply.
         this.jdbi.getConfig(org.jdbi.v3.core.statement.SqlStatements.class)
                 .setTemplateEngine(org.jdbi.v3.core.statement.TemplateEngine.NOP);
@@ -695,27 +698,28 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
                 throw Contended.INSTANCE;
             }
         }
-        try (Handle handle = open(what)) {
-            Connection connection = handle.getConnection();
+        Connection connection = openConnection(what);
+        try {
             boolean autoCommit = autoCommit(connection, what);
             try {
-                return inTransaction(handle, writable, what, raw, work, unqueued);
+                return inTransaction(connection, writable, what, raw, work, unqueued);
             } finally {
                 if (!autoCommit) {
                     restoreAutoCommit(connection);
                 }
             }
         } finally {
+            closeConnection(connection);
             if (writable && localWriters != null) {
                 localWriters.unlock();
             }
         }
     }
 
-    private <T> Done<T> inTransaction(Handle handle, boolean writable, String what, Function<Handle, T> raw,
+    private <T> Done<T> inTransaction(Connection connection, boolean writable, String what, Function<Handle, T> raw,
                                       Function<StoreTransaction, T> work, boolean unqueued) {
-        StoreConnection db = connection(handle.getConnection());
-        SQLiteConnection file = unqueued ? sqlite(handle) : null;
+        StoreConnection db = connection(connection);
+        SQLiteConnection file = unqueued ? sqlite(connection) : null;
         int busyTimeout = file != null ? file.getBusyTimeout() : 0;
         try {
             if (file != null) {
@@ -739,7 +743,7 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
         JdbiTransaction tx = work == null ? null : new JdbiTransaction(db, sql, dialect, writable, false);
         T result;
         try {
-            result = raw != null ? raw.apply(handle) : work.apply(tx);
+            result = raw != null ? onHandle(connection, raw) : work.apply(tx);
             if (tx != null && tx.failure() != null) {
                 throw tx.failure();
             }
@@ -766,7 +770,7 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
             throw failure(what, e);
         }
         if (tx != null && tx.receipt() != null) {
-            committedEvents(handle, tx);
+            committedEvents(connection, tx);
         }
         return new Done<>(result, tx);
     }
@@ -898,10 +902,10 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
      * store's own followers. The change is committed whatever happens here: a failure is logged and
      * leaves the receipt empty, and the next read of the feed numbers the events.
      */
-    private void committedEvents(Handle handle, JdbiTransaction tx) {
+    private void committedEvents(Connection connection, JdbiTransaction tx) {
         if (sql.numberEvents != null) {
             try {
-                Long position = number(handle, tx.lastEventId());
+                Long position = onHandle(connection, handle -> number(handle, tx.lastEventId()));
                 if (position != null) {
                     tx.receipt().set(FeedPosition.of(position));
                 }
@@ -916,6 +920,43 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
     /** Runs the PostgreSQL sequencer, in its own (auto-committed) transaction. @return the position of event {@code mine}, or the head */
     private Long number(Handle handle, Long mine) {
         return handle.createQuery(sql.numberEvents).bind(0, mine).mapTo(Long.class).one();
+    }
+
+    /*
+     * The store's transactions take their connection from the factory directly: a JDBI Handle, with
+     * its configuration copy, cost about a microsecond per transaction, and only raw work (schema
+     * migrations) and PostgreSQL's numbering after a commit use JDBI's statements.
+     */
+
+    private Connection openConnection(String what) {
+        try {
+            return connections.openConnection();
+        } catch (SQLException e) {
+            throw failure(what, e);
+        }
+    }
+
+    private void closeConnection(Connection connection) {
+        try {
+            connections.closeConnection(connection);
+        } catch (SQLException e) {
+            LOG.warn("could not give a connection back to the pool", e);
+        }
+    }
+
+    /** Runs {@code work} on a JDBI handle over {@code connection}, which stays open (and in its transaction) after. */
+    private <T> T onHandle(Connection connection, Function<Handle, T> work) {
+        Connection outer = joining.get();
+        joining.set(connection);
+        try (Handle handle = jdbi.open()) {
+            return work.apply(handle);
+        } finally {
+            if (outer == null) {
+                joining.remove();
+            } else {
+                joining.set(outer);
+            }
+        }
     }
 
     private Handle open(String what) {
@@ -934,9 +975,9 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
     }
 
     /** @return the SQLite connection under the pool's proxy; if it cannot be reached, {@link Contended}: nothing can run unqueued */
-    private static SQLiteConnection sqlite(Handle handle) {
+    private static SQLiteConnection sqlite(Connection connection) {
         try {
-            return handle.getConnection().unwrap(SQLiteConnection.class);
+            return connection.unwrap(SQLiteConnection.class);
         } catch (SQLException e) {
             throw Contended.INSTANCE;
         }
