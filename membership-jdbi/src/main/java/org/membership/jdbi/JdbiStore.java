@@ -698,18 +698,21 @@ public final class JdbiStore implements MembershipStore, AutoCloseable {
                 throw Contended.INSTANCE;
             }
         }
-        Connection connection = openConnection(what);
         try {
-            boolean autoCommit = autoCommit(connection, what);
+            Connection connection = openConnection(what);
             try {
-                return inTransaction(connection, writable, what, raw, work, unqueued);
-            } finally {
-                if (!autoCommit) {
-                    restoreAutoCommit(connection);
+                boolean autoCommit = autoCommit(connection, what);
+                try {
+                    return inTransaction(connection, writable, what, raw, work, unqueued);
+                } finally {
+                    if (!autoCommit) {
+                        restoreAutoCommit(connection);
+                    }
                 }
+            } finally {
+                closeConnection(connection);
             }
         } finally {
-            closeConnection(connection);
             if (writable && localWriters != null) {
                 localWriters.unlock();
             }

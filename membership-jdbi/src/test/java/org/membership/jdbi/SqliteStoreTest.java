@@ -208,4 +208,54 @@ final class SqliteStoreTest {
             assertEquals(Optional.empty(), store.read(tx -> tx.user(ANN.id())));
         }
     }
+
+    /**
+     * A write whose connection cannot be had fails, and frees the store's writer lock: the next write,
+     * on another thread, commits at once (a lock left held would make every later writer wait).
+     */
+    @Test
+    void write_whenNoConnectionCanBeHad_failsAndTheNextWriteStillCommits() throws Exception {
+        org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
+        config.setJournalMode(org.sqlite.SQLiteConfig.JournalMode.WAL);
+        config.enforceForeignKeys(true);
+        org.sqlite.SQLiteDataSource sqlite = new org.sqlite.SQLiteDataSource(config);
+        sqlite.setUrl("jdbc:sqlite:" + directory.resolve("refusing.db"));
+        java.util.concurrent.atomic.AtomicBoolean refuse = new java.util.concurrent.atomic.AtomicBoolean();
+        javax.sql.DataSource refusing = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection") && refuse.get()) {
+                        throw new java.sql.SQLException("no connection to be had");
+                    }
+                    try {
+                        return method.invoke(sqlite, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        HostTransactions none = new HostTransactions() {
+            @Override
+            public Optional<Connection> current() {
+                return Optional.empty();
+            }
+
+            @Override
+            public void afterCommit(Runnable action) {
+                throw new AssertionError("no host transaction to commit");
+            }
+        };
+        try (JdbiStore store = JdbiStore.sqlite(refusing, JdbiStore.Options.defaults(), none)) {
+            refuse.set(true);
+            assertThrows(UnableToPersistException.class, () -> store.write(tx -> {
+                tx.insertUser(ANN);
+                return null;
+            }));
+            refuse.set(false);
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(10), () -> store.write(tx -> {
+                tx.insertUser(BOB);
+                return null;
+            }), "the failed write left the store's writer lock held");
+            assertEquals(Optional.empty(), store.read(tx -> tx.user(ANN.id())));
+            assertEquals(Optional.of(BOB), store.read(tx -> tx.user(BOB.id())));
+        }
+    }
 }
