@@ -1,10 +1,8 @@
 package org.membership.tck.selftest;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
+import java.lang.reflect.InvocationHandler;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.function.Function;
 import org.membership.api.Email;
 import org.membership.api.Invitation;
 import org.membership.api.OrganizationId;
@@ -26,10 +24,7 @@ import org.membership.inmemory.InMemoryStore;
  * <p>It wraps an {@link InMemoryStore} and applies the stored spelling and the exact comparison to
  * the rows that store finds. Thread-safe, and wrong on purpose.
  */
-final class CaseSensitiveEmailStore extends InMemoryBacked {
-    CaseSensitiveEmailStore() {
-        super(new InMemoryStore());
-    }
+final class CaseSensitiveEmailStore extends InMemoryBacked.Lying {
 
     /** @return the address as this store persists it: the domain upper-cased */
     static String stored(Email email) {
@@ -38,38 +33,25 @@ final class CaseSensitiveEmailStore extends InMemoryBacked {
         return value.substring(0, at + 1) + value.substring(at + 1).toUpperCase(Locale.ROOT);
     }
 
-    @Override
-    public <T> T write(Function<StoreTransaction, T> work) {
-        return rows.write(tx -> work.apply(caseSensitive(tx)));
-    }
 
     @Override
-    public <T> T read(Function<StoreTransaction, T> work) {
-        return rows.read(tx -> work.apply(caseSensitive(tx)));
-    }
-
-    private static StoreTransaction caseSensitive(StoreTransaction tx) {
-        return (StoreTransaction) Proxy.newProxyInstance(StoreTransaction.class.getClassLoader(),
-                new Class<?>[] {StoreTransaction.class}, (proxy, method, args) -> {
-                    switch (method.getName()) {
-                        case "userByEmail" -> {
-                            Email asked = (Email) args[0];
-                            return tx.userByEmail(asked).filter(u -> matches(u.email(), asked));
-                        }
-                        case "pendingInvitation" -> {
-                            Email asked = (Email) args[1];
-                            Optional<Invitation> found = tx.pendingInvitation((OrganizationId) args[0], asked);
-                            return found.filter(i -> matches(i.email(), asked));
-                        }
-                        default -> {
-                            try {
-                                return method.invoke(tx, args);
-                            } catch (InvocationTargetException e) {
-                                throw e.getCause();
-                            }
-                        }
-                    }
-                });
+    InvocationHandler lie(StoreTransaction tx) {
+        return (proxy, method, args) -> {
+            switch (method.getName()) {
+                case "userByEmail" -> {
+                    Email asked = (Email) args[0];
+                    return tx.userByEmail(asked).filter(u -> matches(u.email(), asked));
+                }
+                case "pendingInvitation" -> {
+                    Email asked = (Email) args[1];
+                    Optional<Invitation> found = tx.pendingInvitation((OrganizationId) args[0], asked);
+                    return found.filter(i -> matches(i.email(), asked));
+                }
+                default -> {
+                    return honestly(tx, method, args);
+                }
+            }
+        };
     }
 
     /** The broken comparison: the persisted spelling against the asked value, exactly. */

@@ -1,10 +1,16 @@
 package org.membership.tck.selftest;
 
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 import org.membership.api.FeedEvent;
 import org.membership.api.FeedPosition;
 import org.membership.core.spi.MembershipStore;
+import org.membership.core.spi.StoreTransaction;
 import org.membership.inmemory.InMemoryStore;
 
 /**
@@ -31,5 +37,42 @@ abstract class InMemoryBacked implements MembershipStore {
     @Override
     public void awaitChanges(FeedPosition after, Duration timeout) throws InterruptedException {
         rows.awaitChanges(after, timeout);
+    }
+
+    /**
+     * A broken store whose transactions answer some methods wrongly: the work gets each transaction
+     * of the honest store behind a proxy, whose handler {@link #lie} makes for that transaction.
+     */
+    abstract static class Lying extends InMemoryBacked {
+        Lying() {
+            super(new InMemoryStore());
+        }
+
+        /** @return what each method of {@code tx} answers; {@link #honestly} for those the store does not break */
+        abstract InvocationHandler lie(StoreTransaction tx);
+
+        @Override
+        public final <T> T write(Function<StoreTransaction, T> work) {
+            return rows.write(tx -> work.apply(proxy(tx)));
+        }
+
+        @Override
+        public final <T> T read(Function<StoreTransaction, T> work) {
+            return rows.read(tx -> work.apply(proxy(tx)));
+        }
+
+        private StoreTransaction proxy(StoreTransaction tx) {
+            return (StoreTransaction) Proxy.newProxyInstance(StoreTransaction.class.getClassLoader(),
+                    new Class<?>[] {StoreTransaction.class}, lie(tx));
+        }
+
+        /** @return what the honest transaction answers, throwing what it throws */
+        static Object honestly(StoreTransaction tx, Method method, Object[] args) throws Throwable {
+            try {
+                return method.invoke(tx, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        }
     }
 }
