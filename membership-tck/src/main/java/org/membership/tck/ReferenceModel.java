@@ -401,6 +401,21 @@ final class ReferenceModel {
         return null;
     }
 
+    /** The same gate for a command on one invitation ({@code i}, null if there is none): outside its organization, none. */
+    private Reason invitationGate(Who who, Invitation i, Operation op) {
+        AuthorityLevel required = rules.requiredAuthority(op);
+        if (required == AuthorityLevel.INSTANCE_ADMIN && !who.instance()) {
+            return Reason.INSUFFICIENT_AUTHORITY;
+        }
+        if (i == null || inOrganization(who, i.organization()) == AuthorityLevel.NONE) {
+            return Reason.INVITATION_NOT_FOUND;
+        }
+        if (!inOrganization(who, i.organization()).atLeast(required)) {
+            return Reason.INSUFFICIENT_AUTHORITY;
+        }
+        return null;
+    }
+
     /** @return the workspace's usable admins: admins whose account is validated, the only ones who can act */
     private long workspaceAdmins(WorkspaceId ws) {
         return workspaceMembers.get(ws).values().stream()
@@ -715,18 +730,12 @@ final class ReferenceModel {
     }
 
     private Prediction revoke(Who who, Command.RevokeInvitation c) {
-        AuthorityLevel required = rules.requiredAuthority(c.operation());
-        if (required == AuthorityLevel.INSTANCE_ADMIN && !who.instance()) {
-            return Prediction.refused(Reason.INSUFFICIENT_AUTHORITY);
-        }
         Invitation i = invitations.get(c.invitation());
-        if (i == null || inOrganization(who, i.organization()) == AuthorityLevel.NONE) {
-            return Prediction.refused(Reason.INVITATION_NOT_FOUND);
+        Reason r = invitationGate(who, i, c.operation());
+        if (r != null) {
+            return Prediction.refused(r);
         }
-        if (!inOrganization(who, i.organization()).atLeast(required)) {
-            return Prediction.refused(Reason.INSUFFICIENT_AUTHORITY);
-        }
-        Reason r = notPending(i);
+        r = notPending(i);
         if (r != null) {
             return Prediction.refused(r);
         }
@@ -990,18 +999,9 @@ final class ReferenceModel {
     }
 
     private Prediction getInvitation(Who who, Command.GetInvitation c) {
-        AuthorityLevel required = rules.requiredAuthority(c.operation());
-        if (required == AuthorityLevel.INSTANCE_ADMIN && !who.instance()) {
-            return Prediction.refused(Reason.INSUFFICIENT_AUTHORITY);
-        }
         Invitation i = invitations.get(c.invitation());
-        if (i == null || inOrganization(who, i.organization()) == AuthorityLevel.NONE) {
-            return Prediction.refused(Reason.INVITATION_NOT_FOUND);
-        }
-        if (!inOrganization(who, i.organization()).atLeast(required)) {
-            return Prediction.refused(Reason.INSUFFICIENT_AUTHORITY);
-        }
-        return Prediction.success(i);
+        Reason r = invitationGate(who, i, c.operation());
+        return r != null ? Prediction.refused(r) : Prediction.success(i);
     }
 
     /**
